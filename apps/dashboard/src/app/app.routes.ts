@@ -1,0 +1,17 @@
+import { Routes } from '@angular/router';
+
+/**
+ * Top-level routes: one lazily loaded feature per built-in entry type, then the generic pages
+ * for plugins without their own (`/<plugin path>` and `/<plugin path>/<id>`), then not-found.
+ */
+export const routes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'requests' },
+  { path: 'requests', loadChildren: () => import('./features/requests/requests.routes') },
+  { path: 'exceptions', loadChildren: () => import('./features/exceptions/exceptions.routes') },
+  { path: 'logs', loadChildren: () => import('./features/logs/logs.routes') },
+  { path: 'events', loadChildren: () => import('./features/events/events.routes') },
+  { path: 'http-client', loadChildren: () => import('./features/http-client/http-client.routes') },
+  { path: 'entries', loadChildren: () => import('./features/entries/entries.routes') },
+  { path: ':section', loadChildren: () => import('./features/entries/entries.routes') },
+  { path: '**', title: 'Not found', loadComponent: () => import('./core/layout/not-found.page').then((m) => m.NotFoundPage) },
+];

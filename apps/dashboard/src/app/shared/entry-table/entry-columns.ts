@@ -1,0 +1,157 @@
+import {
+  Entry,
+  EventContent,
+  ExceptionContent,
+  HttpClientContent,
+  LogContent,
+  RequestContent,
+  SourceLocation,
+} from '../../core/api/api.models';
+import { userOf } from '../user-badge/user-badge.component';
+import { TableColumn } from './table-column';
+
+/** `file:line` of a location, shortened to its last path segments (full path in tooltips). */
+export function formatLocation(location: SourceLocation | string | null | undefined, segments = 3): string {
+  if (!location) return '';
+  if (typeof location === 'string') return location;
+  const file = location.file.split(/[\\/]/).slice(-segments).join('/');
+  return `${file}:${location.line}`;
+}
+
+/** A one-line description of any entry, for generic lists and batch rows of unknown types. */
+export function summaryOf(entry: Entry): string {
+  const c = entry.content;
+  for (const key of ['message', 'name', 'description', 'sql', 'query', 'url', 'path', 'key', 'subject', 'command']) {
+    const value = c[key];
+    if (typeof value === 'string' && value) return value;
+  }
+  const json = JSON.stringify(c);
+  return json.length > 160 ? `${json.slice(0, 160)}…` : json;
+}
+
+const time: TableColumn<Entry> = { label: 'When', kind: 'time', value: (e) => e.occurredAt, width: '92px' };
+const duration: TableColumn<Entry> = { label: 'Duration', kind: 'duration', value: (e) => e.durationMs, width: '84px', end: true };
+
+/** Requests: method, path (route pattern below), status, duration, user, tags, time. */
+export const REQUEST_COLUMNS: readonly TableColumn<Entry>[] = [
+  { label: 'Method', kind: 'method', value: (e) => (e.content as RequestContent).method, width: '76px' },
+  {
+    label: 'Path',
+    kind: 'mono',
+    primary: true,
+    grow: true,
+    value: (e) => (e.content as RequestContent).path || (e.content as RequestContent).url,
+    sub: (e) => {
+      const c = e.content as RequestContent;
+      return c.routePattern && c.routePattern !== c.path ? c.routePattern : null;
+    },
+    title: (e) => (e.content as RequestContent).url,
+  },
+  { label: 'Status', kind: 'status', value: (e) => (e.content as RequestContent).status, width: '70px' },
+  duration,
+  { label: 'User', kind: 'user', value: (e) => userOf(e), width: '150px' },
+  { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '220px' },
+  time,
+];
+
+/** Exceptions (occurrences): class and message, location, status, time. */
+export const EXCEPTION_COLUMNS: readonly TableColumn<Entry>[] = [
+  {
+    label: 'Exception',
+    kind: 'strong',
+    primary: true,
+    grow: true,
+    value: (e) => (e.content as ExceptionContent).class,
+    sub: (e) => (e.content as ExceptionContent).message,
+  },
+  {
+    label: 'Location',
+    kind: 'mono',
+    value: (e) => formatLocation((e.content as ExceptionContent).location),
+    title: (e) => formatLocation((e.content as ExceptionContent).location, 100),
+    width: '240px',
+  },
+  { label: 'Status', kind: 'status', value: (e) => (e.content as ExceptionContent).status ?? null, width: '70px' },
+  time,
+];
+
+/** Log entries: level, message (context below), time. */
+export const LOG_COLUMNS: readonly TableColumn<Entry>[] = [
+  { label: 'Level', kind: 'level', value: (e) => (e.content as LogContent).level, width: '76px' },
+  {
+    label: 'Message',
+    primary: true,
+    grow: true,
+    value: (e) => (e.content as LogContent).message,
+    title: (e) => (e.content as LogContent).message,
+  },
+  { label: 'Context', kind: 'mono', value: (e) => (e.content as LogContent).context, width: '180px' },
+  time,
+];
+
+/** Custom events: name, description, source location, tags, time. */
+export const EVENT_COLUMNS: readonly TableColumn<Entry>[] = [
+  {
+    label: 'Event',
+    kind: 'mono',
+    primary: true,
+    grow: true,
+    value: (e) => (e.content as EventContent).name,
+    sub: (e) => (e.content as EventContent).description,
+  },
+  {
+    label: 'Source',
+    kind: 'mono',
+    value: (e) => formatLocation((e.content as EventContent).source, 2),
+    title: (e) => formatLocation((e.content as EventContent).source, 100),
+    width: '200px',
+  },
+  { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '200px' },
+  time,
+];
+
+/** Outbound HTTP calls: method, URL, status (or error), duration, response size, time. */
+export const HTTP_CLIENT_COLUMNS: readonly TableColumn<Entry>[] = [
+  { label: 'Method', kind: 'method', value: (e) => (e.content as HttpClientContent).method, width: '76px' },
+  {
+    label: 'URL',
+    kind: 'mono',
+    primary: true,
+    grow: true,
+    value: (e) => (e.content as HttpClientContent).url,
+    sub: (e) => (e.content as HttpClientContent).error,
+    title: (e) => (e.content as HttpClientContent).url,
+  },
+  {
+    label: 'Status',
+    kind: 'status',
+    value: (e) => (e.content as HttpClientContent).status,
+    error: (e) => (e.content as HttpClientContent).error,
+    width: '70px',
+  },
+  duration,
+  { label: 'Size', kind: 'bytes', value: (e) => (e.content as HttpClientContent).responseSize, width: '80px', end: true },
+  time,
+];
+
+/** Any other type: type, summary, duration, tags, time. */
+export const GENERIC_COLUMNS: readonly TableColumn<Entry>[] = [
+  { label: 'Type', kind: 'mono', value: (e) => e.type, width: '110px' },
+  { label: 'Summary', primary: true, grow: true, value: (e) => summaryOf(e) },
+  duration,
+  { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '200px' },
+  time,
+];
+
+const BY_TYPE: Record<string, readonly TableColumn<Entry>[]> = {
+  request: REQUEST_COLUMNS,
+  exception: EXCEPTION_COLUMNS,
+  log: LOG_COLUMNS,
+  event: EVENT_COLUMNS,
+  'http-client': HTTP_CLIENT_COLUMNS,
+};
+
+/** The columns that describe entries of `type` best. */
+export function columnsFor(type: string | null | undefined): readonly TableColumn<Entry>[] {
+  return (type && BY_TYPE[type]) || GENERIC_COLUMNS;
+}

@@ -1,0 +1,46 @@
+import type { ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
+import { createDemoApp } from './demo-app.factory.js';
+
+const MOUNTPOINT = 'activetracker';
+
+/** Parses PORT (default 3000); a bad value stops the boot instead of listening somewhere unexpected. */
+function portFromEnv(value = process.env.PORT): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${value}"`);
+  return port;
+}
+
+/** The Redis URL without its password, safe to print. */
+function describeRedis(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable REDIS_URL)';
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const port = portFromEnv();
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const tracker: ActiveTrackerModuleOptions = {
+    mountpoint: MOUNTPOINT,
+    redis: redisUrl,
+    // Optional HTTP Basic credentials ("user:password"); required to see the dashboard when NODE_ENV=production.
+    authentication: process.env.ACTIVE_TRACKER_AUTH || undefined,
+  };
+  const app = await createDemoApp({ tracker, init: false });
+  app.enableShutdownHooks();
+  await app.listen(port);
+  const store = redisUrl ? `Redis at ${describeRedis(redisUrl)}` : 'embedded in-memory store (set REDIS_URL to use Redis)';
+  console.log(`Demo app listening on http://localhost:${port}`);
+  console.log(`ActiveTracker dashboard: http://localhost:${port}/${MOUNTPOINT}`);
+  console.log(`ActiveTracker store: ${store}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

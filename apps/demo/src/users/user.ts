@@ -1,0 +1,7 @@
+/** A demo user, kept in memory by UsersService. */
+export interface User {
+  id: number;
+  name: string;
+  email: string;
+  createdAt: string;
+}

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ACTIVE_TRACKER_RUNTIME } from './active-tracker.constants.js';
+import type { TrackerRuntime } from './active-tracker.runtime.js';
+import { currentContext, redactCurrent, tagCurrent } from './context/request-context.js';
+import type { ExceptionsPlugin } from './plugins/exceptions/exceptions.plugin.js';
+
+/**
+ * The tracker for app code. Every method is also usable outside DI through the request context
+ * (`tagCurrent`, `redactCurrent`, ...); none of them ever throws into the caller.
+ */
+@Injectable()
+export class ActiveTracker {
+  constructor(@Inject(ACTIVE_TRACKER_RUNTIME) private readonly runtime: TrackerRuntime) {}
+
+  /** Adds tags to the current request (user_name, user_email, user_avatar_url show as its user). */
+  tagCurrent(tags: Record<string, unknown>): void {
+    tagCurrent(tags);
+  }
+
+  /** Replaces this literal value by `[REDACTED]` in everything recorded for the current request. */
+  redactCurrent(...values: unknown[]): void {
+    redactCurrent(...values);
+  }
+
+  /** The batch id (ULID) of the current request, or null outside one. */
+  currentBatchId(): string | null {
+    return currentContext()?.batchId ?? null;
+  }
+
+  /** Records an error that the app handled itself (not thrown to Nest). */
+  recordException(error: unknown): void {
+    this.runtime.plugin<ExceptionsPlugin>('exceptions')?.capture(error, 'manual');
+  }
+
+  /** Writes buffered entries now (useful in tests and before a short-lived process exits). */
+  flush(): Promise<void> {
+    return this.runtime.recorder.flush();
+  }
+}

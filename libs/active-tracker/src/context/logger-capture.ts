@@ -1,0 +1,98 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { notifications } from '../bus/instrumentation-bus.js';
+import { appendContextLog, currentContext } from './request-context.js';
+
+/** Nest log levels, most verbose first. */
+export const LOG_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Payload of the `log.nest` event published for every Nest Logger / ConsoleLogger call. */
+export interface NestLogEvent {
+  level: LogLevel;
+  message: string;
+  context?: string;
+  stack?: string;
+}
+
+/** Bus event name of captured log calls (the log plugin records them as `log` entries). */
+export const NEST_LOG_EVENT = 'log.nest';
+
+const PATCHED = Symbol.for('activeTracker.loggerPatched');
+let depth = 0;
+
+/**
+ * Observes every Nest `Logger` call (instance and static, whatever logger `app.useLogger` installed)
+ * and direct `ConsoleLogger` calls, appends it to the current request's log (64 KB cap) and
+ * publishes it on the bus. The original method always runs with the original arguments; the depth
+ * counter makes Logger → ConsoleLogger count once.
+ */
+export function installLoggerCapture(): void {
+  const loggerProto = Logger.prototype as any;
+  if (loggerProto[PATCHED]) return;
+  for (const level of LOG_LEVELS) {
+    wrap(loggerProto, level, level, (self) => self?.context);
+    wrap(Logger as any, level, level, () => undefined);
+    wrap(ConsoleLogger.prototype as any, level, level, (self) => self?.context);
+  }
+  loggerProto[PATCHED] = true;
+}
+
+function wrap(target: any, method: string, level: LogLevel, ownContext: (self: any) => string | undefined): void {
+  const original = target[method];
+  if (typeof original !== 'function') return;
+  target[method] = function (this: any, message: unknown, ...params: unknown[]) {
+    if (depth === 0) {
+      depth++;
+      try {
+        observe(level, message, params, ownContext(this));
+      } catch {
+        /* logging must never fail because of the tracker */
+      } finally {
+        depth--;
+      }
+    }
+    depth++;
+    try {
+      return original.call(this, message, ...params);
+    } finally {
+      depth--;
+    }
+  };
+}
+
+function observe(level: LogLevel, message: unknown, params: unknown[], ownContext: string | undefined): void {
+  const ctx = currentContext();
+  const listening = notifications.isListening(NEST_LOG_EVENT);
+  if (!ctx && !listening) return;
+  const event = toEvent(level, message, params, ownContext);
+  if (ctx) appendContextLog({ level, message: event.message, context: event.context, at: new Date().toISOString() }, ctx);
+  if (listening) notifications.instrument(NEST_LOG_EVENT, event);
+}
+
+function toEvent(level: LogLevel, message: unknown, params: unknown[], ownContext: string | undefined): NestLogEvent {
+  const rest = params.filter((p) => p !== undefined);
+  let context = ownContext;
+  if (context === undefined && rest.length > 0 && typeof rest[rest.length - 1] === 'string') {
+    // Static calls and ConsoleLogger pass the context last (error: message, stack?, context?).
+    context = rest.pop() as string;
+  } else if (context !== undefined && rest[rest.length - 1] === context) {
+    rest.pop();
+  }
+  let stack: string | undefined;
+  if ((level === 'error' || level === 'fatal') && typeof rest[0] === 'string' && /\n\s+at /.test(rest[0])) {
+    stack = rest.shift() as string;
+  }
+  if (message instanceof Error) stack ??= message.stack;
+  const text = [message, ...rest].map(stringify).join(' ');
+  return { level, message: text, ...(context ? { context } : {}), ...(stack ? { stack } : {}) };
+}
+
+function stringify(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,90 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ulid } from 'ulid';
+
+/** One captured log line of a request (Nest Logger call made while the request ran). */
+export interface ContextLogLine {
+  level: string;
+  message: string;
+  context?: string;
+  at: string;
+}
+
+/**
+ * Everything the tracker keeps for one request or job, in one AsyncLocalStorage store started by
+ * the context middleware (so guards, interceptors, filters and code under the handler all see it).
+ */
+export class TrackerContext {
+  /** ULID shared by every entry the request produces. */
+  readonly batchId: string;
+  /** The tracker instance (module) that started this context; null outside any tracker. */
+  readonly trackerId: string | null;
+  readonly startedAt = Date.now();
+  readonly tags: Record<string, string> = {};
+  readonly redactions: string[] = [];
+  readonly log: ContextLogLine[] = [];
+  logBytes = 0;
+  logTruncated = false;
+  /** EventReporter-style context (`setContext`), scoped to this request. */
+  readonly eventContext: Record<string, unknown> = {};
+  /** Set by the capture interceptor: the route that handled the request. */
+  route: { pattern?: string; controller?: string; handler?: string } = {};
+
+  constructor(trackerId: string | null = null, batchId: string = ulid()) {
+    this.trackerId = trackerId;
+    this.batchId = batchId;
+  }
+}
+
+const storage = new AsyncLocalStorage<TrackerContext>();
+
+/** The context of the request/job running now, if any. */
+export function currentContext(): TrackerContext | undefined {
+  return storage.getStore();
+}
+
+/** Runs `fn` inside `context` (used by the middleware, job wrappers and tests). */
+export function runInContext<T>(context: TrackerContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** Maximum size of the per-request log (the original gem's 64 KB cap). */
+export const MAX_REQUEST_LOG_BYTES = 64 * 1024;
+
+/**
+ * Adds tags to the current request. Tags `user_name`, `user_email`, `user_avatar_url` are shown
+ * as the request's user. Values are stringified. Outside a request this does nothing.
+ */
+export function tagCurrent(tags: Record<string, unknown>): void {
+  const ctx = storage.getStore();
+  if (!ctx || !tags) return;
+  for (const [key, value] of Object.entries(tags)) {
+    if (value === undefined || value === null) continue;
+    ctx.tags[key] = typeof value === 'string' ? value : String(value);
+  }
+}
+
+/**
+ * Replaces every occurrence of the literal `value` by `[REDACTED]` in everything recorded for the
+ * current request (its headers, bodies, log lines, exceptions, events). Outside a request: no-op.
+ */
+export function redactCurrent(...values: unknown[]): void {
+  const ctx = storage.getStore();
+  if (!ctx) return;
+  for (const value of values) {
+    if (value === undefined || value === null) continue;
+    const text = String(value);
+    if (text.length > 0 && !ctx.redactions.includes(text)) ctx.redactions.push(text);
+  }
+}
+
+/** Appends a line to the current request's log, enforcing the 64 KB cap. */
+export function appendContextLog(line: ContextLogLine, ctx = storage.getStore()): void {
+  if (!ctx || ctx.logTruncated) return;
+  const size = line.message.length + (line.context?.length ?? 0) + 32;
+  if (ctx.logBytes + size > MAX_REQUEST_LOG_BYTES) {
+    ctx.logTruncated = true;
+    return;
+  }
+  ctx.logBytes += size;
+  ctx.log.push(line);
+}

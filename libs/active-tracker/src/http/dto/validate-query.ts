@@ -1,0 +1,17 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ApiError } from '../api-error.js';
+
+/** Validates a query object against a DTO class; unknown or repeated parameters are rejected. */
+export function validateQuery<T extends object>(dto: new () => T, query: Record<string, unknown>): T {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (Array.isArray(value)) problems.push(`${key} must be given once`);
+  }
+  if (problems.length) throw new ApiError(400, problems);
+  const instance = plainToInstance(dto, query, { enableImplicitConversion: false });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false } });
+  for (const error of errors) problems.push(...Object.values(error.constraints ?? { invalid: `${error.property} is invalid` }));
+  if (problems.length) throw new ApiError(400, problems);
+  return instance;
+}
