@@ -52,6 +52,11 @@ class ThingsController {
     throw new BadRequestException('nope');
   }
 
+  @Post('echo')
+  echo(@Body() body: unknown) {
+    return body;
+  }
+
   @Get('guarded')
   @UseGuards(DenyGuard)
   guarded() {
@@ -77,6 +82,8 @@ class HostFilter implements ExceptionFilter {
 
 export interface ScenarioOptions {
   tracker?: ActiveTrackerModuleOptions | false;
+  /** Use forRootAsync with this factory instead of forRoot. */
+  trackerAsync?: () => Promise<ActiveTrackerModuleOptions>;
   globalPrefix?: string;
   versioning?: boolean;
   hostPipeline?: boolean;
@@ -85,7 +92,12 @@ export interface ScenarioOptions {
 
 /** A small host app exercising the tracker under the host setups the issue lists. */
 export async function createScenarioApp(opts: ScenarioOptions = {}): Promise<INestApplication> {
-  const imports: DynamicModule[] = opts.tracker === false ? [] : [ActiveTrackerModule.forRoot(opts.tracker ?? {})];
+  const imports: DynamicModule[] =
+    opts.tracker === false
+      ? []
+      : opts.trackerAsync
+        ? [ActiveTrackerModule.forRootAsync({ useFactory: opts.trackerAsync })]
+        : [ActiveTrackerModule.forRoot(opts.tracker ?? {})];
   @Module({
     imports,
     controllers: [ThingsController],

@@ -43,8 +43,11 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
     return this.options.plugins.find((p) => p.name === name) as T | undefined;
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     if (!this.options.enabled || this.started) return;
+    // Give a Redis connection that is still being made a moment, so the first requests are not
+    // answered "storage unavailable"; boot never waits longer than that when Redis is down.
+    await this.repository.whenReady?.(3000);
     this.started = true;
     this.recorder.start(this.bus);
     const host: PluginHost = {

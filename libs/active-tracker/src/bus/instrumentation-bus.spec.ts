@@ -40,7 +40,7 @@ describe('InstrumentationBus.instrument', () => {
     const { bus } = newBus();
     const events = collect(bus, 'render');
     const before = Date.now();
-    const result = bus.instrument('render', { extra: 'information' }, (payload) => {
+    const result = bus.instrument('render', { extra: 'information' } as Record<string, unknown>, (payload) => {
       payload.rendered = true;
       busyWait(15);
       return 42;

@@ -253,7 +253,7 @@ export class InstrumentationBus {
     const transactionId = subs.length === 0 ? null : (currentContext()?.batchId ?? null);
     const started = performance.now();
     let done = false;
-    const finish = (extra?: Partial<P>) => {
+    const finish = (extra?: Partial<P> & Record<string, unknown>) => {
       if (done) return;
       done = true;
       if (extra) Object.assign(payload, extra);
@@ -263,7 +263,7 @@ export class InstrumentationBus {
       name,
       payload,
       finish,
-      fail: (error: unknown, extra?: Partial<P>) => {
+      fail: (error: unknown, extra?: Partial<P> & Record<string, unknown>) => {
         if (done) return;
         attachException(payload, error);
         finish(extra);

@@ -45,7 +45,7 @@ export interface InstrumentationHandle<P = Record<string, unknown>> {
   /** The payload object; add keys to it before `finish()`. */
   readonly payload: P;
   /** Notifies the subscribers that matched at start. Idempotent: later calls do nothing. */
-  finish(extra?: Partial<P>): void;
+  finish(extra?: Partial<P> & Record<string, unknown>): void;
   /** Like `finish`, with `exception`/`exceptionObject` set from `error` first. */
-  fail(error: unknown, extra?: Partial<P>): void;
+  fail(error: unknown, extra?: Partial<P> & Record<string, unknown>): void;
 }

@@ -69,7 +69,7 @@ export class DashboardAssets {
   index(basePath: string): string {
     const base = basePath.endsWith('/') ? basePath : `${basePath}/`;
     if (this.indexHtml === null) {
-      return `<!doctype html><html><head><meta charset="utf-8"><title>ActiveTracker</title></head><body>
+      return `<!doctype html><html><head><meta charset="utf-8"><base href="${escapeHtml(base)}"><title>ActiveTracker</title></head><body>
 <h1>ActiveTracker</h1><p>The dashboard has not been built. Run <code>npm run build:dashboard</code>.
 The API is available at <a href="${escapeHtml(base)}api/entries">${escapeHtml(base)}api/entries</a>.</p></body></html>`;
     }

@@ -84,7 +84,7 @@ export class TrackerApi {
           familyHash: f.familyHash,
           class: f.summary.class ?? null,
           message: f.summary.message ?? null,
-          location: f.summary.location ?? null,
+          location: f.summary.locationLabel ?? null,
           count: f.count,
           firstSeen: f.firstSeen,
           lastSeen: f.lastSeen,

@@ -61,6 +61,8 @@ export interface EntryRepository {
   prune(): Promise<void>;
   /** True when writes can be attempted right now (Redis connected). */
   isReady(): boolean;
+  /** Resolves once ready or after `timeoutMs`, whichever comes first (never rejects). */
+  whenReady?(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

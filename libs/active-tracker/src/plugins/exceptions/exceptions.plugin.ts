@@ -35,6 +35,8 @@ export interface ExceptionEntryContent {
   status: number | null;
   origin: ExceptionOrigin;
   request?: { method: string; path: string };
+  /** "file:line" of `location`, shown in family lists. */
+  locationLabel?: string | null;
 }
 
 /**
@@ -163,11 +165,8 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
       batchId: ctx?.batchId ?? null,
       familyHash: createHash('sha1').update(`${className}|${where}`).digest('hex').slice(0, 16),
       tags: ctx ? { ...ctx.tags } : {},
-      content: {
-        ...(content as unknown as Record<string, unknown>),
-        // copied into the family aggregate for the exceptions list
-        summary: { class: className, message: message.slice(0, 500), location: where },
-      },
+      // Top-level scalars (class, message, locationLabel) are what the family aggregate keeps.
+      content: { ...(content as unknown as Record<string, unknown>), locationLabel: where || null },
       trackerId: ctx?.trackerId ?? this.host?.trackerId ?? null,
     };
   }

@@ -225,13 +225,19 @@ export class RedisRepository implements EntryRepository {
     return this.client.status === 'ready';
   }
 
+  /** Quits the client only when this repository owns it, and waits until its socket is closed. */
   async close(): Promise<void> {
-    if (!this.ownsClient) return;
+    if (!this.ownsClient || this.client.status === 'end') return;
+    const ended = new Promise<void>((resolve) => {
+      this.client.once('end', () => resolve());
+      setTimeout(resolve, 2000).unref();
+    });
     try {
       await this.client.quit();
     } catch {
       this.client.disconnect();
     }
+    await ended;
   }
 
   /** Evicts entries of a type past the age cutoff or beyond maxEntriesPerType (oldest first). */

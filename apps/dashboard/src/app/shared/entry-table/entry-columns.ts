@@ -7,6 +7,7 @@ import {
   RequestContent,
   SourceLocation,
 } from '../../core/api/api.models';
+import { contentOf } from '../../core/api/entry-content';
 import { userOf } from '../user-badge/user-badge.component';
 import { TableColumn } from './table-column';
 
@@ -34,20 +35,20 @@ const duration: TableColumn<Entry> = { label: 'Duration', kind: 'duration', valu
 
 /** Requests: method, path (route pattern below), status, duration, user, tags, time. */
 export const REQUEST_COLUMNS: readonly TableColumn<Entry>[] = [
-  { label: 'Method', kind: 'method', value: (e) => (e.content as RequestContent).method, width: '76px' },
+  { label: 'Method', kind: 'method', value: (e) => contentOf<RequestContent>(e).method, width: '76px' },
   {
     label: 'Path',
     kind: 'mono',
     primary: true,
     grow: true,
-    value: (e) => (e.content as RequestContent).path || (e.content as RequestContent).url,
+    value: (e) => contentOf<RequestContent>(e).path || contentOf<RequestContent>(e).url,
     sub: (e) => {
-      const c = e.content as RequestContent;
+      const c = contentOf<RequestContent>(e);
       return c.routePattern && c.routePattern !== c.path ? c.routePattern : null;
     },
-    title: (e) => (e.content as RequestContent).url,
+    title: (e) => contentOf<RequestContent>(e).url,
   },
-  { label: 'Status', kind: 'status', value: (e) => (e.content as RequestContent).status, width: '70px' },
+  { label: 'Status', kind: 'status', value: (e) => contentOf<RequestContent>(e).status, width: '70px' },
   duration,
   { label: 'User', kind: 'user', value: (e) => userOf(e), width: '150px' },
   { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '220px' },
@@ -61,31 +62,31 @@ export const EXCEPTION_COLUMNS: readonly TableColumn<Entry>[] = [
     kind: 'strong',
     primary: true,
     grow: true,
-    value: (e) => (e.content as ExceptionContent).class,
-    sub: (e) => (e.content as ExceptionContent).message,
+    value: (e) => contentOf<ExceptionContent>(e).class,
+    sub: (e) => contentOf<ExceptionContent>(e).message,
   },
   {
     label: 'Location',
     kind: 'mono',
-    value: (e) => formatLocation((e.content as ExceptionContent).location),
-    title: (e) => formatLocation((e.content as ExceptionContent).location, 100),
+    value: (e) => formatLocation(contentOf<ExceptionContent>(e).location),
+    title: (e) => formatLocation(contentOf<ExceptionContent>(e).location, 100),
     width: '240px',
   },
-  { label: 'Status', kind: 'status', value: (e) => (e.content as ExceptionContent).status ?? null, width: '70px' },
+  { label: 'Status', kind: 'status', value: (e) => contentOf<ExceptionContent>(e).status ?? null, width: '70px' },
   time,
 ];
 
 /** Log entries: level, message (context below), time. */
 export const LOG_COLUMNS: readonly TableColumn<Entry>[] = [
-  { label: 'Level', kind: 'level', value: (e) => (e.content as LogContent).level, width: '76px' },
+  { label: 'Level', kind: 'level', value: (e) => contentOf<LogContent>(e).level, width: '76px' },
   {
     label: 'Message',
     primary: true,
     grow: true,
-    value: (e) => (e.content as LogContent).message,
-    title: (e) => (e.content as LogContent).message,
+    value: (e) => contentOf<LogContent>(e).message,
+    title: (e) => contentOf<LogContent>(e).message,
   },
-  { label: 'Context', kind: 'mono', value: (e) => (e.content as LogContent).context, width: '180px' },
+  { label: 'Context', kind: 'mono', value: (e) => contentOf<LogContent>(e).context, width: '180px' },
   time,
 ];
 
@@ -96,14 +97,14 @@ export const EVENT_COLUMNS: readonly TableColumn<Entry>[] = [
     kind: 'mono',
     primary: true,
     grow: true,
-    value: (e) => (e.content as EventContent).name,
-    sub: (e) => (e.content as EventContent).description,
+    value: (e) => contentOf<EventContent>(e).name,
+    sub: (e) => contentOf<EventContent>(e).description,
   },
   {
     label: 'Source',
     kind: 'mono',
-    value: (e) => formatLocation((e.content as EventContent).source, 2),
-    title: (e) => formatLocation((e.content as EventContent).source, 100),
+    value: (e) => formatLocation(contentOf<EventContent>(e).source, 2),
+    title: (e) => formatLocation(contentOf<EventContent>(e).source, 100),
     width: '200px',
   },
   { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '200px' },
@@ -112,25 +113,25 @@ export const EVENT_COLUMNS: readonly TableColumn<Entry>[] = [
 
 /** Outbound HTTP calls: method, URL, status (or error), duration, response size, time. */
 export const HTTP_CLIENT_COLUMNS: readonly TableColumn<Entry>[] = [
-  { label: 'Method', kind: 'method', value: (e) => (e.content as HttpClientContent).method, width: '76px' },
+  { label: 'Method', kind: 'method', value: (e) => contentOf<HttpClientContent>(e).method, width: '76px' },
   {
     label: 'URL',
     kind: 'mono',
     primary: true,
     grow: true,
-    value: (e) => (e.content as HttpClientContent).url,
-    sub: (e) => (e.content as HttpClientContent).error,
-    title: (e) => (e.content as HttpClientContent).url,
+    value: (e) => contentOf<HttpClientContent>(e).url,
+    sub: (e) => contentOf<HttpClientContent>(e).error,
+    title: (e) => contentOf<HttpClientContent>(e).url,
   },
   {
     label: 'Status',
     kind: 'status',
-    value: (e) => (e.content as HttpClientContent).status,
-    error: (e) => (e.content as HttpClientContent).error,
+    value: (e) => contentOf<HttpClientContent>(e).status,
+    error: (e) => contentOf<HttpClientContent>(e).error,
     width: '70px',
   },
   duration,
-  { label: 'Size', kind: 'bytes', value: (e) => (e.content as HttpClientContent).responseSize, width: '80px', end: true },
+  { label: 'Size', kind: 'bytes', value: (e) => contentOf<HttpClientContent>(e).responseSize, width: '80px', end: true },
   time,
 ];
 

@@ -1,0 +1,46 @@
+import { httpResource } from '@angular/common/http';
+import { Signal, computed, effect, inject } from '@angular/core';
+import { Router } from '@angular/router';
+import { ApiClient, errorMessage } from './api.client';
+import { Entry, EntryDetail } from './api.models';
+import { MetaStore } from './meta.store';
+import { valueOf } from './resource.util';
+
+/** One entry with its batch, as detail pages use it. */
+export interface EntryDetailResource {
+  /** The entry, once loaded. */
+  readonly entry: Signal<Entry | undefined>;
+  /** Everything else with the same batchId, oldest first. */
+  readonly batch: Signal<Entry[]>;
+  /** True while the first load is in flight. */
+  readonly loading: Signal<boolean>;
+  /** Why it could not be loaded (e.g. "Entry not found"). */
+  readonly error: Signal<string | null>;
+}
+
+/**
+ * `GET api/entries/:id` for a detail page. When `expectedType` is given and the entry turns out to
+ * be of another type (a hand-edited or stale link), the page is replaced by the right one.
+ * Must be called in an injection context.
+ */
+export function entryDetailResource(id: () => string, expectedType?: string): EntryDetailResource {
+  const api = inject(ApiClient);
+  const meta = inject(MetaStore);
+  const router = inject(Router);
+  const resource = httpResource<EntryDetail>(() => api.request(`entries/${encodeURIComponent(id())}`));
+  const entry = computed(() => valueOf(resource)?.data);
+
+  if (expectedType) {
+    effect(() => {
+      const current = entry();
+      if (current && current.type !== expectedType) void router.navigate(meta.linkTo(current), { replaceUrl: true });
+    });
+  }
+
+  return {
+    entry,
+    batch: computed(() => (valueOf(resource)?.batch ?? []).filter((e) => e.id !== entry()?.id)),
+    loading: computed(() => resource.isLoading() && !resource.hasValue()),
+    error: computed(() => (resource.error() ? errorMessage(resource.error()) : null)),
+  };
+}

@@ -1,0 +1,18 @@
+import { ExceptionFamily } from '../../core/api/api.models';
+import { formatLocation } from '../../shared/entry-table/entry-columns';
+import { TableColumn } from '../../shared/entry-table/table-column';
+
+/** Columns of the exception families table. */
+export const FAMILY_COLUMNS: readonly TableColumn<ExceptionFamily>[] = [
+  { label: 'Exception', kind: 'strong', primary: true, grow: true, value: (f) => f.class, sub: (f) => f.message },
+  {
+    label: 'Location',
+    kind: 'mono',
+    value: (f) => formatLocation(f.location),
+    title: (f) => formatLocation(f.location, 100),
+    width: '240px',
+  },
+  { label: 'Count', kind: 'number', value: (f) => f.count.toLocaleString('en-US'), width: '70px', end: true },
+  { label: 'First seen', kind: 'time', value: (f) => f.firstSeen, width: '96px' },
+  { label: 'Last seen', kind: 'time', value: (f) => f.lastSeen, width: '96px' },
+];

@@ -1,0 +1,124 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { Entry, ExceptionContent, LogLine, RequestContent } from '../../core/api/api.models';
+import { entryDetailResource } from '../../core/api/entry-detail.resource';
+import { contentOf } from '../../core/api/entry-content';
+import { MetaStore } from '../../core/api/meta.store';
+import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
+import { EntryTableComponent } from '../../shared/entry-table/entry-table.component';
+import { columnsFor, formatLocation } from '../../shared/entry-table/entry-columns';
+import { TableColumn } from '../../shared/entry-table/table-column';
+import { JsonViewerComponent } from '../../shared/json-viewer/json-viewer.component';
+import { KvTableComponent } from '../../shared/kv-table/kv-table.component';
+import { LoadStateComponent } from '../../shared/load-state/load-state.component';
+import { PageHeaderComponent } from '../../shared/page-header/page-header.component';
+import { BytesPipe } from '../../shared/pipes/bytes.pipe';
+import { DurationPipe } from '../../shared/pipes/duration.pipe';
+import { LevelBadgeComponent } from '../../shared/status-badge/level-badge.component';
+import { MethodBadgeComponent } from '../../shared/status-badge/method-badge.component';
+import { StatusBadgeComponent } from '../../shared/status-badge/status-badge.component';
+import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-badge.component';
+import { RelativeTimeComponent } from '../../shared/time/relative-time.component';
+import { UserBadgeComponent, userOf } from '../../shared/user-badge/user-badge.component';
+
+/** Entries of one type from the request's batch. */
+interface BatchGroup {
+  type: string;
+  title: string;
+  entries: Entry[];
+  columns: readonly TableColumn<Entry>[];
+}
+
+/** Batch types listed first, in this order; others follow alphabetically. */
+const GROUP_ORDER = ['query', 'log', 'event', 'http-client', 'llm'];
+
+/**
+ * Everything captured about one request: summary, request and response (headers, query, bodies),
+ * its log lines, the exceptions it raised and the rest of its batch grouped by type.
+ */
+@Component({
+  selector: 'at-request-detail-page',
+  imports: [
+    RouterLink,
+    BytesPipe,
+    DurationPipe,
+    EntryMetaComponent,
+    EntryTableComponent,
+    JsonViewerComponent,
+    KvTableComponent,
+    LoadStateComponent,
+    PageHeaderComponent,
+    LevelBadgeComponent,
+    MethodBadgeComponent,
+    StatusBadgeComponent,
+    TruncatedBadgeComponent,
+    RelativeTimeComponent,
+    UserBadgeComponent,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './request-detail.page.html',
+  styleUrl: './request-detail.page.css',
+})
+export class RequestDetailPage {
+  private readonly meta = inject(MetaStore);
+
+  /** Entry id (route parameter). */
+  readonly id = input.required<string>();
+
+  protected readonly detail = entryDetailResource(() => this.id(), 'request');
+  protected readonly entry = this.detail.entry;
+  protected readonly content = computed(() => contentOf<RequestContent>(this.entry() ?? { content: {} }));
+  protected readonly user = computed(() => {
+    const entry = this.entry();
+    return entry ? userOf(entry) : null;
+  });
+  protected readonly handler = computed(() => {
+    const c = this.content();
+    return [c.controller, c.handler].filter(Boolean).join('#');
+  });
+  protected readonly logLines = computed<LogLine[]>(() => this.content().log ?? []);
+  private readonly others = this.detail.batch;
+  protected readonly exceptions = computed(() =>
+    this.others()
+      .filter((e) => e.type === 'exception')
+      .map((e) => ({ entry: e, content: contentOf<ExceptionContent>(e) })),
+  );
+  protected readonly groups = computed<BatchGroup[]>(() => {
+    const byType = new Map<string, Entry[]>();
+    for (const entry of this.others()) {
+      if (entry.type === 'exception' || entry.type === 'request') continue;
+      byType.set(entry.type, [...(byType.get(entry.type) ?? []), entry]);
+    }
+    const rank = (type: string): number => {
+      const index = GROUP_ORDER.indexOf(type);
+      return index === -1 ? GROUP_ORDER.length : index;
+    };
+    return [...byType.entries()]
+      .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+      .map(([type, entries]) => ({
+        type,
+        title: this.meta.pluginForType(type)?.title ?? type,
+        entries,
+        columns: columnsFor(type),
+      }));
+  });
+  protected readonly batchCount = computed(() => this.others().length);
+  protected readonly link = (entry: Entry): string[] => this.meta.linkTo(entry);
+  protected readonly rowId = (entry: Entry): string => entry.id;
+
+  /** Offset of a log line from the start of the request, e.g. `+12 ms`. */
+  protected offset(line: LogLine): string | null {
+    const start = Date.parse(this.entry()?.occurredAt ?? '');
+    const at = Date.parse(line.at ?? '');
+    if (Number.isNaN(start) || Number.isNaN(at)) return null;
+    return `+${Math.max(0, at - start)} ms`;
+  }
+
+  protected location(content: ExceptionContent): string {
+    return formatLocation(content.location);
+  }
+
+  protected hasData(value: unknown): boolean {
+    return value !== undefined && value !== null && value !== '';
+  }
+}

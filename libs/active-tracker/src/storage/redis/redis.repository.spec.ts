@@ -1,0 +1,218 @@
+import { Redis } from 'ioredis';
+import { decodeTime, ulid } from 'ulid';
+import { Entry } from '../../entries/entry.js';
+import { entryRepositoryContract } from '../../../test/entry-repository.contract.js';
+import { RedisServer, startRedisServer } from '../../../test/support/redis-server.js';
+import { RetentionPolicy } from '../entry-repository.js';
+import { RedisRepository } from './redis.repository.js';
+
+/** Parses `INFO commandstats` into calls per command name (lowercase). */
+async function commandCalls(client: Redis): Promise<Record<string, number>> {
+  const info = await client.info('commandstats');
+  const calls: Record<string, number> = {};
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[match[1]] = Number(match[2]);
+  return calls;
+}
+
+function entry(id: string, fields: Partial<Entry> = {}): Entry {
+  return {
+    id,
+    type: 'request',
+    batchId: 'batch-1',
+    occurredAt: new Date(decodeTime(id)).toISOString(),
+    durationMs: 3,
+    familyHash: null,
+    tags: { env: 'prod' },
+    content: { message: `entry ${id}` },
+    ...fields,
+  };
+}
+
+const idsAt = (count: number): string[] => {
+  const start = Date.now() - count;
+  return Array.from({ length: count }, (_, i) => ulid(start + i));
+};
+
+const RETENTION: RetentionPolicy = { maxAgeMs: 60 * 60_000, maxEntriesPerType: 1000 };
+
+// One server for the contract; the repository must never issue KEYS or SCAN on it (checked last).
+let server: RedisServer;
+let admin: Redis;
+const clients: Redis[] = [];
+let prefixes = 0;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  admin = new Redis(server.url);
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
+  await admin?.quit();
+  await server?.stop();
+});
+
+async function connect(url: string): Promise<Redis> {
+  const client = new Redis(url, { lazyConnect: true });
+  clients.push(client);
+  await client.connect();
+  return client;
+}
+
+entryRepositoryContract('RedisRepository', async (retention) => {
+  const client = await connect(server.url);
+  const repo = new RedisRepository(client, { keyPrefix: `contract-${++prefixes}:`, retention });
+  return {
+    repo,
+    cleanup: async () => {
+      await repo.clear();
+      await client.quit();
+    },
+  };
+});
+
+describe('RedisRepository specifics', () => {
+  it('writes a whole save in one round-trip (one socket write), whatever its size', async () => {
+    const client = await connect(server.url);
+    const repo = new RedisRepository(client, { keyPrefix: 'roundtrip:', retention: RETENTION });
+    const entries = idsAt(60).map((id, i) =>
+      entry(id, { type: i % 2 ? 'exception' : 'log', familyHash: `f${i % 5}`, batchId: `b${i % 7}`, tags: { t: `${i % 3}` } }),
+    );
+    const before = await commandCalls(admin);
+    const stream = client.stream;
+    const write = stream.write;
+    let writes = 0;
+    stream.write = function (this: typeof stream, ...args: Parameters<typeof write>) {
+      writes++;
+      return write.apply(this, args);
+    } as typeof write;
+    try {
+      await repo.save(entries);
+    } finally {
+      stream.write = write;
+    }
+    expect(writes).toBe(1);
+    const after = await commandCalls(admin);
+    const delta = (name: string): number => (after[name] ?? 0) - (before[name] ?? 0);
+    expect(delta('set')).toBe(60);
+    // One script call per family (5 hashes x 2 types where they occur), not per entry.
+    expect(delta('eval')).toBe(10);
+    expect((await repo.list({ limit: 100 })).data).toHaveLength(60);
+    await repo.clear();
+  });
+
+  it('skips ids whose entry key has expired and still fills the page', async () => {
+    const client = await connect(server.url);
+    const repo = new RedisRepository(client, { keyPrefix: 'dangling:', retention: RETENTION });
+    const entries = idsAt(10).map((id) => entry(id));
+    await repo.save(entries);
+    await client.del(`dangling:e:${entries[8].id}`, `dangling:e:${entries[5].id}`);
+    const expected = entries.map((e) => e.id).reverse().filter((id) => id !== entries[8].id && id !== entries[5].id);
+    const page = await repo.list({ limit: 5 });
+    expect(page.data.map((e) => e.id)).toEqual(expected.slice(0, 5));
+    const rest = await repo.list({ limit: 5, before: page.next! });
+    expect(rest.data.map((e) => e.id)).toEqual(expected.slice(5));
+    expect(rest.next).toBeNull();
+    expect((await repo.batch('batch-1')).map((e) => e.id)).toEqual([...expected].reverse());
+    await repo.clear();
+  });
+
+  it('reports readiness from the client and only quits a client it owns', async () => {
+    const shared = await connect(server.url);
+    const borrowed = new RedisRepository(shared, { keyPrefix: 'ready:', retention: RETENTION });
+    expect(borrowed.isReady()).toBe(true);
+    await borrowed.close();
+    expect(shared.status).toBe('ready');
+    expect(await shared.ping()).toBe('PONG');
+
+    const owned = new RedisRepository(await connect(server.url), { keyPrefix: 'ready:', retention: RETENTION, ownsClient: true });
+    await owned.close();
+    expect(owned.isReady()).toBe(false);
+  });
+
+  it('surfaces write errors to the caller', async () => {
+    const client = await connect(server.url);
+    const repo = new RedisRepository(client, { keyPrefix: 'errors:', retention: RETENTION });
+    const [id] = idsAt(1);
+    // A key of the wrong type where an index belongs makes the pipeline fail.
+    await client.set('errors:i:all', 'not a sorted set');
+    await expect(repo.save([entry(id)])).rejects.toThrow(/WRONGTYPE/);
+    await client.del('errors:i:all');
+  });
+
+  describe('key layout (on a dedicated server, so the whole keyspace can be inspected)', () => {
+    let layoutServer: RedisServer;
+    let client: Redis;
+    beforeAll(async () => {
+      layoutServer = await startRedisServer();
+      client = await connect(layoutServer.url);
+    });
+    afterAll(async () => {
+      await client.quit();
+      await layoutServer.stop();
+    });
+
+    async function allKeys(): Promise<string[]> {
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await client.scan(cursor, 'COUNT', 1000);
+        keys.push(...batch);
+        cursor = next;
+      } while (cursor !== '0');
+      return keys.sort();
+    }
+
+    it('puts every key under the prefix, with a TTL, and clear() removes all of them but no foreign key', async () => {
+      const maxAgeMs = 5 * 60_000;
+      const repo = new RedisRepository(client, {
+        keyPrefix: 'at:',
+        retention: { maxAgeMs, maxEntriesPerType: 1000 },
+      });
+      await client.set('foreign:key', 'keep me');
+      await client.set('at-lookalike', 'keep me too');
+      const entries = idsAt(30).map((id, i) =>
+        entry(id, { type: i % 2 ? 'exception' : 'request', familyHash: `f${i % 3}`, batchId: `b${i % 4}`, tags: { u: `${i % 5}` } }),
+      );
+      await repo.save(entries.slice(0, 15));
+      await repo.save(entries.slice(15));
+      await repo.prune();
+
+      const keys = (await allKeys()).filter((key) => key !== 'foreign:key' && key !== 'at-lookalike');
+      expect(keys.length).toBeGreaterThan(30);
+      for (const key of keys) {
+        expect(key.startsWith('at:')).toBe(true);
+        const ttl = await client.pttl(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(maxAgeMs);
+      }
+      expect(keys.filter((key) => key.startsWith('at:e:'))).toHaveLength(30);
+
+      await repo.clear();
+      expect(await allKeys()).toEqual(['at-lookalike', 'foreign:key']);
+    });
+
+    it('stays bounded: prune() deletes evicted entry keys and their index references', async () => {
+      const repo = new RedisRepository(client, { keyPrefix: 'bounded:', retention: { maxAgeMs: 60 * 60_000, maxEntriesPerType: 5 } });
+      const entries = idsAt(40).map((id, i) => entry(id, { familyHash: 'f', batchId: `b${i}`, tags: { env: 'prod', n: `${i}` } }));
+      await repo.save(entries);
+      await repo.prune();
+      const keys = await allKeys();
+      expect(keys.filter((key) => key.startsWith('bounded:e:'))).toHaveLength(5);
+      expect(await client.zcard('bounded:i:tag:env:prod')).toBe(5);
+      expect(await client.zcard('bounded:i:family:f')).toBe(5);
+      expect(await client.zcard('bounded:i:all')).toBe(5);
+      // Indexes left empty by eviction are gone.
+      expect(await client.exists('bounded:i:batch:b0', 'bounded:i:tag:n:0')).toBe(0);
+      await repo.clear();
+    });
+  });
+
+  // Last on purpose: covers every command the contract and the tests above sent to the main server.
+  it('never issued KEYS or SCAN', async () => {
+    const calls = await commandCalls(admin);
+    expect(calls.set).toBeGreaterThan(1000);
+    expect(calls.keys).toBeUndefined();
+    expect(calls.scan).toBeUndefined();
+  });
+});
