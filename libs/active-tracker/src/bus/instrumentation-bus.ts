@@ -63,6 +63,20 @@ function nextId(): string {
   return idPrefix + idCounter.toString(16);
 }
 
+/**
+ * Date.now() - performance.now(), to turn monotonic times into epoch ms. Re-read at most once a
+ * second (a clock read costs ~0.1 µs here) so wall-clock adjustments are picked up quickly.
+ */
+let wallOffset = Date.now() - performance.now();
+let wallOffsetReadAt = performance.now();
+function wallClockOffset(now: number): number {
+  if (now - wallOffsetReadAt > 1000 || now < wallOffsetReadAt) {
+    wallOffset = Date.now() - performance.now();
+    wallOffsetReadAt = now;
+  }
+  return wallOffset;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as any).then === 'function';
 }
@@ -282,13 +296,15 @@ export class InstrumentationBus {
   }
 
   private publish(subs: Subscription[], name: string, payload: any, started: number, finished: number, transactionId: string | null): void {
-    const wallOffset = Date.now() - performance.now();
-    const base = { name, payload, duration: finished - started, id: nextId(), transactionId };
+    const duration = finished - started;
+    const id = nextId();
+    const offset = wallClockOffset(finished);
     let errors: unknown[] | undefined;
     for (const sub of subs) {
+      // Literal objects, not spreads: spreading costs microseconds per event on Node 20.
       const event: InstrumentationEvent = sub.monotonic
-        ? { ...base, start: started, finish: finished }
-        : { ...base, start: started + wallOffset, finish: finished + wallOffset };
+        ? { name, payload, start: started, finish: finished, duration, id, transactionId }
+        : { name, payload, start: started + offset, finish: finished + offset, duration, id, transactionId };
       try {
         sub.handler(event);
       } catch (error) {

@@ -45,6 +45,8 @@ export class EntryRecorder {
   private subscription: Subscription | null = null;
   private earlyFlushScheduled = false;
   private storageDownSince: number | null = null;
+  /** A save that timed out but has not settled: no new save starts until it does (bounds memory on a hung Redis). */
+  private stalled: Promise<unknown> | null = null;
   private readonly counters = { recorded: 0, written: 0, dropped: 0, filtered: 0, failedFlushes: 0 };
 
   constructor(
@@ -130,16 +132,26 @@ export class EntryRecorder {
         this.markDown('storage is not connected');
         return;
       }
+      if (this.stalled) {
+        this.markDown('a previous write has not finished');
+        return;
+      }
       const batch = this.buffer.splice(0, 1000);
+      const saving = this.repository.save(batch);
       try {
-        await withTimeout(this.repository.save(batch), this.options.flushTimeoutMs ?? 5000);
+        await withTimeout(saving, this.options.flushTimeoutMs ?? 5000);
         this.counters.written += batch.length;
         this.markUp();
       } catch (error) {
         this.counters.failedFlushes++;
         // A timed-out write may still land: requeueing it could count families twice, so it is dropped.
-        if (error instanceof StorageTimeoutError) this.counters.dropped += batch.length;
-        else this.requeue(batch);
+        if (error instanceof StorageTimeoutError) {
+          this.counters.dropped += batch.length;
+          const stalled = saving.catch(() => undefined).finally(() => {
+            if (this.stalled === stalled) this.stalled = null;
+          });
+          this.stalled = stalled;
+        } else this.requeue(batch);
         this.markDown((error as Error)?.message ?? String(error));
         return;
       }

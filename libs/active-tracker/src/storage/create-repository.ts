@@ -16,6 +16,8 @@ const TRACKER_CLIENT_DEFAULTS: RedisOptions = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   connectTimeout: 2000,
+  // A hung server must not hold commands forever.
+  commandTimeout: 5000,
   retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
   lazyConnect: false,
 };

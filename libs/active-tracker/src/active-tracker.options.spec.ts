@@ -1,0 +1,265 @@
+import { Redis } from 'ioredis';
+import {
+  ActiveTrackerModuleOptions,
+  ActiveTrackerOptionsError,
+  DEFAULT_KEY_PREFIX,
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MAX_ENTRIES_PER_TYPE,
+  DEFAULT_MOUNTPOINT,
+  resolveOptions,
+} from './active-tracker.options.js';
+import { defaultPlugins } from './plugins/default-plugins.js';
+import type { ActiveTrackerPlugin } from './plugins/plugin.js';
+import { exceptions } from './plugins/exceptions/exceptions.plugin.js';
+import { requests } from './plugins/requests/requests.plugin.js';
+import { DEFAULT_SENSITIVE_KEYS } from './recorder/sensitive-keys.js';
+
+/** A minimal plugin object (plugins are plain objects with a name and an entry type). */
+function plugin(name: string, problems: string[] = []): ActiveTrackerPlugin {
+  return { name, entryType: name, validate: () => problems };
+}
+
+/** Resolves `input` expecting a failure; returns the listed problems. */
+function problemsOf(input: unknown): string[] {
+  try {
+    resolveOptions(input as ActiveTrackerModuleOptions, defaultPlugins);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ActiveTrackerOptionsError);
+    expect((error as Error).name).toBe('ActiveTrackerOptionsError');
+    return (error as ActiveTrackerOptionsError).problems;
+  }
+  throw new Error(`expected ${JSON.stringify(input)} to be rejected`);
+}
+
+describe('resolveOptions: defaults', () => {
+  it('fills every default when no options are given', () => {
+    for (const input of [undefined, {}]) {
+      const o = resolveOptions(input, defaultPlugins);
+      expect(o.enabled).toBe(true);
+      expect(o.mountpoint).toBe(DEFAULT_MOUNTPOINT);
+      expect(DEFAULT_MOUNTPOINT).toBe('activetracker');
+      expect(o.redis).toBeUndefined();
+      expect(o.keyPrefix).toBe(DEFAULT_KEY_PREFIX);
+      expect(o.perPage).toBe(50);
+      expect(o.retention).toEqual({ maxAgeMs: DEFAULT_MAX_AGE_MS, maxEntriesPerType: DEFAULT_MAX_ENTRIES_PER_TYPE });
+      expect(DEFAULT_MAX_AGE_MS).toBe(7 * 24 * 3600 * 1000);
+      expect(o.authentication).toBeUndefined();
+      expect(o.authorize).toBeUndefined();
+      expect(o.plugins.map((p) => p.name)).toEqual(['requests', 'exceptions']);
+      expect(o.sensitiveKeys).toEqual([...DEFAULT_SENSITIVE_KEYS]);
+      expect(o.maxPayloadBytes).toBe(64 * 1024);
+      expect(o.buffer).toEqual({ maxEntries: 10_000, flushIntervalMs: 100, flushBatchSize: 500 });
+      expect(o.filter).toBeUndefined();
+    }
+  });
+
+  it('keeps valid values and fills the missing parts of nested objects', () => {
+    const authorize = (): boolean => true;
+    const filter = (): boolean => false;
+    const mine = [plugin('a'), plugin('b')];
+    const o = resolveOptions(
+      {
+        enabled: false,
+        mountpoint: 'admin/tracker',
+        redis: 'redis://localhost:6390/2',
+        keyPrefix: 'x:',
+        perPage: 1000,
+        retention: { maxEntriesPerType: 5 },
+        authentication: 'admin:pa:ss',
+        authorize,
+        plugins: mine,
+        sensitiveKeys: ['ssn'],
+        maxPayloadBytes: 1,
+        buffer: { flushIntervalMs: 7 },
+        filter,
+      },
+      () => {
+        throw new Error('defaultPlugins must not be called when plugins are given');
+      },
+    );
+    expect(o.enabled).toBe(false);
+    expect(o.mountpoint).toBe('admin/tracker');
+    expect(o.redis).toBe('redis://localhost:6390/2');
+    expect(o.keyPrefix).toBe('x:');
+    expect(o.perPage).toBe(1000);
+    expect(o.retention).toEqual({ maxAgeMs: DEFAULT_MAX_AGE_MS, maxEntriesPerType: 5 });
+    // The password is everything after the first colon.
+    expect(o.authentication).toEqual({ user: 'admin', password: 'pa:ss' });
+    expect(o.authorize).toBe(authorize);
+    expect(o.plugins).toBe(mine);
+    expect(o.sensitiveKeys).toEqual(['ssn']);
+    expect(o.maxPayloadBytes).toBe(1);
+    expect(o.buffer).toEqual({ maxEntries: 10_000, flushIntervalMs: 7, flushBatchSize: 500 });
+    expect(o.filter).toBe(filter);
+  });
+
+  it('accepts a unix socket path, rediss:// URLs, ioredis options and an ioredis instance', () => {
+    expect(resolveOptions({ redis: '/var/run/redis.sock' }, defaultPlugins).redis).toBe('/var/run/redis.sock');
+    expect(resolveOptions({ redis: 'rediss://h:1' }, defaultPlugins).redis).toBe('rediss://h:1');
+    const opts = { host: '127.0.0.1', port: 1 };
+    expect(resolveOptions({ redis: opts }, defaultPlugins).redis).toBe(opts);
+    const client = new Redis({ lazyConnect: true });
+    try {
+      expect(resolveOptions({ redis: client }, defaultPlugins).redis).toBe(client);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('does not share default objects between calls', () => {
+    const a = resolveOptions({}, defaultPlugins);
+    a.buffer.maxEntries = 1;
+    a.retention.maxAgeMs = 1;
+    a.sensitiveKeys.push('mutated');
+    const b = resolveOptions({}, defaultPlugins);
+    expect(b.buffer.maxEntries).toBe(10_000);
+    expect(b.retention.maxAgeMs).toBe(DEFAULT_MAX_AGE_MS);
+    expect(b.sensitiveKeys).not.toContain('mutated');
+  });
+});
+
+describe('resolveOptions: mountpoint normalisation', () => {
+  it.each([
+    ['activetracker', 'activetracker'],
+    ['/activetracker', 'activetracker'],
+    ['activetracker/', 'activetracker'],
+    ['/admin/tracker/', 'admin/tracker'],
+    ['admin/tracker', 'admin/tracker'],
+    ['a-b_c.d~e', 'a-b_c.d~e'],
+  ])('%j -> %j', (input, expected) => {
+    expect(resolveOptions({ mountpoint: input }, defaultPlugins).mountpoint).toBe(expected);
+  });
+
+  it.each(['', '/', '//', 'a//b', 'with space', 'a?b=1', 'a#b', '../x', 'a/./b', '.', '..', 'ünïcode', 'a\\b'])(
+    'rejects %j',
+    (input) => {
+      const problems = problemsOf({ mountpoint: input });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain('"mountpoint"');
+    },
+  );
+
+  it('rejects a non-string mountpoint', () => {
+    expect(problemsOf({ mountpoint: 42 })).toEqual([expect.stringContaining('"mountpoint"')]);
+  });
+});
+
+describe('resolveOptions: validation', () => {
+  // Each invalid value must produce exactly one problem that names the option.
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['enabled', { enabled: 'yes' }, '"enabled"'],
+    ['redis number', { redis: 6379 }, '"redis"'],
+    ['redis null', { redis: null }, '"redis"'],
+    ['redis bad URL', { redis: 'localhost:6379' }, '"redis"'],
+    ['redis empty', { redis: '' }, '"redis"'],
+    ['redis http URL', { redis: 'http://localhost' }, '"redis"'],
+    ['redis promise', { redis: Promise.resolve({}) }, '"redis"'],
+    ['keyPrefix empty', { keyPrefix: '' }, '"keyPrefix"'],
+    ['keyPrefix number', { keyPrefix: 3 }, '"keyPrefix"'],
+    ['perPage 0', { perPage: 0 }, '"perPage"'],
+    ['perPage 1001', { perPage: 1001 }, '"perPage"'],
+    ['perPage float', { perPage: 2.5 }, '"perPage"'],
+    ['perPage string', { perPage: '50' }, '"perPage"'],
+    ['retention not object', { retention: 5 }, '"retention"'],
+    ['retention null', { retention: null }, '"retention"'],
+    ['retention.maxAgeMs', { retention: { maxAgeMs: -1 } }, '"retention.maxAgeMs"'],
+    ['retention.maxEntriesPerType', { retention: { maxEntriesPerType: 0 } }, '"retention.maxEntriesPerType"'],
+    ['authentication no colon', { authentication: 'admin' }, '"authentication"'],
+    ['authentication empty user', { authentication: ':pw' }, '"authentication"'],
+    ['authentication empty password', { authentication: 'admin:' }, '"authentication"'],
+    ['authentication not string', { authentication: { user: 'a', password: 'b' } }, '"authentication"'],
+    ['authorize', { authorize: true }, '"authorize"'],
+    ['plugins not array', { plugins: requests() }, '"plugins"'],
+    ['plugins item', { plugins: [requests(), 'exceptions'] }, '"plugins[1]"'],
+    ['plugins null item', { plugins: [null] }, '"plugins[0]"'],
+    ['plugins duplicate', { plugins: [requests(), requests()] }, '"plugins[1]"'],
+    ['sensitiveKeys not array', { sensitiveKeys: 'password' }, '"sensitiveKeys"'],
+    ['sensitiveKeys empty string', { sensitiveKeys: ['ok', ''] }, '"sensitiveKeys"'],
+    ['maxPayloadBytes', { maxPayloadBytes: 0 }, '"maxPayloadBytes"'],
+    ['buffer not object', { buffer: 'big' }, '"buffer"'],
+    ['buffer.maxEntries', { buffer: { maxEntries: 0 } }, '"buffer.maxEntries"'],
+    ['buffer.flushIntervalMs', { buffer: { flushIntervalMs: 1.5 } }, '"buffer.flushIntervalMs"'],
+    ['buffer.flushBatchSize', { buffer: { flushBatchSize: -3 } }, '"buffer.flushBatchSize"'],
+    ['filter', { filter: 'request' }, '"filter"'],
+  ];
+  it.each(cases)('%s', (_label, input, named) => {
+    const problems = problemsOf(input);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(named);
+  });
+
+  it('lists every problem in ONE error, in a readable message', () => {
+    let caught: unknown;
+    try {
+      resolveOptions(
+        {
+          enabled: 1,
+          mountpoint: 'a b',
+          perPage: -1,
+          authentication: 'nocolon',
+          buffer: { maxEntries: 'x', flushBatchSize: 0 },
+          filter: 3,
+          colour: 'blue',
+        } as unknown as ActiveTrackerModuleOptions,
+        defaultPlugins,
+      );
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ActiveTrackerOptionsError);
+    const error = caught as ActiveTrackerOptionsError;
+    expect(error.problems).toHaveLength(8);
+    for (const name of ['"colour"', '"enabled"', '"mountpoint"', '"perPage"', '"authentication"', '"buffer.maxEntries"', '"buffer.flushBatchSize"', '"filter"']) {
+      expect(error.problems.some((p) => p.includes(name))).toBe(true);
+      expect(error.message).toContain(name);
+    }
+    expect(error.message.split('\n')[0]).toBe('Invalid ActiveTracker options:');
+    expect(error.message.split('\n')).toHaveLength(9);
+  });
+
+  it('reports unknown keys (typos) but ignores unknown keys set to undefined', () => {
+    expect(problemsOf({ mountPoint: 'x', perpage: 3 })).toEqual(['unknown option "mountPoint"', 'unknown option "perpage"']);
+    expect(() => resolveOptions({ mountPoint: undefined } as ActiveTrackerModuleOptions, defaultPlugins)).not.toThrow();
+  });
+
+  it('includes the problems of each plugin validate(), named by plugin', () => {
+    const problems = problemsOf({
+      perPage: 0,
+      plugins: [requests({ maxBodyBytes: -1, filters: ['/ok', 3 as unknown as string] }), exceptions({ filters: 'Error' as unknown as string[] }), plugin('custom', ['"x" is wrong'])],
+    });
+    expect(problems).toEqual([
+      expect.stringContaining('"perPage"'),
+      'plugin "requests": "filters" must be an array of strings and RegExps',
+      'plugin "requests": "maxBodyBytes" must be a positive integer',
+      'plugin "exceptions": "filters" must be an array',
+      'plugin "custom": "x" is wrong',
+    ]);
+  });
+
+  it('validates the default plugins too', () => {
+    const problems = problemsOf({ plugins: undefined, perPage: 0 });
+    expect(problems).toHaveLength(1);
+    const broken = (): ActiveTrackerPlugin[] => [plugin('d', ['bad default'])];
+    expect(() => resolveOptions({}, broken)).toThrow(/plugin "d": bad default/);
+  });
+
+  it('reports a plugin whose validate() throws as a problem instead of crashing', () => {
+    const throwing: ActiveTrackerPlugin = {
+      name: 'fragile',
+      entryType: 'fragile',
+      validate: () => {
+        throw new Error('kaboom');
+      },
+    };
+    const problems = problemsOf({ plugins: [throwing], perPage: 0 });
+    expect(problems).toHaveLength(2);
+    expect(problems[1]).toContain('plugin "fragile"');
+    expect(problems[1]).toContain('kaboom');
+  });
+
+  it('rejects options that are not an object', () => {
+    for (const input of ['activetracker', 42, [], () => undefined]) {
+      expect(problemsOf(input)).toEqual(['options must be an object']);
+    }
+  });
+});
