@@ -112,7 +112,12 @@ export function resolveOptions(
 
   let mountpoint = DEFAULT_MOUNTPOINT;
   if (o.mountpoint !== undefined) {
-    if (typeof o.mountpoint !== 'string' || !/^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(o.mountpoint)) {
+    // '.' and '..' segments are rejected: clients resolve them away, so the routes would be unreachable.
+    if (
+      typeof o.mountpoint !== 'string' ||
+      !/^\/?[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(o.mountpoint) ||
+      o.mountpoint.split('/').some((segment) => segment === '.' || segment === '..')
+    ) {
       problems.push('"mountpoint" must be a non-empty URL path such as "activetracker" or "admin/tracker"');
     } else {
       mountpoint = o.mountpoint.replace(/^\/+|\/+$/g, '');
@@ -174,7 +179,14 @@ export function resolveOptions(
       }
       if (seen.has(p.name)) problems.push(`"plugins[${i}]": plugin "${p.name}" is listed twice`);
       seen.add(p.name);
-      for (const problem of p.validate?.() ?? []) problems.push(`plugin "${p.name}": ${problem}`);
+      let pluginProblems: string[];
+      try {
+        pluginProblems = p.validate?.() ?? [];
+      } catch (error) {
+        // A crashing validate() is one more problem to list, not a reason to hide the others.
+        pluginProblems = [`validate() threw: ${(error as Error)?.message ?? String(error)}`];
+      }
+      for (const problem of pluginProblems) problems.push(`plugin "${p.name}": ${problem}`);
     });
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ACTIVE_TRACKER_RUNTIME } from './active-tracker.constants.js';
 import type { TrackerRuntime } from './active-tracker.runtime.js';
 import { currentContext, redactCurrent, tagCurrent } from './context/request-context.js';
+import type { EventsPlugin } from './plugins/events/events.plugin.js';
 import type { ExceptionsPlugin } from './plugins/exceptions/exceptions.plugin.js';
 
 /**
@@ -30,6 +31,14 @@ export class ActiveTracker {
   /** Records an error that the app handled itself (not thrown to Nest). */
   recordException(error: unknown): void {
     this.runtime.plugin<ExceptionsPlugin>('exceptions')?.capture(error, 'manual');
+  }
+
+  /**
+   * Records a custom event (an `event` entry) with its backtrace, linked to the current request and
+   * grouped by `key`. Needs the `events()` plugin (a default one); `trackEvent` does the same outside DI.
+   */
+  event(key: string, description?: string, data?: Record<string, unknown>): void {
+    this.runtime.plugin<EventsPlugin>('events')?.track(key, description, data);
   }
 
   /** Writes buffered entries now (useful in tests and before a short-lived process exits). */

@@ -41,26 +41,53 @@ const MAX_FILTER_DEPTH = 100;
  * Plain objects and arrays are copied (cycles preserved), so the caller's object is never changed.
  */
 export function filterPayload<T>(value: T, isSensitive: (key: string) => boolean): T {
-  return filterValue(value, isSensitive, 0, new Map()) as T;
+  return filterValue(value, isSensitive, 0, undefined) as T;
 }
 
-function filterValue(value: unknown, isSensitive: (key: string) => boolean, depth: number, copies: Map<object, unknown>): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const isArray = Array.isArray(value);
-  if (!isArray && !isPlainObject(value)) return value;
+/**
+ * `normalizeKeys` and `filterPayload` in one pass (what `notify` does to hash payloads): a fresh
+ * object with normalized keys, sensitive values redacted at any depth.
+ */
+export function normalizePayload(value: Record<PropertyKey, unknown> | Map<unknown, unknown>, isSensitive: (key: string) => boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const copies = new Map<object, unknown>([[value, out]]);
+  const put = (key: string, v: unknown) => {
+    out[key] = isSensitive(key) ? REDACTED : isCopied(v) ? filterValue(v, isSensitive, 1, copies) : v;
+  };
+  if (value instanceof Map) {
+    for (const [k, v] of value) put(keyToString(k), v);
+    return out;
+  }
+  for (const k of Object.keys(value)) put(k, value[k]);
+  const symbols = Object.getOwnPropertySymbols(value);
+  for (let i = 0; i < symbols.length; i++) {
+    if (Object.prototype.propertyIsEnumerable.call(value, symbols[i])) put(keyToString(symbols[i]), value[symbols[i]]);
+  }
+  return out;
+}
+
+/** Values the filter descends into (and so copies): plain objects and arrays. */
+function isCopied(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && (Array.isArray(value) || isPlainObject(value));
+}
+
+function filterValue(value: unknown, isSensitive: (key: string) => boolean, depth: number, copies: Map<object, unknown> | undefined): unknown {
+  if (!isCopied(value)) return value;
+  copies ??= new Map();
   const existing = copies.get(value);
   if (existing !== undefined) return existing;
   if (depth > MAX_FILTER_DEPTH) return '[Truncated: too deep]';
-  if (isArray) {
+  if (Array.isArray(value)) {
     const out: unknown[] = [];
     copies.set(value, out);
     for (const item of value) out.push(filterValue(item, isSensitive, depth + 1, copies));
     return out;
   }
-  const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
-  copies.set(value, out);
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = isSensitive(k) ? REDACTED : filterValue(v, isSensitive, depth + 1, copies);
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = Object.getPrototypeOf(source) === null ? Object.create(null) : {};
+  copies.set(source, out);
+  for (const k of Object.keys(source)) {
+    out[k] = isSensitive(k) ? REDACTED : filterValue(source[k], isSensitive, depth + 1, copies);
   }
   return out;
 }

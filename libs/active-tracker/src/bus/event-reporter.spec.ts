@@ -222,11 +222,16 @@ describe('EventReporter sensitive payload keys', () => {
     reporter.notify('cyclic', payload);
     const filtered = sink.events[0].payload;
     expect(filtered.secret).toBe(REDACTED);
-    // the cycle is kept (through a filtered copy), never back to the caller's unfiltered object
-    expect(filtered.self).not.toBe(payload);
-    expect(filtered.self.secret).toBe(REDACTED);
-    expect(filtered.self.self).toBe(filtered.self);
+    // the cycle is kept on the filtered copy, never back to the caller's unfiltered object
+    expect(filtered.self).toBe(filtered);
     expect(payload.secret).toBe('s');
+    const nested: Record<string, unknown> = { token: 't' };
+    nested.list = [nested, { inner: nested }];
+    reporter.notify('cyclic.nested', { nested });
+    const copy = sink.events[1].payload.nested;
+    expect(copy.token).toBe(REDACTED);
+    expect(copy.list[0]).toBe(copy);
+    expect(copy.list[1].inner).toBe(copy);
   });
 
   it('uses a configurable fragment list (filterParameters)', () => {
@@ -473,14 +478,29 @@ describe('EventReporter.tagged', () => {
     ]);
   });
 
-  it('gives each event its own tags object', () => {
+  it('gives events frozen tags, so no subscriber can change another event\'s tags', () => {
     const { reporter, sink } = newReporter();
     reporter.tagged('a', () => {
       reporter.notify('one');
-      sink.events[0].tags.mutated = true;
+      expect(() => {
+        (sink.events[0].tags as Record<string, unknown>).mutated = true;
+      }).toThrow(TypeError);
       reporter.notify('two');
     });
+    expect(Object.isFrozen(sink.events[0].tags)).toBe(true);
     expect(sink.events[1].tags).toEqual({ a: true });
+  });
+
+  it('gives each event its own copy of the context', () => {
+    const { reporter, sink } = newReporter();
+    runInContext(new TrackerContext(), () => {
+      reporter.setContext({ step: 1 });
+      reporter.notify('one');
+      sink.events[0].context.mutated = true;
+      reporter.setContext({ step: 2 });
+      reporter.notify('two');
+    });
+    expect(sink.events.map((e) => e.context)).toEqual([{ step: 1, mutated: true }, { step: 2 }]);
   });
 
   it('requires a function as the last argument', () => {

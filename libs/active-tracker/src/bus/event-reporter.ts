@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import { Observable } from 'rxjs';
 import { DEFAULT_SENSITIVE_KEYS, sensitiveKeyMatcher } from '../recorder/sensitive-keys.js';
 import { EventContextStore, RequestScopedContextStore } from './event-context-store.js';
-import { filterPayload, isPlainObject, normalizeKeys, serializeEventPayload } from './event-payload.js';
+import { isPlainObject, normalizePayload, serializeEventPayload } from './event-payload.js';
 import { currentTags, EventTag, withTags } from './event-tag-stack.js';
 import { callerLocation, SourceLocation } from './source-location.js';
 
@@ -14,14 +15,15 @@ export interface StructuredEvent<P = unknown> {
   name: string;
   /** The hash payload (keys normalized, sensitive keys filtered), or the event object as passed. */
   payload: P;
-  /** Tags of the enclosing `tagged` calls (tag objects under their class name). */
-  tags: Record<string, unknown>;
+  /** Tags of the enclosing `tagged` calls (tag objects under their class name); frozen, shared by the events of one `tagged` frame. */
+  tags: Readonly<Record<string, unknown>>;
   /** The context store's content when the event was reported. */
   context: Record<string, unknown>;
   /**
-   * Wall-clock time in nanoseconds since the epoch, as a number (JSON-safe; float64 keeps it to
-   * about 256 ns, finer than the clock's accuracy). Read from process.hrtime anchored on Date.now,
-   * so events of one process are ordered even within a millisecond.
+   * Wall-clock time in nanoseconds since the epoch, as a number, not a bigint, so events stay
+   * JSON-serializable (float64 keeps it to about 0.25 µs). Read from the monotonic clock
+   * (performance.timeOrigin + performance.now()), so events of one process are ordered even
+   * within a millisecond.
    */
   timestamp: number;
   /** The caller of `notify` (absent when `captureSourceLocation` is off or the stack is unreadable). */
@@ -59,19 +61,29 @@ type TaggedArgs<R> = [...tags: EventTag[], fn: () => R];
 /** withDebug frames, shared by every reporter (Rails keeps the flag in one fiber-local key). */
 const debugStorage = new AsyncLocalStorage<boolean>();
 
-let wallAnchorNs = BigInt(Date.now()) * 1_000_000n;
-let hrAnchor = process.hrtime.bigint();
+/** Epoch ms at performance.now() == 0; corrected when the wall clock moves by more than 1 s. */
+let epochOriginMs = performance.timeOrigin;
+let originCheckedAt = performance.now();
 
-/** Epoch nanoseconds (see `StructuredEvent.timestamp`); re-anchors if the wall clock jumps > 1 s. */
+/**
+ * Epoch nanoseconds (see `StructuredEvent.timestamp`) from the monotonic clock, so events of one
+ * process keep their order within a millisecond. Checked against Date.now() at most once a second.
+ */
 export function epochNanoseconds(): number {
-  let ns = wallAnchorNs + (process.hrtime.bigint() - hrAnchor);
-  const drift = Number(ns / 1_000_000n) - Date.now();
-  if (drift > 1000 || drift < -1000) {
-    wallAnchorNs = BigInt(Date.now()) * 1_000_000n;
-    hrAnchor = process.hrtime.bigint();
-    ns = wallAnchorNs;
+  const now = performance.now();
+  if (now - originCheckedAt > 1000) {
+    originCheckedAt = now;
+    const drift = epochOriginMs + now - Date.now();
+    if (drift > 1000 || drift < -1000) epochOriginMs = Date.now() - now;
   }
-  return Number(ns);
+  return Math.round((epochOriginMs + now) * 1e6);
+}
+
+/** Own enumerable keys copied without spread syntax (spreads cost microseconds on Node 20). */
+function copyOwn(source: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) out[key] = source[key];
+  return out;
 }
 
 interface SubscriberEntry {
@@ -95,7 +107,7 @@ export class EventReporter {
   raiseOnError: boolean;
   /** Report `debug` events everywhere (`withDebug` enables them for one call tree). */
   debugMode: boolean;
-  /** Read the caller's stack for `sourceLocation` (a few microseconds per event with subscribers). */
+  /** Read the caller's stack for `sourceLocation`: one stack capture (µs) per event that has subscribers. */
   captureSourceLocation: boolean;
   /** Where the context lives; see RequestScopedContextStore for the default. */
   contextStore: EventContextStore;
@@ -196,15 +208,15 @@ export class EventReporter {
       else if (isPlainObject(payload) || payload instanceof Map) eventPayload = payload;
       else return this.invalid(`notify("${name}", payload): the payload must be a plain object or a Map; got ${describe(payload)}`);
       if (this.entries.length === 0) return;
-      eventPayload = filterPayload(normalizeKeys(eventPayload as Record<PropertyKey, unknown>), this.isSensitive);
+      eventPayload = normalizePayload(eventPayload as Record<PropertyKey, unknown>, this.isSensitive);
     }
     if (this.entries.length === 0) return;
 
     const event: StructuredEvent = {
       name,
       payload: eventPayload,
-      tags: { ...currentTags() },
-      context: { ...this.contextStore.context() },
+      tags: currentTags(),
+      context: copyOwn(this.contextStore.context()),
       timestamp: epochNanoseconds(),
     };
     if (this.captureSourceLocation) {
@@ -256,7 +268,7 @@ export class EventReporter {
 
   /** A copy of the current context. */
   context(): Record<string, unknown> {
-    return { ...this.contextStore.context() };
+    return copyOwn(this.contextStore.context());
   }
 
   /** Clears the current context. */

@@ -44,6 +44,6 @@ export function currentTags(): EventTags {
 
 /** Runs `fn` with `tags` stacked on top of the current ones (inner values win). */
 export function withTags<R>(tags: readonly EventTag[], fn: () => R): R {
-  const frame = Object.freeze({ ...currentTags(), ...resolveTags(tags) });
+  const frame = Object.freeze(Object.assign({}, currentTags(), resolveTags(tags)));
   return storage.run(frame, fn);
 }

@@ -4,7 +4,7 @@ export * from './instrumentation-bus.js';
 export * from './event-reporter.js';
 export { RequestScopedContextStore } from './event-context-store.js';
 export type { EventContextStore } from './event-context-store.js';
-export { isPlainObject, normalizeKeys, filterPayload, serializeEventPayload } from './event-payload.js';
+export { isPlainObject, normalizeKeys, normalizePayload, filterPayload, serializeEventPayload } from './event-payload.js';
 export type { SerializableEvent } from './event-payload.js';
 export { currentTags, resolveTags } from './event-tag-stack.js';
 export type { EventTag, EventTags } from './event-tag-stack.js';

@@ -37,7 +37,9 @@ export function parseStackFrame(line: string): SourceLocation | undefined {
 export function callerLocation(callerDepth = 1): SourceLocation | undefined {
   const depth = Math.max(1, Math.floor(callerDepth) || 1);
   const previousLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = depth + 12;
+  // Only the frames needed (capture cost grows with the limit): this function, notify, debug and
+  // an exported wrapper at most, then `depth` callers.
+  Error.stackTraceLimit = depth + 5;
   let stack: string | undefined;
   try {
     stack = new Error().stack;

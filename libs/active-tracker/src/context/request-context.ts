@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ulid } from 'ulid';
+import { newUlid } from '../entries/entry-id.js';
 
 /** One captured log line of a request (Nest Logger call made while the request ran). */
 export interface ContextLogLine {
@@ -29,7 +29,7 @@ export class TrackerContext {
   /** Set by the capture interceptor: the route that handled the request. */
   route: { pattern?: string; controller?: string; handler?: string } = {};
 
-  constructor(trackerId: string | null = null, batchId: string = ulid()) {
+  constructor(trackerId: string | null = null, batchId: string = newUlid()) {
     this.trackerId = trackerId;
     this.batchId = batchId;
   }

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /** One parsed line of a V8 stack trace. */
 export interface StackFrame {
   function: string | null;
@@ -50,8 +52,17 @@ export function firstAppFrame(frames: StackFrame[]): StackFrame | null {
 export function displayPath(file: string | null): string | null {
   if (!file) return null;
   const cwd = process.cwd();
-  const clean = file.startsWith('file://') ? file.slice(7) : file;
+  const clean = file.startsWith('file://') ? fromFileUrl(file) : file;
   return clean.startsWith(cwd + '/') ? clean.slice(cwd.length + 1) : clean;
+}
+
+/** ESM frames are percent-encoded URLs (`my%20app`): decode them so they compare with cwd. */
+function fromFileUrl(url: string): string {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return url.slice(7);
+  }
 }
 
 function num(s: string | undefined): number | null {

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { monotonicFactory } from 'ulid';
 import { CAPTURE_EVENT_PATTERN, InstrumentationBus, Subscription } from '../bus/instrumentation-bus.js';
 import { currentContext } from '../context/request-context.js';
 import { Entry, EntryDraft } from '../entries/entry.js';
+import { monotonicUlidFactory } from '../entries/entry-id.js';
 import { EntryRepository } from '../storage/entry-repository.js';
 import { sanitizeValue, SanitizeState, redactString } from './entry-sanitizer.js';
 
@@ -37,7 +37,7 @@ export interface RecorderStats {
  */
 export class EntryRecorder {
   private readonly logger = new Logger('ActiveTracker');
-  private readonly nextId = monotonicFactory();
+  private readonly nextId = monotonicUlidFactory();
   private buffer: Entry[] = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;

@@ -46,6 +46,8 @@ export function sanitizeValue(
   try {
     if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? null : obj.toISOString();
     if (Buffer.isBuffer(obj)) return `[Buffer ${obj.length} bytes]`;
+    // Other typed arrays would otherwise become one key per element.
+    if (ArrayBuffer.isView(obj)) return `[${obj.constructor?.name ?? 'ArrayBufferView'} ${obj.byteLength} bytes]`;
     if (obj instanceof Error) {
       return sanitizeValue({ name: obj.name, message: obj.message }, redactions, maxString, state, depth + 1, seen);
     }
@@ -75,14 +77,27 @@ export function sanitizeValue(
       if (s !== undefined) out[redactString(key, redactions)] = s;
     }
     return out;
+  } catch (error) {
+    // A throwing toJSON, a hostile Proxy...: describe the value instead of losing the whole entry.
+    return `[Unserializable: ${describeError(error)}]`;
   } finally {
     seen.delete(obj);
   }
 }
 
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unknown error';
+  }
+}
+
 export function redactString(text: string, redactions: readonly string[]): string {
   let out = text;
-  for (const secret of redactions) {
+  // Longest first: a secret containing a shorter one must not be left half visible ('[REDACTED]def').
+  const ordered = redactions.length > 1 ? [...redactions].sort((a, b) => b.length - a.length) : redactions;
+  for (const secret of ordered) {
     if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out;

@@ -46,12 +46,17 @@ export function filterSensitive(value: unknown, isSensitive: (key: string) => bo
   if (depth > 10) return '[Truncated: too deep]';
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => filterSensitive(v, isSensitive, depth + 1, seen));
-  if (value instanceof Date) return value.toISOString();
-  if (Buffer.isBuffer(value)) return `[Buffer ${value.length} bytes]`;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = isSensitive(k) ? REDACTED : filterSensitive(v, isSensitive, depth + 1, seen);
+  try {
+    if (Array.isArray(value)) return value.map((v) => filterSensitive(v, isSensitive, depth + 1, seen));
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString(); // toISOString throws on Invalid Date
+    if (Buffer.isBuffer(value)) return `[Buffer ${value.length} bytes]`;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out[k] = isSensitive(k) ? REDACTED : filterSensitive(v, isSensitive, depth + 1, seen);
+    }
+    return out;
+  } finally {
+    // Only ancestors count as cycles: an object referenced twice side by side is copied twice.
+    seen.delete(value);
   }
-  return out;
 }

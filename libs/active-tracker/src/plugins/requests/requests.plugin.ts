@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { captureEventName, notifications } from '../../bus/instrumentation-bus.js';
 import { TrackerContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
@@ -100,14 +101,15 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
     if ((req as any).__activeTrackerCaptured) return;
     (req as any).__activeTrackerCaptured = true;
     const started = performance.now();
-    const heapBefore = process.memoryUsage().heapUsed;
+    // v8 heap statistics cost ~0.4 µs; process.memoryUsage() ~13 µs (it reads /proc for the RSS).
+    const heapBefore = getHeapStatistics().used_heap_size;
     const output = this.captureBodies ? new ResponseBodyRecorder(res, this.maxBodyBytes) : null;
     let done = false;
     const finish = (aborted: boolean) => {
       if (done) return;
       done = true;
       try {
-        const draft = this.buildDraft(req, res, ctx, output, performance.now() - started, process.memoryUsage().heapUsed - heapBefore, aborted);
+        const draft = this.buildDraft(req, res, ctx, output, performance.now() - started, getHeapStatistics().used_heap_size - heapBefore, aborted);
         notifications.instrument(captureEventName(this.entryType), draft);
       } catch {
         /* capture never harms the host */

@@ -76,6 +76,12 @@ export class RequestDetailPage {
     const c = this.content();
     return [c.controller, c.handler].filter(Boolean).join('#');
   });
+  /** Colour class of the status figure, by status class. */
+  protected readonly statusTone = computed(() => {
+    const status = this.content().status ?? 0;
+    const tone = status >= 500 ? 's-danger' : status >= 400 ? 's-warn' : status >= 300 ? 's-info' : status >= 200 ? 's-ok' : '';
+    return `metric-value ${tone}`;
+  });
   protected readonly logLines = computed<LogLine[]>(() => this.content().log ?? []);
   private readonly others = this.detail.batch;
   protected readonly exceptions = computed(() =>
@@ -116,9 +122,5 @@ export class RequestDetailPage {
 
   protected location(content: ExceptionContent): string {
     return formatLocation(content.location);
-  }
-
-  protected hasData(value: unknown): boolean {
-    return value !== undefined && value !== null && value !== '';
   }
 }

@@ -4,7 +4,7 @@ import { Entry } from '../../core/api/api.models';
 import { AbsoluteTimePipe } from '../pipes/absolute-time.pipe';
 import { DurationPipe } from '../pipes/duration.pipe';
 import { RequestLinkComponent } from '../request-link/request-link.component';
-import { TagChipsComponent } from '../tag-chips/tag-chips.component';
+import { TagChipsComponent, USER_TAGS } from '../tag-chips/tag-chips.component';
 import { RelativeTimeComponent } from '../time/relative-time.component';
 
 /**
@@ -15,11 +15,12 @@ import { RelativeTimeComponent } from '../time/relative-time.component';
   selector: 'at-entry-meta',
   imports: [AbsoluteTimePipe, DurationPipe, RequestLinkComponent, TagChipsComponent, RelativeTimeComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styles: `.sep { margin: 0 6px; }`,
   template: `
     <dl class="facts">
       <ng-content />
       <dt>Occurred</dt>
-      <dd><at-time [at]="entry().occurredAt" /> <span class="muted">· {{ entry().occurredAt | absoluteTime }}</span></dd>
+      <dd><at-time [at]="entry().occurredAt" /><span class="muted sep">·</span><span class="muted">{{ entry().occurredAt | absoluteTime }}</span></dd>
       @if (entry().durationMs !== null) {
         <dt>Duration</dt>
         <dd>{{ entry().durationMs | duration }}</dd>
@@ -30,7 +31,7 @@ import { RelativeTimeComponent } from '../time/relative-time.component';
       }
       @if (hasTags()) {
         <dt>Tags</dt>
-        <dd><at-tag-chips [tags]="entry().tags" [hideUser]="false" (pick)="filterByTag($event)" /></dd>
+        <dd><at-tag-chips [tags]="entry().tags" [hideUser]="hideUserTags()" (pick)="filterByTag($event)" /></dd>
       }
       <dt>Entry id</dt>
       <dd class="mono">{{ entry().id }}</dd>
@@ -54,7 +55,12 @@ export class EntryMetaComponent {
   /** Show the "Request" row (off on the request page itself). */
   readonly showRequest = input(true);
 
-  protected readonly hasTags = computed(() => Object.keys(this.entry().tags ?? {}).length > 0);
+  /** Leave the `user_*` tags out (pages that show the user on its own). */
+  readonly hideUserTags = input(false);
+
+  protected readonly hasTags = computed(() =>
+    Object.keys(this.entry().tags ?? {}).some((key) => !(this.hideUserTags() && USER_TAGS.has(key))),
+  );
 
   protected filterByTag(tag: string): void {
     void this.router.navigate(this.listRoute(), { queryParams: { tag } });

@@ -1,0 +1,10 @@
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+const mode = process.argv[2], redis = process.argv[3] || '', prof = process.argv[4] === 'prof';
+const port = 4100 + Math.floor(Math.random()*500);
+const args = prof ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', 'bench/serve-demo.js'] : ['bench/serve-demo.js'];
+const child = spawn('node', args, { env: { ...process.env, NODE_ENV: 'production', BENCH_PORT: String(port), BENCH_MODE: mode, BENCH_REDIS_URL: redis }, stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((r) => child.stdout.on('data', (d) => String(d).includes('ready') && r()));
+const res = await autocannon({ url: `http://127.0.0.1:${port}/users`, connections: 20, duration: 5 });
+console.log(mode, redis ? 'redis' : 'memory', Math.round(res.requests.average), 'req/s p99', res.latency.p99);
+child.kill('SIGTERM'); await new Promise((r) => child.on('exit', r));

@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto';
+import { serializeEventPayload } from '../../bus/event-payload.js';
+import { EventReporter, eventReporter, EventSubscriber, StructuredEvent } from '../../bus/event-reporter.js';
+import { currentTags } from '../../bus/event-tag-stack.js';
+import { currentContext } from '../../context/request-context.js';
+import type { EntryDraft } from '../../entries/entry.js';
+import { displayPath, parseStack, StackFrame } from '../../entries/stack-frames.js';
+import { filterSensitive, sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
+import type { EntryRepository } from '../../storage/entry-repository.js';
+import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from '../plugin.js';
+
+/** A name filter of recorded notifications: a string is an exact event name, a RegExp is tested on it. */
+export type NotifyFilter = string | RegExp;
+
+/** Options of the event plugin. */
+export interface EventsPluginOptions {
+  /** Also record every EventReporter `notify` as an `event` entry. Default false. */
+  recordNotify?: boolean;
+  /** With `recordNotify`: only these event names are recorded (default: every name). */
+  notifyFilter?: NotifyFilter[];
+  /** The reporter whose notifications and context are used. Default: the process-wide `eventReporter`. */
+  reporter?: EventReporter;
+}
+
+/** Where an event was triggered. */
+export interface EventSource {
+  file: string | null;
+  line: number | null;
+  function: string | null;
+}
+
+/** The `content` of an `event` entry. */
+export interface EventEntryContent {
+  /** The key of `tracker.event(key)`, or the name of the notification. */
+  name: string;
+  /** 'event' for `tracker.event`/`trackEvent`, 'notify' for a recorded EventReporter notification. */
+  origin: 'event' | 'notify';
+  description: string | null;
+  /** The event's data, or the notification's payload (an event object's `serialize()` result); sensitive keys redacted. */
+  data: unknown;
+  /** EventReporter tags in effect (`tagged`), tag objects serialized. */
+  eventTags: Record<string, unknown>;
+  /** EventReporter context (`setContext`) of the request/job. */
+  context: Record<string, unknown>;
+  /** The first app frame (tracker.event) or the notification's source location. */
+  source: EventSource | null;
+  /** Call stack of `tracker.event` without the tracker's own frames ([] for notifications). */
+  backtrace: StackFrame[];
+  /** Notifications only: the reporter's epoch-nanosecond timestamp. */
+  timestamp?: number;
+}
+
+/** Longest family key kept verbatim; longer keys are shortened and suffixed with a hash. */
+const MAX_FAMILY_KEY = 128;
+const MAX_BACKTRACE_FRAMES = 50;
+/** The tracker's own code (source tree, build output, installed package), specs excepted. */
+const TRACKER_FILE = /[\\/](?:libs[\\/]active-tracker[\\/](?:src|dist)|node_modules[\\/]@active-tracker[\\/]nestjs)[\\/]/;
+const SPEC_FILE = /\.(?:e2e-)?spec\.[cm]?[jt]s$/;
+
+/** Event plugins currently started, reached by `trackEvent` outside DI. */
+const started = new Set<EventsPlugin>();
+
+/**
+ * Custom events: `tracker.event(key, description?, data?)` (or `trackEvent` outside DI) records an
+ * `event` entry with its backtrace, linked to the request, grouped by key (familyHash). With
+ * `recordNotify`, every EventReporter notification is recorded too.
+ */
+export class EventsPlugin implements ActiveTrackerPlugin {
+  readonly name = 'events';
+  readonly entryType = 'event';
+  readonly nav = { title: 'Events', path: 'events' };
+  readonly reporter: EventReporter;
+  private host: PluginHost | null = null;
+  private isSensitive: (key: string) => boolean = sensitiveKeyMatcher();
+  private warnedInvalidKey = false;
+
+  constructor(private readonly pluginOptions: EventsPluginOptions = {}) {
+    this.reporter = pluginOptions.reporter ?? eventReporter;
+  }
+
+  validate(): string[] {
+    const o = this.pluginOptions;
+    const problems: string[] = [];
+    if (o.recordNotify !== undefined && typeof o.recordNotify !== 'boolean') problems.push('"recordNotify" must be a boolean');
+    if (o.notifyFilter !== undefined) {
+      if (!Array.isArray(o.notifyFilter)) problems.push('"notifyFilter" must be an array of event names (strings) and RegExps');
+      else {
+        o.notifyFilter.forEach((f, i) => {
+          if (!(typeof f === 'string' && f.length > 0) && !(f instanceof RegExp)) problems.push(`"notifyFilter[${i}]" must be a non-empty string or a RegExp`);
+        });
+        if (o.recordNotify !== true) problems.push('"notifyFilter" has no effect without "recordNotify: true"');
+      }
+    }
+    if (o.reporter !== undefined && !(o.reporter instanceof EventReporter)) problems.push('"reporter" must be an EventReporter');
+    return problems;
+  }
+
+  register(host: PluginHost): () => void {
+    this.host = host;
+    this.isSensitive = sensitiveKeyMatcher(host.options.sensitiveKeys);
+    started.add(this);
+    let subscriber: EventSubscriber | null = null;
+    if (this.pluginOptions.recordNotify) {
+      subscriber = this.reporter.subscribe({ emit: (event) => this.recordNotification(event) }, this.notifyFilterFn());
+    }
+    return () => {
+      started.delete(this);
+      if (subscriber) this.reporter.unsubscribe(subscriber);
+      this.host = null;
+    };
+  }
+
+  /**
+   * Records a custom event now. `stack` is the caller's `new Error().stack` (captured here when
+   * absent); the tracker's leading frames are dropped. Never throws.
+   */
+  track(key: string, description?: string | null, data?: unknown, stack?: string): void {
+    const host = this.host;
+    if (!host) return;
+    try {
+      if (typeof key !== 'string' || key.length === 0) {
+        if (!this.warnedInvalidKey) {
+          this.warnedInvalidKey = true;
+          host.logger.warn(`tracker.event() needs a non-empty string key (got ${typeof key}); such events are ignored`);
+        }
+        return;
+      }
+      const ctx = currentContext();
+      if (ctx?.trackerId && ctx.trackerId !== host.trackerId) return;
+      const backtrace = withoutTrackerFrames(parseStack(stack ?? captureStack()));
+      const content: EventEntryContent = {
+        name: key,
+        origin: 'event',
+        description: typeof description === 'string' ? description : null,
+        data: data === undefined ? null : filterSensitive(data, this.isSensitive),
+        eventTags: serializeTags(currentTags()),
+        context: this.safeContext(),
+        source: sourceOf(backtrace),
+        backtrace,
+      };
+      host.record(this.draft(content));
+    } catch {
+      /* capture never harms the host */
+    }
+  }
+
+  private recordNotification(event: StructuredEvent): void {
+    const host = this.host;
+    if (!host) return;
+    try {
+      const ctx = currentContext();
+      if (ctx?.trackerId && ctx.trackerId !== host.trackerId) return;
+      const loc = event.sourceLocation;
+      const content: EventEntryContent = {
+        name: event.name,
+        origin: 'notify',
+        description: null,
+        // Hash payloads were filtered by the reporter; event objects are filtered here, after serialize().
+        data: filterSensitive(serializeEventPayload(event.payload), this.isSensitive),
+        eventTags: serializeTags(event.tags),
+        context: filterSensitive(event.context, this.isSensitive) as Record<string, unknown>,
+        source: loc ? { file: displayPath(loc.filepath), line: loc.lineno, function: loc.label } : null,
+        backtrace: [],
+        timestamp: event.timestamp,
+      };
+      host.record(this.draft(content));
+    } catch {
+      /* capture never harms the host */
+    }
+  }
+
+  private draft(content: EventEntryContent): EntryDraft {
+    const ctx = currentContext();
+    return {
+      type: this.entryType,
+      batchId: ctx?.batchId ?? null,
+      durationMs: null,
+      familyHash: familyKey(content.name),
+      tags: { ...(ctx?.tags ?? {}), ...tagStrings(content.eventTags) },
+      content: content as unknown as Record<string, unknown>,
+      trackerId: ctx?.trackerId ?? this.host?.trackerId ?? null,
+    };
+  }
+
+  private safeContext(): Record<string, unknown> {
+    try {
+      return filterSensitive(this.reporter.context(), this.isSensitive) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+
+  private notifyFilterFn(): ((event: StructuredEvent) => boolean) | undefined {
+    const filters = this.pluginOptions.notifyFilter;
+    if (!filters || filters.length === 0) return undefined;
+    return (event) =>
+      filters.some((f) => {
+        if (typeof f === 'string') return f === event.name;
+        f.lastIndex = 0;
+        return f.test(event.name);
+      });
+  }
+
+  async statistics(repository: EntryRepository): Promise<PluginStatistic[]> {
+    return [{ plugin: this.name, label: 'Events', value: await repository.count(this.entryType) }];
+  }
+}
+
+/** The event plugin: `events({ recordNotify: true, notifyFilter: ['user.created', /^billing\./] })`. */
+export function events(options: EventsPluginOptions = {}): EventsPlugin {
+  return new EventsPlugin(options);
+}
+
+/**
+ * Records a custom event outside DI (same as `ActiveTracker.event`): linked to the current request
+ * when called inside one. Inside a request only its tracker records it; outside any, every running
+ * tracker with the event plugin does. Does nothing when no event plugin runs; never throws.
+ */
+export function trackEvent(key: string, description?: string, data?: Record<string, unknown>): void {
+  if (started.size === 0) return;
+  let stack: string;
+  try {
+    stack = captureStack();
+  } catch {
+    return;
+  }
+  for (const plugin of started) plugin.track(key, description, data, stack);
+}
+
+/** Family of an event: its key, or for very long keys a prefix plus a hash (API family filters take 128 chars). */
+export function familyKey(name: string): string {
+  if (name.length <= MAX_FAMILY_KEY) return name;
+  return `${name.slice(0, MAX_FAMILY_KEY - 18)}~${createHash('sha1').update(name).digest('hex').slice(0, 16)}`;
+}
+
+function captureStack(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = MAX_BACKTRACE_FRAMES + 10;
+  try {
+    return new Error().stack ?? '';
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** Drops the tracker's leading frames (trackEvent, the service, this plugin) and shortens paths. */
+function withoutTrackerFrames(frames: StackFrame[]): StackFrame[] {
+  let i = 0;
+  while (i < frames.length && isTrackerFile(frames[i].file)) i++;
+  return frames.slice(i, i + MAX_BACKTRACE_FRAMES).map((f) => ({ ...f, file: displayPath(f.file) }));
+}
+
+function isTrackerFile(file: string | null): boolean {
+  return !!file && TRACKER_FILE.test(file) && !SPEC_FILE.test(file);
+}
+
+/** The first frame of the caller's own code (not node internals, not node_modules). */
+function sourceOf(backtrace: StackFrame[]): EventSource | null {
+  const frame = backtrace.find((f) => f.file && !f.file.startsWith('node:') && !f.file.startsWith('internal/') && /[\\/]/.test(f.file) && !/[\\/]node_modules[\\/]/.test(f.file));
+  return frame ? { file: frame.file, line: frame.line, function: frame.function } : null;
+}
+
+function serializeTags(tags: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(tags)) out[key] = serializeEventPayload(tags[key]);
+  return out;
+}
+
+/** Entry tags are strings: `tagged('checkout')` gives `checkout: 'true'`, objects their JSON. */
+function tagStrings(tags: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags)) {
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'object') {
+      try {
+        out[key] = JSON.stringify(value) ?? String(value);
+      } catch {
+        out[key] = String(value);
+      }
+    } else out[key] = String(value);
+  }
+  return out;
+}

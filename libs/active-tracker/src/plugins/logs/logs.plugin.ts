@@ -1,0 +1,133 @@
+import type { InstrumentationEvent } from '../../bus/instrumentation-bus.js';
+import { LOG_LEVELS, LogLevel, NEST_LOG_EVENT, NestLogEvent } from '../../context/logger-capture.js';
+import { currentContext } from '../../context/request-context.js';
+import type { EntryDraft } from '../../entries/entry.js';
+import type { EntryRepository } from '../../storage/entry-repository.js';
+import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from '../plugin.js';
+
+/**
+ * A log filter: a string drops lines whose context is exactly that string or whose message
+ * contains it; a RegExp drops lines whose context or message it matches.
+ */
+export type LogFilter = string | RegExp;
+
+/** Options of the log plugin. */
+export interface LogsPluginOptions {
+  /** Least severe level recorded (Nest order: verbose < debug < log < warn < error < fatal). Default 'log'. */
+  level?: LogLevel;
+  /** Lines not to record (see LogFilter). */
+  filters?: LogFilter[];
+}
+
+/** The `content` of a `log` entry. */
+export interface LogEntryContent {
+  level: LogLevel;
+  message: string;
+  context?: string;
+  stack?: string;
+}
+
+/** Context of the tracker's own log lines: never recorded, so recording cannot feed itself. */
+export const TRACKER_LOG_CONTEXT = 'ActiveTracker';
+
+/**
+ * Records every Nest `Logger` / `ConsoleLogger` call at or above the threshold as a `log` entry,
+ * linked to the request it ran in. Built on the `log.nest` bus event published by the logger
+ * capture (which also appends the line to the request's own log), so it works whatever logger the
+ * host installed with `app.useLogger` and with host loggers extending `ConsoleLogger`.
+ * Entries are tagged `level:<level>`, so `?type=log&tag=level:error` lists the errors.
+ */
+export class LogsPlugin implements ActiveTrackerPlugin {
+  readonly name = 'logs';
+  readonly entryType = 'log';
+  readonly nav = { title: 'Logs', path: 'logs' };
+  readonly level: LogLevel;
+  private readonly minRank: number;
+  private readonly filters: LogFilter[];
+
+  constructor(private readonly pluginOptions: LogsPluginOptions = {}) {
+    this.level = LOG_LEVELS.includes(pluginOptions.level as LogLevel) ? (pluginOptions.level as LogLevel) : 'log';
+    this.minRank = LOG_LEVELS.indexOf(this.level);
+    this.filters = Array.isArray(pluginOptions.filters) ? pluginOptions.filters : [];
+  }
+
+  validate(): string[] {
+    const o = this.pluginOptions;
+    const problems: string[] = [];
+    if (o.level !== undefined && !LOG_LEVELS.includes(o.level)) {
+      problems.push(`"level" must be one of ${LOG_LEVELS.map((l) => `'${l}'`).join(', ')} (got ${JSON.stringify(o.level)})`);
+    }
+    if (o.filters !== undefined) {
+      if (!Array.isArray(o.filters)) problems.push('"filters" must be an array of strings and RegExps');
+      else o.filters.forEach((f, i) => {
+        if (!(typeof f === 'string' && f.length > 0) && !(f instanceof RegExp)) problems.push(`"filters[${i}]" must be a non-empty string or a RegExp`);
+      });
+    }
+    return problems;
+  }
+
+  register(host: PluginHost): () => void {
+    const sub = host.bus.subscribe(NEST_LOG_EVENT, (event: InstrumentationEvent<NestLogEvent>) => {
+      try {
+        const draft = this.toDraft(event.payload, host.trackerId);
+        if (draft) host.record(draft);
+      } catch {
+        /* capture never harms the host */
+      }
+    });
+    return () => host.bus.unsubscribe(sub);
+  }
+
+  /** True when the line must not be recorded (below the threshold, the tracker's own, or filtered). */
+  isFiltered(line: NestLogEvent): boolean {
+    const rank = LOG_LEVELS.indexOf(line.level);
+    if (rank < this.minRank) return true;
+    if (line.context === TRACKER_LOG_CONTEXT) return true;
+    for (const filter of this.filters) {
+      if (typeof filter === 'string') {
+        if (line.context === filter || line.message.includes(filter)) return true;
+      } else {
+        filter.lastIndex = 0;
+        if (line.context !== undefined && filter.test(line.context)) return true;
+        filter.lastIndex = 0;
+        if (filter.test(line.message)) return true;
+      }
+    }
+    return false;
+  }
+
+  private toDraft(line: NestLogEvent, trackerId: string): EntryDraft | null {
+    if (!line || typeof line.message !== 'string' || this.isFiltered(line)) return null;
+    const ctx = currentContext();
+    // Every tracker of the process hears the bus; a request belongs to the tracker that started it.
+    if (ctx?.trackerId && ctx.trackerId !== trackerId) return null;
+    const content: LogEntryContent = { level: line.level, message: line.message };
+    if (line.context) content.context = line.context;
+    if (line.stack) content.stack = line.stack;
+    return {
+      type: this.entryType,
+      batchId: ctx?.batchId ?? null,
+      durationMs: null,
+      familyHash: null,
+      tags: { ...(ctx?.tags ?? {}), level: line.level },
+      content: content as unknown as Record<string, unknown>,
+      trackerId: ctx?.trackerId ?? trackerId,
+    };
+  }
+
+  /** Number of log entries; flagged when an error or fatal line is stored (tag index, limit 1). */
+  async statistics(repository: EntryRepository): Promise<PluginStatistic[]> {
+    const [count, errors, fatals] = await Promise.all([
+      repository.count(this.entryType),
+      repository.list({ type: this.entryType, tag: { key: 'level', value: 'error' }, limit: 1 }),
+      repository.list({ type: this.entryType, tag: { key: 'level', value: 'fatal' }, limit: 1 }),
+    ]);
+    const failing = errors.data.length > 0 || fatals.data.length > 0;
+    return [{ plugin: this.name, label: 'Logs', value: count, ...(failing ? { error: true } : {}) }];
+  }
+}
+
+/** The log plugin: `logs({ level: 'warn', filters: ['HealthController', /heartbeat/] })`. */
+export function logs(options: LogsPluginOptions = {}): LogsPlugin {
+  return new LogsPlugin(options);
+}
