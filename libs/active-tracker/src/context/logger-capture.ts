@@ -41,7 +41,8 @@ function wrap(target: any, method: string, level: LogLevel, ownContext: (self: a
   const original = target[method];
   if (typeof original !== 'function') return;
   target[method] = function (this: any, message: unknown, ...params: unknown[]) {
-    if (depth === 0) {
+    const observed = depth === 0;
+    if (observed) {
       depth++;
       try {
         observe(level, message, params, ownContext(this));
@@ -51,9 +52,39 @@ function wrap(target: any, method: string, level: LogLevel, ownContext: (self: a
         depth--;
       }
     }
+    const buffer = bootBuffer();
+    const bufferedBefore = buffer?.length ?? 0;
     depth++;
     try {
       return original.call(this, message, ...params);
+    } finally {
+      depth--;
+      // With `bufferLogs`, Nest queues the call and replays it on Logger.flush() through the
+      // underlying logger; the call was observed now, so its replay must not be observed again.
+      if (observed && buffer && buffer === bootBuffer()) {
+        for (let i = bufferedBefore; i < buffer.length; i++) muteReplay(buffer[i]);
+      }
+    }
+  };
+}
+
+interface BufferedLogCall {
+  methodRef: (...args: unknown[]) => unknown;
+}
+
+/** Nest's boot log buffer (`Logger.logBuffer`), filled while `Logger.attachBuffer()` is on. */
+function bootBuffer(): BufferedLogCall[] | undefined {
+  const buffer = (Logger as any).logBuffer;
+  return Array.isArray(buffer) ? buffer : undefined;
+}
+
+function muteReplay(item: BufferedLogCall): void {
+  const replay = item?.methodRef;
+  if (typeof replay !== 'function') return;
+  item.methodRef = (...args: unknown[]) => {
+    depth++;
+    try {
+      return replay(...args);
     } finally {
       depth--;
     }

@@ -80,7 +80,7 @@ export class EntryRecorder {
         this.counters.dropped++;
         return;
       }
-      this.buffer.push(this.toEntry(draft, draft.redactions ?? ctx?.redactions ?? []));
+      this.buffer.push(this.toEntry(draft, redactionsOf(draft, ctx?.redactions)));
       this.counters.recorded++;
       if (this.buffer.length >= this.options.flushBatchSize && !this.earlyFlushScheduled) {
         this.earlyFlushScheduled = true;
@@ -209,6 +209,17 @@ export class EntryRecorder {
       /* shutting down: what cannot be written in time is lost, by design */
     }
   }
+}
+
+/**
+ * The draft's own values plus those of the request it is recorded in: `redactCurrent` applies to
+ * everything recorded for the request, also to drafts that carry redactions of their own.
+ */
+function redactionsOf(draft: EntryDraft, fromContext: readonly string[] | undefined): readonly string[] {
+  const own = draft.redactions;
+  if (!own || own.length === 0) return fromContext ?? [];
+  if (!fromContext || fromContext.length === 0 || own === fromContext) return own;
+  return [...new Set([...own, ...fromContext])];
 }
 
 class StorageTimeoutError extends Error {}

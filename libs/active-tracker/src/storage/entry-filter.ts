@@ -120,7 +120,7 @@ export async function scanNewestFirst(source: IndexSource, query: EntryQuery): P
       if (data.length === limit) return { data, next: i < ids.length - 1 ? before : null };
     }
     if (ids.length <= want) return { data, next: null };
-    
+    if (examined >= MAX_SCANNED) return { data, next: before ?? null };
   }
 }
 

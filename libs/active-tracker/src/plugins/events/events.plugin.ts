@@ -175,7 +175,7 @@ export class EventsPlugin implements ActiveTrackerPlugin {
       type: this.entryType,
       batchId: ctx?.batchId ?? null,
       durationMs: null,
-      familyHash: familyKey(content.name),
+      familyHash: eventFamilyKey(content.name),
       tags: { ...(ctx?.tags ?? {}), ...tagStrings(content.eventTags) },
       content: content as unknown as Record<string, unknown>,
       trackerId: ctx?.trackerId ?? this.host?.trackerId ?? null,
@@ -228,7 +228,7 @@ export function trackEvent(key: string, description?: string, data?: Record<stri
 }
 
 /** Family of an event: its key, or for very long keys a prefix plus a hash (API family filters take 128 chars). */
-export function familyKey(name: string): string {
+export function eventFamilyKey(name: string): string {
   if (name.length <= MAX_FAMILY_KEY) return name;
   return `${name.slice(0, MAX_FAMILY_KEY - 18)}~${createHash('sha1').update(name).digest('hex').slice(0, 16)}`;
 }

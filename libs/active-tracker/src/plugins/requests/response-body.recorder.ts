@@ -35,6 +35,7 @@ export class ResponseBodyRecorder {
         : chunk instanceof Uint8Array
           ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
           : Buffer.from(String(chunk), encoding ?? 'utf8');
+      if (buf.length === 0) return; // an empty final write after exactly `limit` bytes loses nothing
       this.total += buf.length;
       if (this.size >= this.limit) {
         this.truncated = true;

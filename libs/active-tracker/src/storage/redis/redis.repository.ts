@@ -225,6 +225,21 @@ export class RedisRepository implements EntryRepository {
     return this.client.status === 'ready';
   }
 
+  /** Waits for a connection that is being made ('ready'), at most `timeoutMs`; never rejects. */
+  whenReady(timeoutMs: number): Promise<void> {
+    if (this.isReady() || this.client.status === 'end') return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.client.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref?.();
+      this.client.once('ready', done);
+    });
+  }
+
   /** Quits the client only when this repository owns it, and waits until its socket is closed. */
   async close(): Promise<void> {
     if (!this.ownsClient || this.client.status === 'end') return;

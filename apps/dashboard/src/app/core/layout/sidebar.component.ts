@@ -1,10 +1,23 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { RouterLink, RouterLinkActive } from '@angular/router';
-import { PluginStat } from '../api/api.models';
+import { PluginMeta, PluginStat } from '../api/api.models';
 import { MetaStore } from '../api/meta.store';
-import { DEFAULT_NAV_ICON, NAV_ICONS } from './nav-icons';
+import { DEFAULT_NAV_ICON, NAV_ICONS } from './nav.icons';
 
-/** The left navigation: one item per enabled plugin (from `api/meta`) with its statistics. */
+/** A nav item with its statistics split into the headline count and the other figures. */
+interface NavItem {
+  plugin: PluginMeta;
+  icon: string;
+  /** The stat labelled like the item itself ("Requests": 10), shown as a count beside the title. */
+  headline: PluginStat | undefined;
+  /** Every other stat, shown under the title. */
+  details: PluginStat[];
+}
+
+/**
+ * The left navigation: one item per enabled plugin (from `api/meta`) with its statistics, then the
+ * statistics of parts without a page (e.g. storage health).
+ */
 @Component({
   selector: 'at-sidebar',
   imports: [RouterLink, RouterLinkActive],
@@ -15,13 +28,26 @@ import { DEFAULT_NAV_ICON, NAV_ICONS } from './nav-icons';
 export class SidebarComponent {
   protected readonly meta = inject(MetaStore);
 
-  protected icon(entryType: string): string {
-    return NAV_ICONS[entryType] ?? DEFAULT_NAV_ICON;
-  }
+  protected readonly items = computed<NavItem[]>(() =>
+    this.meta.plugins().map((plugin) => {
+      const stats = this.meta.statsByPlugin().get(plugin.name) ?? [];
+      const headline = stats.find((s) => s.label.toLowerCase() === plugin.title.toLowerCase());
+      return {
+        plugin,
+        icon: NAV_ICONS[plugin.entryType] ?? DEFAULT_NAV_ICON,
+        headline,
+        details: stats.filter((s) => s !== headline),
+      };
+    }),
+  );
 
-  protected stats(plugin: string): PluginStat[] {
-    return this.meta.statsByPlugin().get(plugin) ?? [];
-  }
+  /** Statistics of plugins that have no dashboard page (storage, recorder, ...). */
+  protected readonly system = computed(() => {
+    const listed = new Set(this.meta.plugins().map((p) => p.name));
+    return [...this.meta.statsByPlugin().entries()]
+      .filter(([plugin]) => !listed.has(plugin))
+      .map(([plugin, stats]) => ({ plugin, stats }));
+  });
 
   protected format(value: number | string): string {
     return typeof value === 'number' ? value.toLocaleString('en-US') : value;

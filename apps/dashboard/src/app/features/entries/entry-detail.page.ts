@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input } from '@an
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
 import { MetaStore, routeForType } from '../../core/api/meta.store';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
-import { summaryOf } from '../../shared/entry-table/entry-columns';
+import { summaryOf } from '../../shared/entry-table/entry.columns';
 import { JsonViewerComponent } from '../../shared/json-viewer/json-viewer.component';
 import { LoadStateComponent } from '../../shared/load-state/load-state.component';
 import { PageHeaderComponent } from '../../shared/page-header/page-header.component';

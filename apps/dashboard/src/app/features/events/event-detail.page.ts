@@ -1,10 +1,10 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { EventContent } from '../../core/api/api.models';
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
-import { contentOf } from '../../core/api/entry-content';
+import { contentOf } from '../../core/api/entry-content.util';
 import { BacktraceComponent } from '../../shared/backtrace/backtrace.component';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
-import { formatLocation } from '../../shared/entry-table/entry-columns';
+import { formatLocation } from '../../shared/entry-table/entry.columns';
 import { JsonViewerComponent } from '../../shared/json-viewer/json-viewer.component';
 import { LoadStateComponent } from '../../shared/load-state/load-state.component';
 import { PageHeaderComponent } from '../../shared/page-header/page-header.component';

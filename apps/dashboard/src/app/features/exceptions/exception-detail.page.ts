@@ -1,12 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { Entry, ExceptionContent } from '../../core/api/api.models';
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
-import { contentOf } from '../../core/api/entry-content';
+import { contentOf } from '../../core/api/entry-content.util';
 import { pagedResource } from '../../core/api/paged.resource';
 import { BacktraceComponent } from '../../shared/backtrace/backtrace.component';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
 import { EntryTableComponent } from '../../shared/entry-table/entry-table.component';
-import { TableColumn } from '../../shared/entry-table/table-column';
+import { TableColumn } from '../../shared/entry-table/table-column.model';
 import { LoadStateComponent } from '../../shared/load-state/load-state.component';
 import { PageHeaderComponent } from '../../shared/page-header/page-header.component';
 import { StatusBadgeComponent } from '../../shared/status-badge/status-badge.component';

@@ -1,6 +1,6 @@
 import { ExceptionFamily } from '../../core/api/api.models';
-import { formatLocation } from '../../shared/entry-table/entry-columns';
-import { TableColumn } from '../../shared/entry-table/table-column';
+import { formatLocation } from '../../shared/entry-table/entry.columns';
+import { TableColumn } from '../../shared/entry-table/table-column.model';
 
 /** Columns of the exception families table. */
 export const FAMILY_COLUMNS: readonly TableColumn<ExceptionFamily>[] = [

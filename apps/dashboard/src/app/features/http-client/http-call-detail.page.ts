@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { HttpClientContent } from '../../core/api/api.models';
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
-import { contentOf } from '../../core/api/entry-content';
+import { contentOf } from '../../core/api/entry-content.util';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
 import { JsonViewerComponent } from '../../shared/json-viewer/json-viewer.component';
 import { LoadStateComponent } from '../../shared/load-state/load-state.component';

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { Entry, LogContent } from '../../core/api/api.models';
-import { contentOf } from '../../core/api/entry-content';
+import { contentOf } from '../../core/api/entry-content.util';
 import { EntryListComponent } from '../../shared/entry-list/entry-list.component';
 import { PageHeaderComponent } from '../../shared/page-header/page-header.component';
 

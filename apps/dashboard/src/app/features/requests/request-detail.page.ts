@@ -2,12 +2,12 @@ import { ChangeDetectionStrategy, Component, computed, inject, input } from '@an
 import { RouterLink } from '@angular/router';
 import { Entry, ExceptionContent, LogLine, RequestContent } from '../../core/api/api.models';
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
-import { contentOf } from '../../core/api/entry-content';
+import { contentOf } from '../../core/api/entry-content.util';
 import { MetaStore } from '../../core/api/meta.store';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
 import { EntryTableComponent } from '../../shared/entry-table/entry-table.component';
-import { columnsFor, formatLocation } from '../../shared/entry-table/entry-columns';
-import { TableColumn } from '../../shared/entry-table/table-column';
+import { columnsFor, formatLocation } from '../../shared/entry-table/entry.columns';
+import { TableColumn } from '../../shared/entry-table/table-column.model';
 import { JsonViewerComponent } from '../../shared/json-viewer/json-viewer.component';
 import { KvTableComponent } from '../../shared/kv-table/kv-table.component';
 import { LoadStateComponent } from '../../shared/load-state/load-state.component';

@@ -5,8 +5,8 @@ import { Entry } from '../../core/api/api.models';
 import { MetaStore } from '../../core/api/meta.store';
 import { pagedResource } from '../../core/api/paged.resource';
 import { EntryTableComponent } from '../entry-table/entry-table.component';
-import { columnsFor } from '../entry-table/entry-columns';
-import { TableColumn } from '../entry-table/table-column';
+import { columnsFor } from '../entry-table/entry.columns';
+import { TableColumn } from '../entry-table/table-column.model';
 import { ActiveFilter, FilterBarComponent } from '../filter-bar/filter-bar.component';
 import { LoadStateComponent } from '../load-state/load-state.component';
 
@@ -23,7 +23,7 @@ import { LoadStateComponent } from '../load-state/load-state.component';
   styles: `
     :host { display: block; }
     .footer { display: flex; justify-content: center; align-items: center; gap: 12px; padding: 12px; font-size: 12px; }
-    .count { color: var(--muted); font-size: 12px; }
+    .end-note { color: var(--muted); font-size: 12px; }
   `,
 })
 export class EntryListComponent {

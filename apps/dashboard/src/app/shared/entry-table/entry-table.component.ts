@@ -9,7 +9,7 @@ import { StatusBadgeComponent } from '../status-badge/status-badge.component';
 import { TagChipsComponent } from '../tag-chips/tag-chips.component';
 import { RelativeTimeComponent } from '../time/relative-time.component';
 import { UserBadgeComponent } from '../user-badge/user-badge.component';
-import { TableColumn } from './table-column';
+import { TableColumn } from './table-column.model';
 
 /**
  * The list table used by every page: typed columns, whole-row navigation (the primary cell is a
@@ -53,7 +53,12 @@ export class EntryTableComponent<T> {
   /** Emits `key:value` when a tag chip is clicked. */
   readonly tagPick = output<string>();
 
-  protected readonly colspan = computed(() => this.columns().length);
+  /** The columns to draw: optional ones only when some row has something to show in them. */
+  protected readonly visibleColumns = computed(() => {
+    const rows = this.rows();
+    return this.columns().filter((column) => !column.optional || rows.some((row) => hasContent(column.value(row))));
+  });
+  protected readonly colspan = computed(() => this.visibleColumns().length);
 
   protected linkOf(row: T): string[] | null {
     return this.link()?.(row) ?? null;
@@ -77,4 +82,10 @@ export class EntryTableComponent<T> {
     if (value === null || value === undefined || value === '') return '—';
     return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
+}
+
+/** True for values worth a column: not empty, not an empty object. */
+function hasContent(value: unknown): boolean {
+  if (value === null || value === undefined || value === '') return false;
+  return typeof value !== 'object' || Object.keys(value).length > 0;
 }

@@ -57,6 +57,8 @@ export class FilterBarComponent {
 
   /** What is typed; follows the URL when it changes (back/forward, chip removal). */
   protected readonly text = linkedSignal(() => this.query() ?? '');
+  /** Last search sent (Enter and the native `search` event can both fire for one submit). */
+  private readonly sent = linkedSignal(() => this.query() ?? '');
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -72,6 +74,8 @@ export class FilterBarComponent {
   protected submit(): void {
     clearTimeout(this.timer);
     const value = this.text().trim();
-    if (value !== (this.query() ?? '')) this.search.emit(value);
+    if (value === this.sent()) return;
+    this.sent.set(value);
+    this.search.emit(value);
   }
 }

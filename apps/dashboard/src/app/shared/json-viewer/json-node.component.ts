@@ -12,52 +12,54 @@ const CHILD_LIMIT = 200;
   selector: 'at-json-node',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    @switch (kind()) {
-      @case ('object') {
-        @if (children().length === 0) {
-          <span class="j-punct">{{ isArray() ? '[]' : '{}' }}</span>
-        } @else {
-          <details [open]="depth() < openDepth()">
-            <summary><span class="j-punct">{{ isArray() ? '[' : '{' }}</span><span class="j-count">{{ summary() }}</span></summary>
-            <ul>
-              @for (child of children(); track child.key) {
-                <li>
-                  <span class="j-key">{{ child.key }}</span><span class="j-punct">: </span>
-                  <at-json-node [value]="child.value" [depth]="depth() + 1" [openDepth]="openDepth()" />
-                </li>
-              }
-              @if (hidden() > 0) {
-                <li class="j-more">… {{ hidden() }} more</li>
-              }
-            </ul>
-          </details>
+    @if (kind() === 'object' && children().length) {
+      <details [open]="depth() < openDepth()">
+        <summary>
+          @if (label() !== null) { <span class="j-key">{{ label() }}</span><span class="j-punct">: </span> }
+          <span class="j-punct">{{ isArray() ? '[' : '{' }}</span><span class="j-count">{{ summary() }}</span>
+        </summary>
+        <ul>
+          @for (child of children(); track child.key) {
+            <li><at-json-node [label]="child.key" [value]="child.value" [depth]="depth() + 1" [openDepth]="openDepth()" /></li>
+          }
+          @if (hidden() > 0) {
+            <li class="j-more">… {{ hidden() }} more</li>
+          }
+        </ul>
+      </details>
+    } @else {
+      <div class="leaf">
+        @if (label() !== null) { <span class="j-key">{{ label() }}</span><span class="j-punct">: </span> }
+        @switch (kind()) {
+          @case ('object') { <span class="j-punct">{{ isArray() ? '[]' : '{}' }}</span> }
+          @case ('string') {
+            @if (multiline()) {
+              <pre class="j-string j-block">{{ value() }}</pre>
+            } @else {
+              <span class="j-string">"{{ value() }}"</span>
+            }
+          }
+          @case ('number') { <span class="j-number">{{ value() }}</span> }
+          @case ('boolean') { <span class="j-bool">{{ value() }}</span> }
+          @default { <span class="j-null">null</span> }
         }
-      }
-      @case ('string') {
-        @if (multiline()) {
-          <pre class="j-string j-block">{{ value() }}</pre>
-        } @else {
-          <span class="j-string">"{{ value() }}"</span>
-        }
-      }
-      @case ('number') { <span class="j-number">{{ value() }}</span> }
-      @case ('boolean') { <span class="j-bool">{{ value() }}</span> }
-      @default { <span class="j-null">null</span> }
+      </div>
     }
   `,
   styles: `
     :host { font-family: var(--mono); font-size: 12px; line-height: 1.55; }
-    details > summary { cursor: pointer; list-style: none; display: inline; }
+    :host { display: block; }
+    details > summary { cursor: pointer; list-style: none; }
     details > summary::-webkit-details-marker { display: none; }
     details > summary::before { content: '▸'; display: inline-block; width: 12px; color: var(--muted); }
     details[open] > summary::before { content: '▾'; }
-    ul { list-style: none; margin: 0; padding: 0 0 0 16px; border-left: 1px dotted var(--border); }
-    li { white-space: nowrap; }
+    ul { list-style: none; margin: 0 0 0 5px; padding: 0 0 0 12px; border-left: 1px dotted var(--border); }
+    .leaf { padding-left: 12px; }
     .j-key { color: var(--j-key); }
     .j-punct, .j-count { color: var(--muted); }
     .j-count { margin-left: 6px; font-style: italic; }
     .j-string { color: var(--j-string); white-space: pre-wrap; word-break: break-word; }
-    .j-block { display: block; margin: 2px 0 2px 0; padding: 4px 6px; background: var(--surface); border-radius: 4px; white-space: pre-wrap; }
+    .j-block { display: block; margin: 2px 0; padding: 4px 6px; background: var(--surface); border-radius: 4px; white-space: pre-wrap; }
     .j-number { color: var(--j-number); }
     .j-bool { color: var(--j-bool); }
     .j-null { color: var(--muted); }
@@ -67,6 +69,8 @@ const CHILD_LIMIT = 200;
 export class JsonNodeComponent {
   /** Any JSON-compatible value. */
   readonly value = input<unknown>(null);
+  /** Key or index of this node in its parent; null for the root. */
+  readonly label = input<string | null>(null);
   /** Nesting level of this node (0 = root). */
   readonly depth = input(0);
   /** Levels above this depth start expanded. */

@@ -7,9 +7,10 @@ import {
   RequestContent,
   SourceLocation,
 } from '../../core/api/api.models';
-import { contentOf } from '../../core/api/entry-content';
+import { contentOf } from '../../core/api/entry-content.util';
+import { USER_TAGS } from '../tag-chips/tag-chips.component';
 import { userOf } from '../user-badge/user-badge.component';
-import { TableColumn } from './table-column';
+import { TableColumn } from './table-column.model';
 
 /** `file:line` of a location, shortened to its last path segments (full path in tooltips). */
 export function formatLocation(location: SourceLocation | string | null | undefined, segments = 3): string {
@@ -28,6 +29,11 @@ export function summaryOf(entry: Entry): string {
   }
   const json = JSON.stringify(c);
   return json.length > 160 ? `${json.slice(0, 160)}…` : json;
+}
+
+/** Tags minus `user_*` (the user has its own column). */
+function withoutUserTags(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags ?? {}).filter(([key]) => !USER_TAGS.has(key)));
 }
 
 const time: TableColumn<Entry> = { label: 'When', kind: 'time', value: (e) => e.occurredAt, width: '92px' };
@@ -50,8 +56,8 @@ export const REQUEST_COLUMNS: readonly TableColumn<Entry>[] = [
   },
   { label: 'Status', kind: 'status', value: (e) => contentOf<RequestContent>(e).status, width: '70px' },
   duration,
-  { label: 'User', kind: 'user', value: (e) => userOf(e), width: '150px' },
-  { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '220px' },
+  { label: 'User', kind: 'user', value: (e) => userOf(e), width: '150px', optional: true },
+  { label: 'Tags', kind: 'tags', value: (e) => withoutUserTags(e.tags), width: '220px', optional: true },
   time,
 ];
 
@@ -107,7 +113,7 @@ export const EVENT_COLUMNS: readonly TableColumn<Entry>[] = [
     title: (e) => formatLocation(contentOf<EventContent>(e).source, 100),
     width: '200px',
   },
-  { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '200px' },
+  { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '200px', optional: true },
   time,
 ];
 
@@ -140,7 +146,7 @@ export const GENERIC_COLUMNS: readonly TableColumn<Entry>[] = [
   { label: 'Type', kind: 'mono', value: (e) => e.type, width: '110px' },
   { label: 'Summary', primary: true, grow: true, value: (e) => summaryOf(e) },
   duration,
-  { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '200px' },
+  { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '200px', optional: true },
   time,
 ];
 

@@ -35,4 +35,6 @@ export interface TableColumn<T> {
   grow?: boolean;
   /** Right-align (numbers, durations). */
   end?: boolean;
+  /** Hide the column when no row has a value for it (user, tags). */
+  optional?: boolean;
 }

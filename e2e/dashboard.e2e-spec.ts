@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import type { Browser, Page } from 'playwright-core';
+import { ActiveTracker } from '@active-tracker/nestjs';
+import { createDemoApp } from '../apps/demo/src/demo-app.factory.js';
+import { launchChromium } from './support/browser.js';
+
+const DASHBOARD_INDEX = join(import.meta.dirname, '../libs/active-tracker/dashboard/index.html');
+
+describe('dashboard in Chromium', () => {
+  let app: INestApplication;
+  let browser: Browser;
+  let page: Page;
+  let origin: string;
+
+  beforeAll(async () => {
+    if (!existsSync(DASHBOARD_INDEX)) throw new Error('the dashboard is not built: run `npm run build:dashboard` (npm test does it)');
+    app = await createDemoApp({ tracker: {}, logger: false, init: false });
+    app.setGlobalPrefix('app');
+    await app.listen(0, '127.0.0.1');
+    origin = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage();
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+  });
+  afterEach(async () => page?.close());
+
+  it('lists a captured request, opens it, and shows its exception and backtrace', async () => {
+    page.setDefaultTimeout(8000);
+    await fetch(`${origin}/app/users`);
+    const boom = await fetch(`${origin}/app/boom`);
+    expect(boom.status).toBe(500);
+    await app.get(ActiveTracker).flush();
+
+    await page.goto(`${origin}/app/activetracker/`);
+    await page.getByTestId('nav-requests').waitFor();
+    const rows = page.getByTestId('request-row');
+    await rows.first().waitFor();
+    const boomRow = rows.filter({ hasText: '/app/boom' });
+    await expect(boomRow.count()).resolves.toBe(1);
+    await expect(boomRow.innerText()).resolves.toContain('500');
+
+    await boomRow.click();
+    const detail = page.getByTestId('request-detail');
+    await detail.waitFor();
+    expect(page.url()).toMatch(/\/app\/activetracker\/requests\/[0-9A-Z]{26}$/);
+    await expect(detail.innerText()).resolves.toContain('DiagnosticsController');
+    await expect(page.getByTestId('request-status').innerText()).resolves.toContain('500');
+    const exception = page.getByTestId('batch-exception');
+    await expect(exception.innerText()).resolves.toContain('Boom');
+
+    await exception.click();
+    await page.getByTestId('exception-detail').waitFor();
+    const backtrace = page.getByTestId('backtrace');
+    await expect(backtrace.innerText()).resolves.toContain('diagnostics.service.ts');
+  }, 30_000);
+
+  it('loads a deep link directly and shows the sidebar statistics', async () => {
+    await fetch(`${origin}/app/boom`);
+    await app.get(ActiveTracker).flush();
+    const list = await (await fetch(`${origin}/app/activetracker/api/entries?type=exception&limit=1`)).json();
+    const id = list.data[0].id;
+    const response = await page.goto(`${origin}/app/activetracker/exceptions/${id}`);
+    expect(response?.status()).toBe(200);
+    await page.getByTestId('exception-detail').waitFor();
+    await expect(page.getByTestId('exception-detail').innerText()).resolves.toContain('Boom');
+    const stat = page.getByTestId('stat-exceptions');
+    await stat.first().waitFor();
+    expect(Number((await stat.first().innerText()).replace(/\D/g, ''))).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+
+  it('groups exceptions by family in the exceptions list', async () => {
+    await page.goto(`${origin}/app/activetracker/exceptions`);
+    const family = page.getByTestId('exception-family-row').filter({ hasText: 'Boom' });
+    await family.first().waitFor();
+    await expect(family.count()).resolves.toBe(1);
+  }, 30_000);
+});

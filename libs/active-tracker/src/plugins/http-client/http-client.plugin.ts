@@ -1,0 +1,378 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { currentContext, TrackerContext } from '../../context/request-context.js';
+import type { EntryDraft } from '../../entries/entry.js';
+import { normalizeKey, REDACTED, sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
+import type { EntryRepository } from '../../storage/entry-repository.js';
+import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from '../plugin.js';
+
+/**
+ * The `node:diagnostics_channel` channels used (all present in Node 20.19+; undici publishes the
+ * same names whether it is Node's bundled copy behind `fetch` or the npm package).
+ */
+export const HTTP_CLIENT_CHANNELS = {
+  /** fetch/undici request created (in the caller's async context). */
+  undiciCreate: 'undici:request:create',
+  /** fetch/undici response headers received: status, content-length. */
+  undiciHeaders: 'undici:request:headers',
+  /** fetch/undici response body complete (published even when there are no trailers). */
+  undiciTrailers: 'undici:request:trailers',
+  /** fetch/undici failure (connect error, abort, timeout), before or after the headers. */
+  undiciError: 'undici:request:error',
+  /** http/https ClientRequest created (in the caller's async context). */
+  httpStart: 'http.client.request.start',
+  /** http/https response headers parsed (despite its name, before the body is read). */
+  httpResponse: 'http.client.response.finish',
+  /** http/https request failure. */
+  httpError: 'http.client.request.error',
+} as const;
+
+/** Requests carrying this header are the tracker's own and never recorded. */
+export const INTERNAL_REQUEST_HEADER = 'x-activetracker-internal';
+
+/** A URL filter: a string matches a URL starting with it or a host (`api.example.com:443`) equal to it; a RegExp is tested on the URL. */
+export type HttpClientFilter = string | RegExp;
+
+/** Options of the outbound HTTP plugin. */
+export interface HttpClientPluginOptions {
+  /** Calls not to record (matched against the redacted URL). */
+  filters?: HttpClientFilter[];
+  /** Extra query parameter name fragments to redact, on top of the tracker's `sensitiveKeys` and the built-in ones. */
+  redactQueryParams?: string[];
+}
+
+/** The `content` of an `http-client` entry. */
+export interface HttpClientEntryContent {
+  /** 'fetch' for fetch/undici, 'http' for node:http/https (axios, got, SDKs built on them...). */
+  client: 'fetch' | 'http';
+  method: string;
+  /** Full URL, credentials and sensitive query parameters replaced by [REDACTED]. */
+  url: string;
+  host: string;
+  /** Response status, null when no response arrived. */
+  status: number | null;
+  /** From the start of the call to the end of the response body (or the error). */
+  durationMs: number;
+  /** Request body size in bytes when known (content-length), else null. */
+  requestSize: number | null;
+  /** Response body size from content-length, else null (bodies are never read by the tracker). */
+  responseSize: number | null;
+  error?: { name: string; message: string; code?: string };
+}
+
+/** Query parameter fragments redacted on top of the tracker's sensitive keys (signed URLs, API keys). */
+const QUERY_FRAGMENTS = ['signature', 'auth', 'credential', 'accesskey', 'apikey', 'privatekey', 'jwt', 'hmac'];
+/** Whole query parameter names redacted (normalized). */
+const QUERY_NAMES = new Set(['key', 'sig', 'sign', 'code', 'pass', 'pwd']);
+
+/** One outbound call in flight. */
+interface Exchange {
+  client: 'fetch' | 'http';
+  method: string;
+  url: string;
+  host: string;
+  startedAt: number;
+  t0: number;
+  /** The request context at start: later callbacks may run in another request's context (keep-alive sockets). */
+  ctx: TrackerContext | undefined;
+  requestSize: number | null;
+  status: number | null;
+  responseSize: number | null;
+  done: boolean;
+}
+
+type Listener = (message: unknown, name: string | symbol) => void;
+
+/**
+ * Outbound HTTP: calls made with `fetch`/undici and `http`/`https`, observed through
+ * `node:diagnostics_channel` only (no monkeypatching). Records method, redacted URL, status,
+ * duration, sizes and error, linked to the request that made the call. The tracker never reads,
+ * listens to errors on, or otherwise changes the host's requests and responses: it only adds
+ * `end`/`close` listeners, which do not change stream behaviour.
+ *
+ * A response whose body is never consumed (nor destroyed) never completes and so is not recorded.
+ */
+export class HttpClientPlugin implements ActiveTrackerPlugin {
+  readonly name = 'http-client';
+  readonly entryType = 'http-client';
+  readonly nav = { title: 'Outbound HTTP', path: 'http-client' };
+  private readonly filters: HttpClientFilter[];
+  private readonly exchanges = new WeakMap<object, Exchange>();
+  private host: PluginHost | null = null;
+  private isSensitiveParam: (key: string) => boolean = () => false;
+
+  constructor(private readonly pluginOptions: HttpClientPluginOptions = {}) {
+    this.filters = Array.isArray(pluginOptions.filters) ? pluginOptions.filters : [];
+  }
+
+  validate(): string[] {
+    const o = this.pluginOptions;
+    const problems: string[] = [];
+    if (o.filters !== undefined) {
+      if (!Array.isArray(o.filters)) problems.push('"filters" must be an array of URL prefixes, hosts and RegExps');
+      else o.filters.forEach((f, i) => {
+        if (!(typeof f === 'string' && f.length > 0) && !(f instanceof RegExp)) problems.push(`"filters[${i}]" must be a non-empty string or a RegExp`);
+      });
+    }
+    if (o.redactQueryParams !== undefined && (!Array.isArray(o.redactQueryParams) || o.redactQueryParams.some((k) => typeof k !== 'string' || k.length === 0))) {
+      problems.push('"redactQueryParams" must be an array of non-empty strings');
+    }
+    return problems;
+  }
+
+  register(host: PluginHost): () => void {
+    this.host = host;
+    const byFragment = sensitiveKeyMatcher([...host.options.sensitiveKeys, ...QUERY_FRAGMENTS, ...(this.pluginOptions.redactQueryParams ?? [])]);
+    this.isSensitiveParam = (key) => {
+      const k = normalizeKey(key);
+      return byFragment(key) || QUERY_NAMES.has(k) || k.endsWith('key');
+    };
+    const listeners: Array<[string, Listener]> = [
+      [HTTP_CLIENT_CHANNELS.undiciCreate, guard((m: any) => this.onUndiciCreate(m.request))],
+      [HTTP_CLIENT_CHANNELS.undiciHeaders, guard((m: any) => this.onUndiciHeaders(m.request, m.response))],
+      [HTTP_CLIENT_CHANNELS.undiciTrailers, guard((m: any) => this.finish(m.request))],
+      [HTTP_CLIENT_CHANNELS.undiciError, guard((m: any) => this.finish(m.request, m.error))],
+      [HTTP_CLIENT_CHANNELS.httpStart, guard((m: any) => this.onHttpStart(m.request))],
+      [HTTP_CLIENT_CHANNELS.httpResponse, guard((m: any) => this.onHttpResponse(m.request, m.response))],
+      [HTTP_CLIENT_CHANNELS.httpError, guard((m: any) => this.finish(m.request, m.error))],
+    ];
+    for (const [name, listener] of listeners) diagnosticsChannel.subscribe(name, listener);
+    return () => {
+      for (const [name, listener] of listeners) diagnosticsChannel.unsubscribe(name, listener);
+      this.host = null;
+    };
+  }
+
+  /** Replaces credentials and sensitive query parameter values by [REDACTED]; drops the fragment. */
+  redactUrl(raw: string): string {
+    const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?([^?#]*)(\?[^#]*)?/i.exec(raw);
+    if (!m) return raw.split('#')[0];
+    const [, scheme, userinfo, rest, query] = m;
+    let url = scheme + (userinfo ? `${REDACTED}@` : '') + rest;
+    if (query) {
+      const params = query
+        .slice(1)
+        .split('&')
+        .map((pair) => {
+          const eq = pair.indexOf('=');
+          const key = eq < 0 ? pair : pair.slice(0, eq);
+          return eq >= 0 && this.isSensitiveParam(decodeSafe(key)) ? `${key}=${REDACTED}` : pair;
+        });
+      url += '?' + params.join('&');
+    }
+    return url;
+  }
+
+  private isFiltered(url: string, host: string): boolean {
+    for (const filter of this.filters) {
+      if (typeof filter === 'string') {
+        if (url.startsWith(filter) || host === filter) return true;
+      } else {
+        filter.lastIndex = 0;
+        if (filter.test(url)) return true;
+      }
+    }
+    return false;
+  }
+
+  private begin(request: object, client: 'fetch' | 'http', method: string, rawUrl: string, host: string, requestSize: number | null): void {
+    const owner = this.host;
+    if (!owner) return;
+    const ctx = currentContext();
+    // Every tracker of the process sees every call; a request belongs to the tracker that started it.
+    if (ctx?.trackerId && ctx.trackerId !== owner.trackerId) return;
+    const url = this.redactUrl(rawUrl);
+    if (this.isFiltered(url, host)) return;
+    this.exchanges.set(request, {
+      client,
+      method: method.toUpperCase(),
+      url,
+      host,
+      startedAt: Date.now(),
+      t0: performance.now(),
+      ctx,
+      requestSize,
+      status: null,
+      responseSize: null,
+      done: false,
+    });
+  }
+
+  private onUndiciCreate(request: any): void {
+    if (!request || hasUndiciHeader(request.headers, INTERNAL_REQUEST_HEADER)) return;
+    const origin = String(request.origin ?? '').replace(/\/+$/, '');
+    const size = typeof request.contentLength === 'number' ? request.contentLength : null;
+    this.begin(request, 'fetch', String(request.method ?? 'GET'), origin + String(request.path ?? '/'), hostOf(origin), size);
+  }
+
+  private onUndiciHeaders(request: any, response: any): void {
+    const exchange = this.exchanges.get(request);
+    if (!exchange || !response) return;
+    exchange.status = typeof response.statusCode === 'number' ? response.statusCode : null;
+    exchange.responseSize = toSize(undiciHeader(response.headers, 'content-length'));
+  }
+
+  private onHttpStart(request: ClientRequest): void {
+    if (!request || request.getHeader(INTERNAL_REQUEST_HEADER) !== undefined) return;
+    const hostHeader = request.getHeader('host');
+    const host = typeof hostHeader === 'string' && hostHeader ? hostHeader : String(request.host ?? 'localhost');
+    const protocol = request.protocol || 'http:';
+    this.begin(request, 'http', request.method ?? 'GET', `${protocol}//${host}${request.path ?? '/'}`, host, toSize(request.getHeader('content-length')));
+    if (!this.exchanges.has(request)) return;
+    // Fallback for calls that end without a response nor an error event (req.destroy(), upgrades).
+    request.once('close', () => {
+      try {
+        const exchange = this.exchanges.get(request);
+        if (!exchange || exchange.done || exchange.status !== null) return;
+        const status = (request as ClientRequest & { res?: IncomingMessage }).res?.statusCode;
+        if (typeof status === 'number') {
+          exchange.status = status;
+          this.finish(request);
+        } else this.finish(request, { name: 'Error', message: 'request closed before a response' });
+      } catch {
+        /* capture never harms the host */
+      }
+    });
+  }
+
+  private onHttpResponse(request: ClientRequest, response: IncomingMessage): void {
+    const exchange = this.exchanges.get(request);
+    if (!exchange || !response) return;
+    exchange.status = response.statusCode ?? null;
+    exchange.responseSize = toSize(response.headers?.['content-length']);
+    if (response.complete || response.readableEnded) return this.finish(request);
+    // 'end' and 'close' listeners leave the stream's flowing mode alone (a 'data' listener would not).
+    response.once('end', () => this.safeFinish(request));
+    response.once('close', () => this.safeFinish(request, response.complete ? undefined : { name: 'Error', message: 'response closed before its end' }));
+  }
+
+  private safeFinish(request: object, error?: unknown): void {
+    try {
+      this.finish(request, error);
+    } catch {
+      /* capture never harms the host */
+    }
+  }
+
+  /** Records the call once: at the end of the response body, or at the first error. */
+  private finish(request: object, error?: unknown): void {
+    const exchange = request ? this.exchanges.get(request) : undefined;
+    const host = this.host;
+    if (!exchange || exchange.done || !host) return;
+    exchange.done = true;
+    this.exchanges.delete(request);
+    const durationMs = Math.round((performance.now() - exchange.t0) * 1000) / 1000;
+    const content: HttpClientEntryContent = {
+      client: exchange.client,
+      method: exchange.method,
+      url: exchange.url,
+      host: exchange.host,
+      status: exchange.status,
+      durationMs,
+      requestSize: exchange.requestSize,
+      responseSize: exchange.responseSize,
+    };
+    if (error !== undefined) content.error = describeError(error);
+    const ctx = exchange.ctx;
+    const draft: EntryDraft = {
+      type: this.entryType,
+      batchId: ctx?.batchId ?? null,
+      occurredAt: exchange.startedAt,
+      durationMs,
+      familyHash: null,
+      tags: { ...(ctx?.tags ?? {}), host: exchange.host, status: content.error ? 'error' : String(content.status ?? 'none') },
+      content: content as unknown as Record<string, unknown>,
+      // Explicit: this callback may run in another request's async context.
+      redactions: ctx?.redactions ?? [],
+      trackerId: ctx?.trackerId ?? host.trackerId,
+    };
+    host.record(draft);
+  }
+
+  /** Number of outbound calls; flagged when a failed call (network error, abort) is stored. */
+  async statistics(repository: EntryRepository): Promise<PluginStatistic[]> {
+    const [count, failed] = await Promise.all([
+      repository.count(this.entryType),
+      repository.list({ type: this.entryType, tag: { key: 'status', value: 'error' }, limit: 1 }),
+    ]);
+    return [{ plugin: this.name, label: 'Outbound HTTP', value: count, ...(failed.data.length > 0 ? { error: true } : {}) }];
+  }
+}
+
+/** The outbound HTTP plugin: `httpClient({ filters: ['https://telemetry.example.com/'] })`. */
+export function httpClient(options: HttpClientPluginOptions = {}): HttpClientPlugin {
+  return new HttpClientPlugin(options);
+}
+
+/** diagnostics_channel rethrows subscriber errors on the next tick (an uncaught exception): never let one escape. */
+function guard(fn: (message: any) => void): Listener {
+  return (message) => {
+    try {
+      fn(message);
+    } catch {
+      /* capture never harms the host */
+    }
+  };
+}
+
+function describeError(error: unknown): NonNullable<HttpClientEntryContent['error']> {
+  if (error !== null && typeof error === 'object') {
+    const e = error as { name?: unknown; message?: unknown; code?: unknown; cause?: { code?: unknown } };
+    const out: NonNullable<HttpClientEntryContent['error']> = {
+      name: typeof e.name === 'string' ? e.name : (error.constructor?.name ?? 'Error'),
+      message: typeof e.message === 'string' ? e.message : String(error),
+    };
+    const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
+    if (code) out.code = code;
+    return out;
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+/** undici request headers: a flat [name, value, ...] array (undici 6/7) or a raw "name: value\r\n" string (older). */
+function hasUndiciHeader(headers: unknown, name: string): boolean {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i++) {
+      const item = headers[i];
+      if (Array.isArray(item)) {
+        if (String(item[0]).toLowerCase() === name) return true;
+      } else if (i % 2 === 0 && String(item).toLowerCase() === name) return true;
+    }
+    return false;
+  }
+  if (typeof headers === 'string') {
+    const lower = headers.toLowerCase();
+    return lower.startsWith(`${name}:`) || lower.includes(`\n${name}:`);
+  }
+  return false;
+}
+
+/** A response header from undici's flat [name, value, ...] array of Buffers/strings. */
+function undiciHeader(headers: unknown, name: string): string | undefined {
+  if (!Array.isArray(headers)) return undefined;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+  }
+  return undefined;
+}
+
+function toSize(value: unknown): number | null {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw === null || raw === '') return null;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+function hostOf(origin: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#]*@)?([^/?#]*)/i.exec(origin);
+  return m ? m[1] : origin;
+}
+
+function decodeSafe(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}

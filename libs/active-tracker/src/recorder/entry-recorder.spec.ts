@@ -1,0 +1,511 @@
+import { Logger, LoggerService } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { captureEventName, InstrumentationBus } from '../bus/instrumentation-bus.js';
+import { redactCurrent, runInContext, TrackerContext } from '../context/request-context.js';
+import { Entry, EntryDraft } from '../entries/entry.js';
+import { EntryPage, EntryQuery, EntryRepository, FamilyQuery, RetentionPolicy } from '../storage/entry-repository.js';
+import { MemoryRepository } from '../storage/memory/memory.repository.js';
+import { EntryRecorder, RecorderOptions } from './entry-recorder.js';
+import { REDACTED } from './sensitive-keys.js';
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const RETENTION: RetentionPolicy = { maxAgeMs: 60 * 60 * 1000, maxEntriesPerType: 100_000 };
+const TRACKER = 'tracker-1';
+
+/**
+ * Failure injection ONLY: a real MemoryRepository behind switches for "not connected", "rejects"
+ * and "slow"; it also counts save() calls and their sizes.
+ */
+class FlakyRepository implements EntryRepository {
+  readonly inner = new MemoryRepository(RETENTION);
+  ready = true;
+  mode: 'ok' | 'reject' = 'ok';
+  delayMs = 0;
+  /** Size of every save() call, in order. */
+  saves: number[] = [];
+  prunes = 0;
+  private pending = new Set<Promise<unknown>>();
+
+  save(entries: readonly Entry[]): Promise<void> {
+    this.saves.push(entries.length);
+    const mode = this.mode;
+    const delay = this.delayMs;
+    const work = (async () => {
+      if (delay > 0) await sleep(delay, undefined, { ref: false });
+      if (mode === 'reject') throw new Error('storage exploded');
+      await this.inner.save(entries);
+    })();
+    this.pending.add(work);
+    void work.catch(() => undefined).finally(() => this.pending.delete(work));
+    return work;
+  }
+  /** Waits for saves still running (e.g. after a timeout). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+  find(id: string): Promise<Entry | null> {
+    return this.inner.find(id);
+  }
+  list(query: EntryQuery): Promise<EntryPage> {
+    return this.inner.list(query);
+  }
+  batch(batchId: string): Promise<Entry[]> {
+    return this.inner.batch(batchId);
+  }
+  families(query: FamilyQuery) {
+    return this.inner.families(query);
+  }
+  family(type: string, hash: string) {
+    return this.inner.family(type, hash);
+  }
+  count(type: string): Promise<number> {
+    return this.inner.count(type);
+  }
+  clear(): Promise<void> {
+    return this.inner.clear();
+  }
+  async prune(): Promise<void> {
+    this.prunes++;
+    await this.inner.prune();
+  }
+  isReady(): boolean {
+    return this.ready;
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/** Records what the recorder logs (its outage warnings) instead of printing it. */
+class CollectingLogger implements LoggerService {
+  lines: Array<[string, string]> = [];
+  log(message: unknown): void {
+    this.lines.push(['log', String(message)]);
+  }
+  warn(message: unknown): void {
+    this.lines.push(['warn', String(message)]);
+  }
+  error(message: unknown): void {
+    this.lines.push(['error', String(message)]);
+  }
+}
+
+const logs = new CollectingLogger();
+beforeAll(() => Logger.overrideLogger(logs));
+afterAll(() => Logger.overrideLogger(false));
+beforeEach(() => (logs.lines = []));
+
+const recorders: EntryRecorder[] = [];
+afterEach(async () => {
+  for (const r of recorders.splice(0)) await r.stop(100);
+});
+
+function options(overrides: Partial<RecorderOptions> = {}): RecorderOptions {
+  return {
+    trackerId: TRACKER,
+    maxBufferEntries: 10_000,
+    // Long enough that only explicit flush() calls write, unless a test says otherwise.
+    flushIntervalMs: 60_000,
+    flushBatchSize: 100_000,
+    maxPayloadBytes: 64 * 1024,
+    ...overrides,
+  };
+}
+
+function recorder(repository: EntryRepository, overrides: Partial<RecorderOptions> = {}): EntryRecorder {
+  const r = new EntryRecorder(repository, options(overrides));
+  recorders.push(r);
+  return r;
+}
+
+function draft(type = 'request', content: Record<string, unknown> = {}, extra: Partial<EntryDraft> = {}): EntryDraft {
+  return { type, content, ...extra };
+}
+
+async function all(repository: EntryRepository, type: string): Promise<Entry[]> {
+  return (await repository.list({ type, limit: 1000 })).data;
+}
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
+    await sleep(5);
+  }
+}
+
+describe('EntryRecorder: entries', () => {
+  it('gives every entry a ULID id, strictly increasing in record order (even within one millisecond)', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo);
+    for (let i = 0; i < 500; i++) r.record(draft('request', { i }));
+    await r.flush();
+    const stored = (await all(repo, 'request')).reverse();
+    expect(stored).toHaveLength(500);
+    expect(stored.map((e) => e.content.i)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    for (const [i, entry] of stored.entries()) {
+      expect(entry.id).toMatch(ULID);
+      if (i > 0) expect(entry.id > stored[i - 1].id).toBe(true);
+    }
+    expect(new Set(stored.map((e) => e.id)).size).toBe(500);
+  });
+
+  it('fills defaults and normalizes the draft fields', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo);
+    const before = Date.now();
+    r.record(draft('bare', { a: 1 }));
+    r.record(
+      draft('full', { b: 2 }, {
+        batchId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+        occurredAt: 0,
+        durationMs: 12.345678,
+        familyHash: 'fam',
+        tags: { user_name: 'ann', count: 3, flag: true, none: null, missing: undefined, long: 'x'.repeat(2000) },
+      }),
+    );
+    r.record(draft('dated', {}, { occurredAt: new Date('2024-05-06T07:08:09.010Z'), durationMs: Number.NaN }));
+    r.record(draft('stringdate', {}, { occurredAt: '2024-01-01T00:00:00Z', durationMs: Infinity }));
+    r.record(draft('baddate', {}, { occurredAt: 'not a date' }));
+    await r.flush();
+
+    const [bare] = await all(repo, 'bare');
+    expect(bare).toEqual({ id: expect.stringMatching(ULID), type: 'bare', batchId: null, occurredAt: expect.any(String), durationMs: null, familyHash: null, tags: {}, content: { a: 1 } });
+    expect(Date.parse(bare.occurredAt)).toBeGreaterThanOrEqual(before - 1);
+    expect(Date.parse(bare.occurredAt)).toBeLessThanOrEqual(Date.now());
+
+    const [full] = await all(repo, 'full');
+    expect(full.batchId).toBe('01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    expect(full.occurredAt).toBe('1970-01-01T00:00:00.000Z');
+    expect(full.durationMs).toBe(12.346);
+    expect(full.familyHash).toBe('fam');
+    expect(full.tags).toEqual({ user_name: 'ann', count: '3', flag: 'true', long: 'x'.repeat(1024) });
+
+    expect((await all(repo, 'dated'))[0]).toMatchObject({ occurredAt: '2024-05-06T07:08:09.010Z', durationMs: null });
+    expect((await all(repo, 'stringdate'))[0]).toMatchObject({ occurredAt: '2024-01-01T00:00:00.000Z', durationMs: null });
+    const [bad] = await all(repo, 'baddate');
+    expect(Math.abs(Date.parse(bad.occurredAt) - Date.now())).toBeLessThan(5000);
+    expect(r.stats()).toMatchObject({ recorded: 5, written: 5, buffered: 0, dropped: 0, filtered: 0, failedFlushes: 0, storageReady: true });
+  });
+
+  it('sanitizes content: cycles, BigInt, Errors, Buffers, throwing getters', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo);
+    const content: Record<string, unknown> = {
+      big: 10n,
+      error: new RangeError('out'),
+      file: Buffer.from('abc'),
+      get broken(): never {
+        throw new Error('getter');
+      },
+    };
+    content.self = content;
+    r.record(draft('messy', content));
+    await r.flush();
+    const [entry] = await all(repo, 'messy');
+    expect(entry.content).toEqual({ big: '10', error: { name: 'RangeError', message: 'out' }, file: '[Buffer 3 bytes]', self: '[Circular]' });
+  });
+
+  it('marks truncated content (long strings) with content.truncated', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo, { maxPayloadBytes: 100 });
+    r.record(draft('big', { body: 'b'.repeat(500), small: 'ok' }));
+    r.record(draft('small', { body: 'b'.repeat(100) }));
+    await r.flush();
+    const [big] = await all(repo, 'big');
+    expect(big.content.truncated).toBe(true);
+    expect(big.content.small).toBe('ok');
+    expect((big.content.body as string).startsWith('b'.repeat(100) + '…')).toBe(true);
+    expect((big.content.body as string).length).toBeLessThan(200);
+    const [small] = await all(repo, 'small');
+    expect(small.content).toEqual({ body: 'b'.repeat(100) });
+  });
+});
+
+describe('EntryRecorder: redaction', () => {
+  it("redacts the draft's redactions in content (keys and values) and tags", async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo);
+    r.record(
+      draft('request', { header: 'Bearer s3cret', nested: [{ 's3cret-key': 'v' }] }, { tags: { who: 'user s3cret' }, redactions: ['s3cret'] }),
+    );
+    await r.flush();
+    const [entry] = await all(repo, 'request');
+    expect(entry.content).toEqual({ header: `Bearer ${REDACTED}`, nested: [{ [`${REDACTED}-key`]: 'v' }] });
+    expect(entry.tags).toEqual({ who: `user ${REDACTED}` });
+    expect(JSON.stringify(entry)).not.toContain('s3cret');
+  });
+
+  it("redacts the current request context's values (redactCurrent)", async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo);
+    const ctx = new TrackerContext(TRACKER);
+    runInContext(ctx, () => {
+      redactCurrent('tok_live_123', 'ann@example.com');
+      r.record(draft('log', { message: 'login ann@example.com with tok_live_123' }, { tags: { email: 'ann@example.com' } }));
+    });
+    // Outside the context nothing is redacted.
+    r.record(draft('log', { message: 'later ann@example.com' }));
+    await r.flush();
+    const [outside, inside] = await all(repo, 'log');
+    expect(inside.content.message).toBe(`login ${REDACTED} with ${REDACTED}`);
+    expect(inside.tags.email).toBe(REDACTED);
+    expect(outside.content.message).toBe('later ann@example.com');
+  });
+
+  it("applies both the draft's redactions and the context's when a draft carrying its own is recorded inside a request", async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo);
+    runInContext(new TrackerContext(TRACKER), () => {
+      redactCurrent('from-context');
+      r.record(draft('event', { a: 'from-context', b: 'from-draft' }, { redactions: ['from-draft'] }));
+    });
+    await r.flush();
+    const [entry] = await all(repo, 'event');
+    expect(entry.content).toEqual({ a: REDACTED, b: REDACTED });
+  });
+});
+
+describe('EntryRecorder: filter and ownership', () => {
+  it('drops drafts refused by the filter, counting them; the filter sees the draft', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const seen: EntryDraft[] = [];
+    const r = recorder(repo, { filter: (d) => (seen.push(d), d.type !== 'noise') });
+    const kept = draft('request', { path: '/a' });
+    r.record(kept);
+    r.record(draft('noise', {}));
+    r.record(draft('noise', {}));
+    await r.flush();
+    expect(seen[0]).toBe(kept);
+    expect(await repo.count('request')).toBe(1);
+    expect(await repo.count('noise')).toBe(0);
+    expect(r.stats()).toMatchObject({ recorded: 1, filtered: 2, written: 1 });
+  });
+
+  it('survives a throwing filter (the draft is not recorded, record does not throw)', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo, {
+      filter: (d) => {
+        if (d.type === 'bad') throw new Error('filter bug');
+        return true;
+      },
+    });
+    expect(() => r.record(draft('bad'))).not.toThrow();
+    r.record(draft('good'));
+    await r.flush();
+    expect(await repo.count('bad')).toBe(0);
+    expect(await repo.count('good')).toBe(1);
+    expect(logs.lines.some(([level, line]) => level === 'warn' && line.includes('filter bug'))).toBe(true);
+  });
+
+  it('records only drafts owned by its tracker (explicit trackerId first, then the context)', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo);
+    r.record(draft('t', { n: 'explicit other' }, { trackerId: 'tracker-2' }));
+    r.record(draft('t', { n: 'explicit mine' }, { trackerId: TRACKER }));
+    r.record(draft('t', { n: 'explicit any' }, { trackerId: null }));
+    r.record(draft('t', { n: 'no context' }));
+    runInContext(new TrackerContext('tracker-2'), () => {
+      r.record(draft('t', { n: 'other context' }));
+      r.record(draft('t', { n: 'mine in other context' }, { trackerId: TRACKER }));
+      r.record(draft('t', { n: 'any in other context' }, { trackerId: null }));
+    });
+    runInContext(new TrackerContext(TRACKER), () => r.record(draft('t', { n: 'my context' })));
+    runInContext(new TrackerContext(null), () => r.record(draft('t', { n: 'context without tracker' })));
+    await r.flush();
+    const names = (await all(repo, 't')).map((e) => e.content.n).reverse();
+    expect(names).toEqual(['explicit mine', 'explicit any', 'no context', 'mine in other context', 'any in other context', 'my context', 'context without tracker']);
+    // Someone else's drafts are not this recorder's business: not counted anywhere.
+    expect(r.stats()).toMatchObject({ recorded: 7, filtered: 0, dropped: 0 });
+  });
+});
+
+describe('EntryRecorder: batching', () => {
+  it('writes everything buffered with ONE save per flush', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo);
+    for (let i = 0; i < 300; i++) r.record(draft('request', { i }));
+    expect(repo.saves).toEqual([]);
+    await r.flush();
+    expect(repo.saves).toEqual([300]);
+    expect(await repo.count('request')).toBe(300);
+    await r.flush();
+    expect(repo.saves).toEqual([300]);
+  });
+
+  it('splits very large backlogs into saves of at most 1000', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo);
+    for (let i = 0; i < 2500; i++) r.record(draft('request', { i }));
+    await r.flush();
+    expect(repo.saves).toEqual([1000, 1000, 500]);
+    expect(await repo.count('request')).toBe(2500);
+  });
+
+  it('starts a flush early once flushBatchSize entries wait, still in one save', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { flushBatchSize: 50 });
+    for (let i = 0; i < 120; i++) r.record(draft('request', { i }));
+    await until(() => r.stats().written === 120);
+    expect(repo.saves).toEqual([120]);
+  });
+
+  it('flushes periodically and records what is published on the bus', async () => {
+    const repo = new FlakyRepository();
+    const bus = new InstrumentationBus();
+    const r = recorder(repo, { flushIntervalMs: 10 });
+    r.start(bus);
+    bus.instrument(captureEventName('request'), draft('request', { via: 'bus' }));
+    bus.instrument(captureEventName('exception'), draft('exception', { via: 'bus' }));
+    bus.instrument('unrelated.event', draft('unrelated', {}));
+    await until(async () => (await repo.count('request')) === 1 && (await repo.count('exception')) === 1);
+    expect(await repo.count('unrelated')).toBe(0);
+    expect(repo.saves.reduce((a, b) => a + b, 0)).toBe(2);
+  });
+
+  it('prunes periodically while storage is ready, and not while it is down', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { pruneIntervalMs: 5 });
+    r.start(new InstrumentationBus());
+    await until(() => repo.prunes >= 2);
+    repo.ready = false;
+    await sleep(10);
+    const prunes = repo.prunes;
+    await sleep(40);
+    expect(repo.prunes).toBe(prunes);
+  });
+
+  it('stop() flushes what is buffered and stops listening to the bus', async () => {
+    const repo = new FlakyRepository();
+    const bus = new InstrumentationBus();
+    const r = new EntryRecorder(repo, options());
+    r.start(bus);
+    for (let i = 0; i < 10; i++) bus.instrument(captureEventName('request'), draft('request', { i }));
+    expect(await repo.count('request')).toBe(0);
+    await r.stop();
+    expect(await repo.count('request')).toBe(10);
+    expect(bus.isListening(captureEventName('request'))).toBe(false);
+    bus.instrument(captureEventName('request'), draft('request', { after: true }));
+    expect(r.stats().recorded).toBe(10);
+  });
+
+  it('stop() gives up after its timeout when storage hangs', async () => {
+    const repo = new FlakyRepository();
+    repo.delayMs = 10_000;
+    const r = new EntryRecorder(repo, options({ flushTimeoutMs: 60_000 }));
+    r.record(draft());
+    const started = Date.now();
+    await r.stop(50);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('EntryRecorder: storage down', () => {
+  it('never throws and never waits on record(), whatever storage does', () => {
+    const repo = new FlakyRepository();
+    repo.delayMs = 60_000;
+    const r = recorder(repo, { flushBatchSize: 10 });
+    const started = Date.now();
+    for (let i = 0; i < 1000; i++) expect(r.record(draft('request', { i }))).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(() => r.record(null as unknown as EntryDraft)).not.toThrow();
+    expect(() => r.record({ type: 'x', content: 'not an object' } as unknown as EntryDraft)).not.toThrow();
+  });
+
+  it('bounds the buffer when storage is not connected: the excess is dropped and counted, then written when it returns', async () => {
+    const repo = new FlakyRepository();
+    repo.ready = false;
+    const r = recorder(repo, { maxBufferEntries: 100 });
+    for (let i = 0; i < 1000; i++) r.record(draft('request', { i }));
+    expect(r.stats()).toMatchObject({ recorded: 100, buffered: 100, dropped: 900 });
+    await r.flush();
+    await r.flush();
+    expect(repo.saves).toEqual([]);
+    expect(r.stats().storageReady).toBe(false);
+    expect(logs.lines.filter(([level, line]) => level === 'warn' && line.includes('storage unavailable'))).toHaveLength(1);
+
+    repo.ready = true;
+    await r.flush();
+    expect(repo.saves).toEqual([100]);
+    // The oldest were kept (the newest beyond the bound were refused at the door).
+    expect((await all(repo, 'request')).map((e) => e.content.i).reverse()).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(r.stats()).toMatchObject({ written: 100, buffered: 0, dropped: 900, storageReady: true });
+    expect(logs.lines.filter(([level, line]) => level === 'log' && line.includes('storage available again'))).toHaveLength(1);
+
+    // New entries flow normally.
+    r.record(draft('request', { i: 'after' }));
+    await r.flush();
+    expect(await repo.count('request')).toBe(101);
+  });
+
+  it('keeps a rejected batch (within the bound) and writes it, in order, when storage recovers', async () => {
+    const repo = new FlakyRepository();
+    repo.mode = 'reject';
+    const r = recorder(repo, { maxBufferEntries: 100 });
+    for (let i = 0; i < 50; i++) r.record(draft('request', { i }));
+    await r.flush();
+    expect(r.stats()).toMatchObject({ failedFlushes: 1, buffered: 50, dropped: 0, written: 0, storageReady: false });
+    for (let i = 50; i < 130; i++) r.record(draft('request', { i }));
+    expect(r.stats()).toMatchObject({ buffered: 100, dropped: 30 });
+    await r.flush();
+    expect(r.stats()).toMatchObject({ failedFlushes: 2, buffered: 100, dropped: 30 });
+
+    repo.mode = 'ok';
+    await r.flush();
+    const stored = (await all(repo, 'request')).reverse();
+    expect(stored.map((e) => e.content.i)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(r.stats()).toMatchObject({ written: 100, buffered: 0, dropped: 30, storageReady: true });
+    expect(logs.lines.filter(([level, line]) => level === 'warn' && line.includes('storage unavailable'))).toHaveLength(1);
+  });
+
+  it('drops the oldest of a rejected batch when new entries filled the buffer meanwhile', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { maxBufferEntries: 100 });
+    for (let i = 0; i < 100; i++) r.record(draft('request', { i }));
+    repo.mode = 'reject';
+    repo.delayMs = 30;
+    const flushing = r.flush();
+    for (let i = 100; i < 160; i++) r.record(draft('request', { i }));
+    await flushing;
+    expect(r.stats()).toMatchObject({ buffered: 100, dropped: 60 });
+    repo.mode = 'ok';
+    repo.delayMs = 0;
+    await r.flush();
+    const kept = (await all(repo, 'request')).map((e) => e.content.i).reverse();
+    expect(kept).toEqual(Array.from({ length: 100 }, (_, i) => i + 60));
+  });
+
+  it('drops a timed-out batch instead of writing it twice', async () => {
+    const repo = new FlakyRepository();
+    repo.delayMs = 150;
+    const r = recorder(repo, { flushTimeoutMs: 30 });
+    for (let i = 0; i < 10; i++) r.record(draft('request', { i }));
+    const started = Date.now();
+    await r.flush();
+    expect(Date.now() - started).toBeLessThan(140);
+    expect(r.stats()).toMatchObject({ dropped: 10, buffered: 0, failedFlushes: 1, written: 0 });
+
+    // The slow write lands after all; later flushes do not write the batch again.
+    repo.delayMs = 0;
+    for (let i = 10; i < 15; i++) r.record(draft('request', { i }));
+    await r.flush();
+    await repo.settle();
+    await r.flush();
+    expect(repo.saves).toEqual([10, 5]);
+    const ids = (await all(repo, 'request')).map((e) => e.id);
+    expect(ids).toHaveLength(15);
+    expect(new Set(ids).size).toBe(15);
+  });
+
+  it('shares one flush between concurrent callers', async () => {
+    const repo = new FlakyRepository();
+    repo.delayMs = 20;
+    const r = recorder(repo);
+    for (let i = 0; i < 5; i++) r.record(draft());
+    const a = r.flush();
+    const b = r.flush();
+    expect(b).toBe(a);
+    await Promise.all([a, b]);
+    expect(repo.saves).toEqual([5]);
+  });
+});
