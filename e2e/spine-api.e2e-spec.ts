@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
-import { ActiveTrackerOptionsError, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
+import { ActiveTrackerOptionsError, defaultPlugins, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
 import { startRedisServer, type RedisServer } from '../libs/active-tracker/test/support/redis-server.js';
 import { createScenarioApp, ScenarioError, type ScenarioOptions } from './support/scenario-app.js';
 import { TrackerClient } from './support/tracker-client.js';
@@ -23,7 +23,10 @@ describe.each(stores)('spine API on the %s store', (_name, storeOptions) => {
   let client: TrackerClient;
 
   async function boot(opts: ScenarioOptions = {}, tracker: ActiveTrackerModuleOptions = {}) {
-    app = await createScenarioApp({ ...opts, tracker: { ...storeOptions(), ...tracker } });
+    // supertest's own requests are outbound HTTP of this very process: leave that plugin out here
+    // (e2e/bus-plugins.e2e-spec.ts covers it) so these tests see only what the host app did.
+    const plugins = tracker.plugins ?? defaultPlugins().filter((p) => p.name !== 'http-client');
+    app = await createScenarioApp({ ...opts, tracker: { ...storeOptions(), plugins, ...tracker } });
     client = new TrackerClient(app, `${opts.globalPrefix ? `/${opts.globalPrefix}` : ''}/${tracker.mountpoint ?? 'activetracker'}/api`);
     return app.getHttpServer();
   }
@@ -82,6 +85,23 @@ describe.each(stores)('spine API on the %s store', (_name, storeOptions) => {
     expect(c.frames[0].app).toBe(true);
     expect(c.frames.some((f: any) => !f.app && /node_modules/.test(f.file))).toBe(true);
     expect(exception.familyHash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('records errors from every stage of the Nest pipeline: middleware, guards, pipes, interceptors', async () => {
+    const server = await boot();
+    for (const stage of ['middleware', 'guard', 'pipe', 'interceptor']) {
+      const res = await request(server).get(`/things/stage/${stage}`);
+      expect([stage, res.status]).toEqual([stage, 500]);
+    }
+    const exceptions = (await client.entries({ type: 'exception' })).data;
+    const byClass = Object.fromEntries(exceptions.map((e) => [e.content.class, e]));
+    for (const [cls, stage] of [['MiddlewareFailure', 'middleware'], ['GuardFailure', 'guard'], ['PipeFailure', 'pipe'], ['InterceptorFailure', 'interceptor']]) {
+      const e = byClass[cls];
+      expect([cls, e?.content.message]).toEqual([cls, `${stage} exploded`]);
+      const req = await client.request(`/things/stage/${stage}`);
+      expect([cls, e.batchId]).toEqual([cls, req.batchId]);
+      expect((e.content.location as any).file).toMatch(/scenario-app\.ts$/);
+    }
   });
 
   it('groups exceptions by family with count, first seen and last seen', async () => {
@@ -177,7 +197,8 @@ describe.each(stores)('spine API on the %s store', (_name, storeOptions) => {
     expect(text.data.map((e) => e.content.url)).toEqual(['/things?q=n3']);
     const boom = await client.request('/things/boom');
     const batch = await client.entries({ batch: boom.batchId! });
-    expect(batch.data.map((e) => e.type).sort()).toEqual(['exception', 'request']);
+    // Nest's ExceptionsHandler logs the error: that log line belongs to the batch too.
+    expect(batch.data.map((e) => e.type).sort()).toEqual(['exception', 'log', 'request']);
   });
 
   it('answers 400 with a message for bad query parameters, 404 for unknown ids and routes', async () => {

@@ -1,7 +1,7 @@
 import {
   BadRequestException, CanActivate, Controller, ExecutionContext, Get, Injectable, Logger, Module, Post, Body,
   UseGuards, VersioningType, ValidationPipe, DynamicModule, CallHandler, NestInterceptor, Catch, ArgumentsHost,
-  ExceptionFilter, HttpException, Query,
+  ExceptionFilter, HttpException, Query, PipeTransform, UseInterceptors, MiddlewareConsumer, NestModule,
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -23,6 +23,38 @@ class DenyGuard implements CanActivate {
 }
 
 class ScenarioError extends Error {}
+
+/** Failures raised by each stage of the Nest pipeline (not HttpExceptions, so they are 500s). */
+class GuardFailure extends Error {}
+class PipeFailure extends Error {}
+class InterceptorFailure extends Error {}
+class MiddlewareFailure extends Error {}
+
+@Injectable()
+class ExplodingGuard implements CanActivate {
+  canActivate(): boolean {
+    throw new GuardFailure('guard exploded');
+  }
+}
+
+@Injectable()
+class ExplodingPipe implements PipeTransform {
+  transform(): unknown {
+    throw new PipeFailure('pipe exploded');
+  }
+}
+
+@Injectable()
+class ExplodingInterceptor implements NestInterceptor {
+  intercept(): never {
+    throw new InterceptorFailure('interceptor exploded');
+  }
+}
+
+function explodingMiddleware(req: any, _res: unknown, next: (e?: unknown) => void) {
+  if (String(req.originalUrl).startsWith('/things/stage/middleware')) throw new MiddlewareFailure('middleware exploded');
+  next();
+}
 
 @Controller('things')
 class ThingsController {
@@ -55,6 +87,28 @@ class ThingsController {
   @Post('echo')
   echo(@Body() body: unknown) {
     return body;
+  }
+
+  @Get('stage/guard')
+  @UseGuards(ExplodingGuard)
+  stageGuard() {
+    return 'never';
+  }
+
+  @Get('stage/pipe')
+  stagePipe(@Query('x', ExplodingPipe) x: string) {
+    return x;
+  }
+
+  @Get('stage/interceptor')
+  @UseInterceptors(ExplodingInterceptor)
+  stageInterceptor() {
+    return 'never';
+  }
+
+  @Get('stage/middleware')
+  stageMiddleware() {
+    return 'never';
   }
 
   @Get('guarded')
@@ -103,7 +157,11 @@ export async function createScenarioApp(opts: ScenarioOptions = {}): Promise<INe
     controllers: [ThingsController],
     providers: opts.hostPipeline ? [{ provide: APP_INTERCEPTOR, useClass: WrapInterceptor }] : [],
   })
-  class ScenarioModule {}
+  class ScenarioModule implements NestModule {
+    configure(consumer: MiddlewareConsumer) {
+      consumer.apply(explodingMiddleware).forRoutes(ThingsController);
+    }
+  }
   const moduleRef = await Test.createTestingModule({ imports: [ScenarioModule] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   if (opts.globalPrefix) app.setGlobalPrefix(opts.globalPrefix);

@@ -105,6 +105,19 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       });
     });
 
+    describe('saving again', () => {
+      it('stores an entry saved twice (a retried flush) once', async () => {
+        const repo = await open();
+        const entries = idsAt(6).map((id) => entry(id, { tags: { env: 'prod' }, batchId: 'b' }));
+        await repo.save(entries);
+        await repo.save(entries.slice(2, 4));
+        expect((await collect(repo, { limit: 4 })).ids).toEqual(newestFirst(entries));
+        expect((await collect(repo, { limit: 4, tag: { key: 'env', value: 'prod' } })).ids).toEqual(newestFirst(entries));
+        expect((await repo.batch('b')).map((e) => e.id)).toEqual(entries.map((e) => e.id));
+        expect(await repo.count('request')).toBe(6);
+      });
+    });
+
     describe('list paging', () => {
       it('pages newest-first with `before` across many pages, without gaps or duplicates', async () => {
         const repo = await open();
@@ -386,6 +399,17 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
         expect(await repo.find(requests[15].id)).toEqual(requests[15]);
         // The aggregate keeps counting what was seen, even once entries are evicted.
         expect((await repo.family('request', 'f'))!.count).toBe(25);
+      });
+
+      it('evicts by id order, even when an old entry arrives late', async () => {
+        const repo = await open({ maxAgeMs: 60 * MINUTE, maxEntriesPerType: 5 });
+        const entries = idsAt(15).map((id) => entry(id));
+        await repo.save(entries.slice(5, 10));
+        await repo.save(entries.slice(10));
+        await repo.save([entries[0]]);
+        await repo.prune();
+        expect((await repo.list({ limit: 100 })).data.map((e) => e.id)).toEqual(newestFirst(entries.slice(10)));
+        expect(await repo.count('request')).toBe(5);
       });
 
       it('drops entries and families older than maxAgeMs after prune()', async () => {

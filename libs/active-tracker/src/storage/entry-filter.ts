@@ -104,7 +104,7 @@ export async function scanNewestFirst(source: IndexSource, query: EntryQuery): P
   const data: Entry[] = [];
   let before = query.before || undefined;
   let examined = 0;
-  for (;;) {
+  while (examined < MAX_SCANNED) {
     const budget = MAX_SCANNED - examined;
     const want = Math.min(budget, matcher ? SCAN_CHUNK : limit - data.length);
     const ids = await source.ids(before, want + 1);
@@ -120,8 +120,9 @@ export async function scanNewestFirst(source: IndexSource, query: EntryQuery): P
       if (data.length === limit) return { data, next: i < ids.length - 1 ? before : null };
     }
     if (ids.length <= want) return { data, next: null };
-    if (examined >= MAX_SCANNED) return { data, next: before ?? null };
   }
+  // Scan budget spent with older ids left: hand back where to continue.
+  return { data, next: before ?? null };
 }
 
 /** Longest value copied into a family summary. */

@@ -206,6 +206,22 @@ describe('RedisRepository specifics', () => {
       expect(await client.exists('bounded:i:batch:b0', 'bounded:i:tag:n:0')).toBe(0);
       await repo.clear();
     });
+
+    it('trims expired ids from tag, family and batch indexes as they are written', async () => {
+      const repo = new RedisRepository(client, { keyPrefix: 'trim:', retention: { maxAgeMs: 60_000, maxEntriesPerType: 1000 } });
+      const fields = { familyHash: 'f', batchId: 'b', tags: { env: 'prod' } };
+      const old = [0, 1, 2].map((i) => entry(ulid(Date.now() - 10 * 60_000 + i), fields));
+      await repo.save(old);
+      // Their keys expire (TTL) before prune() can read which indexes point at them.
+      await client.del(...old.map((e) => `trim:e:${e.id}`));
+      await repo.prune();
+      const fresh = entry(ulid(), fields);
+      await repo.save([fresh]);
+      for (const key of ['trim:i:tag:env:prod', 'trim:i:family:f', 'trim:i:batch:b', 'trim:i:all', 'trim:i:type:request']) {
+        expect(await client.zrange(key, 0, '-1')).toEqual([fresh.id]);
+      }
+      await repo.clear();
+    });
   });
 
   // Last on purpose: covers every command the contract and the tests above sent to the main server.
