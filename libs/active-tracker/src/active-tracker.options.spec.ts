@@ -45,7 +45,9 @@ describe('resolveOptions: defaults', () => {
       expect(DEFAULT_MAX_AGE_MS).toBe(7 * 24 * 3600 * 1000);
       expect(o.authentication).toBeUndefined();
       expect(o.authorize).toBeUndefined();
-      expect(o.plugins.map((p) => p.name)).toEqual(['requests', 'exceptions']);
+      // The module's default plugin list (it grows with later issues) always has requests and exceptions.
+      expect(o.plugins.map((p) => p.name)).toEqual(defaultPlugins().map((p) => p.name));
+      expect(o.plugins.map((p) => p.name)).toEqual(expect.arrayContaining(['requests', 'exceptions']));
       expect(o.sensitiveKeys).toEqual([...DEFAULT_SENSITIVE_KEYS]);
       expect(o.maxPayloadBytes).toBe(64 * 1024);
       expect(o.buffer).toEqual({ maxEntries: 10_000, flushIntervalMs: 100, flushBatchSize: 500 });
@@ -104,6 +106,18 @@ describe('resolveOptions: defaults', () => {
     } finally {
       client.disconnect();
     }
+  });
+
+  it('uses the supplied default plugin factory when plugins are absent, and a fresh list each time', () => {
+    let calls = 0;
+    const defaults = (): ActiveTrackerPlugin[] => (calls++, [plugin('a'), plugin('b')]);
+    const first = resolveOptions({}, defaults);
+    const second = resolveOptions({ plugins: undefined }, defaults);
+    expect(first.plugins.map((p) => p.name)).toEqual(['a', 'b']);
+    expect(second.plugins).not.toBe(first.plugins);
+    expect(calls).toBe(2);
+    expect(resolveOptions({ plugins: [] }, defaults).plugins).toEqual([]);
+    expect(calls).toBe(2);
   });
 
   it('does not share default objects between calls', () => {

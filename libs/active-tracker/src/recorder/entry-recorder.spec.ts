@@ -485,10 +485,13 @@ describe('EntryRecorder: storage down', () => {
     expect(Date.now() - started).toBeLessThan(140);
     expect(r.stats()).toMatchObject({ dropped: 10, buffered: 0, failedFlushes: 1, written: 0 });
 
-    // The slow write lands after all; later flushes do not write the batch again.
+    // While the timed-out write is still running, no second write is stacked on the store.
     repo.delayMs = 0;
     for (let i = 10; i < 15; i++) r.record(draft('request', { i }));
     await r.flush();
+    expect(repo.saves).toEqual([10]);
+    expect(r.stats().buffered).toBe(5);
+    // The slow write lands after all; later flushes write the new entries, never the batch again.
     await repo.settle();
     await r.flush();
     expect(repo.saves).toEqual([10, 5]);

@@ -224,6 +224,48 @@ describe('RedisRepository specifics', () => {
     });
   });
 
+  describe('outages (test/support/redis-server helpers)', () => {
+    const waitFor = async (condition: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+
+    it('is not ready while the server is down, fails writes, and works again after restart', async () => {
+      const outageServer = await startRedisServer();
+      const client = new Redis(outageServer.url, { enableOfflineQueue: false, retryStrategy: () => 20, commandTimeout: 300 });
+      client.on('error', () => undefined);
+      clients.push(client);
+      const repo = new RedisRepository(client, { keyPrefix: 'outage:', retention: RETENTION });
+      try {
+        await waitFor(() => repo.isReady());
+        const [before, during, after] = idsAt(3);
+        await repo.save([entry(before)]);
+
+        await outageServer.kill();
+        await waitFor(() => !repo.isReady());
+        await expect(repo.save([entry(during)])).rejects.toThrow();
+
+        await outageServer.restart();
+        await waitFor(() => repo.isReady());
+        expect(await repo.find(before)).toBeNull(); // no persistence: a restarted server is empty
+        await repo.save([entry(after)]);
+        expect((await repo.list({ limit: 10 })).data.map((e) => e.id)).toEqual([after]);
+
+        outageServer.pause();
+        await expect(client.ping()).rejects.toThrow(/timed out/i);
+        outageServer.resume();
+        await waitFor(() => repo.isReady());
+        expect(await client.ping()).toBe('PONG');
+      } finally {
+        client.disconnect();
+        await outageServer.stop();
+      }
+    });
+  });
+
   // Last on purpose: covers every command the contract and the tests above sent to the main server.
   it('never issued KEYS or SCAN', async () => {
     const calls = await commandCalls(admin);
