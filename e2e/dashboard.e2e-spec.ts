@@ -70,7 +70,7 @@ describe('dashboard in Chromium', () => {
   it('loads a deep link directly and shows the sidebar statistics', async () => {
     await fetch(`${origin}/app/boom`);
     await app.get(ActiveTracker).flush();
-    const list = await (await fetch(`${origin}/app/activetracker/api/entries?type=exception&limit=1`)).json();
+    const list = (await (await fetch(`${origin}/app/activetracker/api/entries?type=exception&limit=1`)).json()) as { data: Array<{ id: string }> };
     const id = list.data[0].id;
     const response = await page.goto(`${origin}/app/activetracker/exceptions/${id}`);
     expect(response?.status()).toBe(200);

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import http from 'node:http';
 import { ActiveTracker, ActiveTrackerModule, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
-import { eventReporter } from '../../libs/active-tracker/src/bus/event-reporter.js';
+import { eventReporter } from '@active-tracker/nestjs';
 
 const OUTBOUND_URL = Symbol('OUTBOUND_URL');
 

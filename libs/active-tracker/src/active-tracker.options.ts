@@ -31,7 +31,7 @@ export interface ActiveTrackerModuleOptions {
   authentication?: string;
   /** Predicate deciding access; false answers 404 so the dashboard's existence is not given away. */
   authorize?: AuthorizeFn;
-  /** Capture plugins. Default: `[requests(), exceptions()]` plus the plugins later issues add. */
+  /** Capture plugins. Default: `[requests(), exceptions(), logs(), events(), httpClient()]`. */
   plugins?: ActiveTrackerPlugin[];
   /** Key fragments whose values are redacted everywhere (headers, bodies, payloads). */
   sensitiveKeys?: string[];

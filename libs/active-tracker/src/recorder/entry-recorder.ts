@@ -107,7 +107,7 @@ export class EntryRecorder {
     return {
       id: this.nextId(),
       type: draft.type,
-      batchId: draft.batchId ?? null,
+      batchId: draft.batchId !== undefined ? draft.batchId : (currentContext()?.batchId ?? null),
       occurredAt: Number.isNaN(at.getTime()) ? new Date().toISOString() : at.toISOString(),
       durationMs: typeof draft.durationMs === 'number' && Number.isFinite(draft.durationMs) ? Math.round(draft.durationMs * 1000) / 1000 : null,
       familyHash: draft.familyHash ?? null,

@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => outbound?.stop());
 
 /** node:http call that resolves with status and body (consumed), or rejects with the request error. */
-function httpCall(url: string, options: http.RequestOptions = {}, body?: string, lib: typeof http | typeof https = http): Promise<{ status: number; body: string }> {
+function httpCall(url: string, options: https.RequestOptions = {}, body?: string, lib: typeof http | typeof https = http): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = lib.request(url, options, (res) => {
       let text = '';
