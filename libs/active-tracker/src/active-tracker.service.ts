@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ACTIVE_TRACKER_RUNTIME } from './active-tracker.constants.js';
 import type { TrackerRuntime } from './active-tracker.runtime.js';
 import { currentContext, redactCurrent, tagCurrent } from './context/request-context.js';
+import { eventReporter, type EventReporter } from './bus/event-reporter.js';
+import { notifications, type InstrumentationBus } from './bus/instrumentation-bus.js';
 import type { EventsPlugin } from './plugins/events/events.plugin.js';
 import type { ExceptionsPlugin } from './plugins/exceptions/exceptions.plugin.js';
 
@@ -11,6 +13,11 @@ import type { ExceptionsPlugin } from './plugins/exceptions/exceptions.plugin.js
  */
 @Injectable()
 export class ActiveTracker {
+  /** The instrumentation bus (ActiveSupport::Notifications): `tracker.notifications.instrument(...)`. */
+  readonly notifications: InstrumentationBus = notifications;
+  /** The structured event reporter (ActiveSupport::EventReporter): `tracker.events.notify(...)`. */
+  readonly events: EventReporter = eventReporter;
+
   constructor(@Inject(ACTIVE_TRACKER_RUNTIME) private readonly runtime: TrackerRuntime) {}
 
   /** Adds tags to the current request (user_name, user_email, user_avatar_url show as its user). */
