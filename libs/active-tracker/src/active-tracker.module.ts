@@ -1,12 +1,12 @@
 import { Logger, MiddlewareConsumer, Module, NestModule, Provider, RequestMethod } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { ACTIVE_TRACKER_BUS, ACTIVE_TRACKER_OPTIONS, ACTIVE_TRACKER_RUNTIME } from './active-tracker.constants.js';
 import { ACTIVE_TRACKER_MODULE_OPTIONS, ActiveTrackerConfigurableModule } from './active-tracker.module-definition.js';
 import { ActiveTrackerModuleOptions, resolveOptions, ResolvedActiveTrackerOptions } from './active-tracker.options.js';
 import { TrackerRuntime } from './active-tracker.runtime.js';
 import { ActiveTracker } from './active-tracker.service.js';
 import { notifications } from './bus/instrumentation-bus.js';
-import { CaptureInterceptor } from './http/capture.interceptor.js';
+import { RouteCaptureGuard } from './http/route-capture.guard.js';
 import { installExceptionHook } from './http/exception-hook.js';
 import { installLoggerCapture } from './context/logger-capture.js';
 import { ActiveTrackerMiddleware } from './http/tracker.middleware.js';
@@ -34,7 +34,7 @@ const providers: Provider[] = [
   { provide: ACTIVE_TRACKER_RUNTIME, useExisting: TrackerRuntime },
   ActiveTracker,
   ActiveTrackerMiddleware,
-  { provide: APP_INTERCEPTOR, useClass: CaptureInterceptor },
+  { provide: APP_GUARD, useClass: RouteCaptureGuard },
 ];
 
 /**

@@ -33,6 +33,11 @@ export interface EntryDraft {
    * the recorder uses the values of the request context it runs in, if any.
    */
   redactions?: readonly string[];
+  /**
+   * When set, the recorder replaces the value of every key it matches with `[REDACTED]`, at any
+   * depth of `content`, in the same pass that copies it (so plugins need not copy payloads twice).
+   */
+  sensitiveKeys?: (key: string) => boolean;
   /** Set by capture code to the tracker instance that owns the request; null = any tracker. */
   trackerId?: string | null;
 }

@@ -95,7 +95,7 @@ export class EntryRecorder {
   }
 
   private toEntry(draft: EntryDraft, redactions: readonly string[]): Entry {
-    const state: SanitizeState = { truncated: false };
+    const state: SanitizeState = { truncated: false, isSensitive: draft.sensitiveKeys };
     const content = (sanitizeValue(draft.content ?? {}, redactions, this.options.maxPayloadBytes, state) ?? {}) as Record<string, unknown>;
     if (state.truncated) content.truncated = true;
     const tags: Record<string, string> = {};

@@ -6,6 +6,8 @@ const MAX_ARRAY_ITEMS = 1000;
 /** Result flags of one sanitize pass. */
 export interface SanitizeState {
   truncated: boolean;
+  /** Keys whose values are replaced by `[REDACTED]` at any depth. */
+  isSensitive?: (key: string) => boolean;
 }
 
 /**
@@ -72,6 +74,10 @@ export function sanitizeValue(
         v = (obj as Record<string, unknown>)[key];
       } catch {
         continue; // a throwing getter must not break capture
+      }
+      if (state.isSensitive?.(key)) {
+        out[redactString(key, redactions)] = REDACTED;
+        continue;
       }
       const s = sanitizeValue(v, redactions, maxString, state, depth + 1, seen);
       if (s !== undefined) out[redactString(key, redactions)] = s;

@@ -4,7 +4,7 @@ import { getHeapStatistics } from 'node:v8';
 import { captureEventName, notifications } from '../../bus/instrumentation-bus.js';
 import { TrackerContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
-import { filterSensitive, REDACTED, sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
+import { filterSensitive, sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
 import type { EntryRepository } from '../../storage/entry-repository.js';
 import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from '../plugin.js';
 import { matchesRequestFilter, RequestFilter } from './request-filters.js';
@@ -131,8 +131,7 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
     const url: string = req.originalUrl ?? req.url ?? '';
     const path = url.split('?')[0];
     const routePath: string | undefined = req.route?.path;
-    const requestBody = this.captureBodies ? this.capBody(req.body) : { value: null, truncated: false };
-    const responseHeaders = this.filterHeaders(res.getHeaders() as Record<string, unknown>);
+    const requestBody = this.captureBodies ? this.capBody(req) : { value: null, truncated: false };
     const user = userFromTags(ctx.tags);
     const content: RequestEntryContent = {
       method: req.method ?? 'GET',
@@ -143,11 +142,13 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
       handler: ctx.route.handler ?? null,
       status: res.statusCode,
       ip: req.ip ?? req.socket?.remoteAddress ?? null,
-      requestHeaders: this.filterHeaders(req.headers as Record<string, unknown>),
-      query: filterSensitive(req.query ?? parseQuery(url), this.isSensitive),
+      // Headers, query and bodies are passed as they are: the recorder copies them once and
+      // redacts sensitive keys in that same pass (draft.sensitiveKeys).
+      requestHeaders: req.headers as Record<string, unknown>,
+      query: req.query ?? parseQuery(url),
       body: requestBody.value,
-      responseHeaders,
-      responseBody: output ? filterSensitive(output.body(String(res.getHeader('content-type') ?? '')), this.isSensitive) : null,
+      responseHeaders: res.getHeaders() as Record<string, unknown>,
+      responseBody: output ? output.body(String(res.getHeader('content-type') ?? '')) : null,
       responseSize: output?.total ?? Number(res.getHeader('content-length') ?? 0),
       log: ctx.log.slice(),
       memoryDeltaBytes,
@@ -166,19 +167,21 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
       tags: { ...ctx.tags },
       content: content as unknown as Record<string, unknown>,
       redactions: ctx.redactions,
+      sensitiveKeys: this.isSensitive,
       trackerId: ctx.trackerId ?? this.trackerId,
     };
   }
 
-  private filterHeaders(headers: Record<string, unknown>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(headers)) out[key] = this.isSensitive(key) ? REDACTED : value;
-    return out;
-  }
-
-  private capBody(body: unknown): { value: unknown; truncated: boolean } {
+  /**
+   * The parsed body when it is within the cap (by its content-length: no serialising just to
+   * measure); otherwise its JSON text, with sensitive keys redacted first, cut at the cap.
+   */
+  private capBody(req: IncomingMessage & Record<string, any>): { value: unknown; truncated: boolean } {
+    const body = req.body;
     if (body === undefined || body === null) return { value: null, truncated: false };
     if (typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body as object).length === 0) return { value: null, truncated: false };
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared <= this.maxBodyBytes) return { value: body, truncated: false };
     const filtered = filterSensitive(body, this.isSensitive);
     const text = typeof filtered === 'string' ? filtered : safeStringify(filtered);
     if (text.length <= this.maxBodyBytes) return { value: filtered, truncated: false };
