@@ -1,5 +1,5 @@
 import { redactString, sanitizeValue, SanitizeState } from './entry-sanitizer.js';
-import { REDACTED } from './sensitive-keys.js';
+import { REDACTED, sensitiveKeyMatcher } from './sensitive-keys.js';
 
 /** Runs one pass and returns the result with its state. */
 function sanitize(value: unknown, options: { redactions?: string[]; max?: number } = {}): { out: any; state: SanitizeState } {
@@ -215,5 +215,30 @@ describe('redactString', () => {
 
   it('treats regex metacharacters literally', () => {
     expect(redactString('p4$$.w0rd* and p4$$Xw0rd*', ['p4$$.w0rd*'])).toBe(`${REDACTED} and p4$$Xw0rd*`);
+  });
+});
+
+describe('sanitizeValue: sensitive keys (draft.sensitiveKeys)', () => {
+  const isSensitive = sensitiveKeyMatcher();
+
+  it('replaces values of sensitive keys at any depth, in the same copy', () => {
+    const input = {
+      requestHeaders: { authorization: 'Bearer abc', 'x-api-key': 'k', accept: '*/*' },
+      body: { user: 'ann', password: 'pw', nested: [{ client_secret: 's', keep: 1 }] },
+      responseBody: { token: { a: 1 } },
+    };
+    const state: SanitizeState = { truncated: false, isSensitive };
+    const out = sanitizeValue(input, [], 1000, state) as any;
+    expect(out).toEqual({
+      requestHeaders: { authorization: REDACTED, 'x-api-key': REDACTED, accept: '*/*' },
+      body: { user: 'ann', password: REDACTED, nested: [{ client_secret: REDACTED, keep: 1 }] },
+      responseBody: { token: REDACTED },
+    });
+    expect(input.body.password).toBe('pw'); // the host's objects are never changed
+  });
+
+  it('leaves keys alone without a matcher', () => {
+    const out = sanitizeValue({ password: 'pw' }, [], 1000, { truncated: false }) as any;
+    expect(out.password).toBe('pw');
   });
 });
