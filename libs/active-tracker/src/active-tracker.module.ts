@@ -7,12 +7,16 @@ import { TrackerRuntime } from './active-tracker.runtime.js';
 import { ActiveTracker } from './active-tracker.service.js';
 import { notifications } from './bus/instrumentation-bus.js';
 import { RouteCaptureGuard } from './http/route-capture.guard.js';
+import { installRouteHook } from './http/route-hook.js';
 import { installExceptionHook } from './http/exception-hook.js';
 import { installLoggerCapture } from './context/logger-capture.js';
 import { ActiveTrackerMiddleware } from './http/tracker.middleware.js';
 import { defaultPlugins } from './plugins/default-plugins.js';
 import { createRepository } from './storage/create-repository.js';
 import { EntryRepository } from './storage/entry-repository.js';
+
+// Installed when the module is loaded, before any app registers its routes.
+const routeHookInstalled = installRouteHook();
 
 const providers: Provider[] = [
   {
@@ -34,7 +38,8 @@ const providers: Provider[] = [
   { provide: ACTIVE_TRACKER_RUNTIME, useExisting: TrackerRuntime },
   ActiveTracker,
   ActiveTrackerMiddleware,
-  { provide: APP_GUARD, useClass: RouteCaptureGuard },
+  // Fallback for a Nest version without the route hook.
+  ...(routeHookInstalled ? [] : [{ provide: APP_GUARD, useClass: RouteCaptureGuard }]),
 ];
 
 /**

@@ -26,7 +26,7 @@ export class TrackerContext {
   logTruncated = false;
   /** EventReporter-style context (`setContext`), scoped to this request. */
   readonly eventContext: Record<string, unknown> = {};
-  /** Set by the route capture guard: the controller and handler that served the request. */
+  /** Set by the route hook (http/route-hook.ts): the controller and handler serving the request. */
   route: { pattern?: string; controller?: string; handler?: string } = {};
 
   constructor(trackerId: string | null = null, batchId: string = newUlid()) {
