@@ -207,19 +207,30 @@ describe('RedisRepository specifics', () => {
       await repo.clear();
     });
 
-    it('trims expired ids from tag, family and batch indexes as they are written', async () => {
-      const repo = new RedisRepository(client, { keyPrefix: 'trim:', retention: { maxAgeMs: 60_000, maxEntriesPerType: 1000 } });
+    it('trims expired ids from tag and family indexes as they are written (at most once a minute per key); batch indexes expire whole', async () => {
+      const retention = { maxAgeMs: 60_000, maxEntriesPerType: 1000 };
+      const repo = new RedisRepository(client, { keyPrefix: 'trim:', retention });
       const fields = { familyHash: 'f', batchId: 'b', tags: { env: 'prod' } };
       const old = [0, 1, 2].map((i) => entry(ulid(Date.now() - 10 * 60_000 + i), fields));
       await repo.save(old);
       // Their keys expire (TTL) before prune() can read which indexes point at them.
       await client.del(...old.map((e) => `trim:e:${e.id}`));
       await repo.prune();
+      // A writer that has not trimmed these keys in the last minute (here: a new process) trims them.
+      const writer = new RedisRepository(client, { keyPrefix: 'trim:', retention });
       const fresh = entry(ulid(), fields);
-      await repo.save([fresh]);
-      for (const key of ['trim:i:tag:env:prod', 'trim:i:family:f', 'trim:i:batch:b', 'trim:i:all', 'trim:i:type:request']) {
-        expect(await client.zrange(key, 0, '-1')).toEqual([fresh.id]);
+      await writer.save([fresh]);
+      for (const key of ['trim:i:tag:env:prod', 'trim:i:family:f', 'trim:i:all', 'trim:i:type:request']) {
+        expect([key, await client.zrange(key, 0, '-1')]).toEqual([key, [fresh.id]]);
       }
+      // The batch index is not trimmed on write; reads skip its expired ids and the key has a TTL.
+      expect(await client.zrange('trim:i:batch:b', 0, '-1')).toContain(fresh.id);
+      expect(await client.pttl('trim:i:batch:b')).toBeGreaterThan(0);
+      expect((await writer.list({ batch: 'b', limit: 10 })).data.map((e) => e.id)).toEqual([fresh.id]);
+      // Within the minute, the same writer does not trim again (one ZREMRANGEBYLEX per key per minute).
+      const stale = entry(ulid(Date.now() - 10 * 60_000 + 5), fields);
+      await writer.save([stale]);
+      expect(await client.zrange('trim:i:tag:env:prod', 0, '-1')).toContain(stale.id);
       await repo.clear();
     });
   });

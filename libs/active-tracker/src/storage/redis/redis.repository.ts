@@ -74,10 +74,15 @@ const enc = encodeURIComponent;
  *   key written, scored by last write, so clear() finds them without KEYS or SCAN.
  * save() is one pipeline; reads never write; nothing uses KEYS or SCAN.
  */
+/** Long-lived secondary indexes drop expired ids at most this often per key. */
+const TRIM_INTERVAL_MS = 60_000;
+
 export class RedisRepository implements EntryRepository {
   private readonly prefix: string;
   private readonly retention: RetentionPolicy;
   private readonly ownsClient: boolean;
+  /** When each tag/family index last dropped its expired ids (see trimDue). */
+  private readonly lastTrim = new Map<string, number>();
 
   constructor(
     private readonly client: RedisClient,
@@ -109,7 +114,7 @@ export class RedisRepository implements EntryRepository {
     for (const [key, ids] of members) {
       // Tag, family and batch indexes drop their expired ids as they are written (type and 'all'
       // indexes are trimmed by prune(), which also deletes the entries they point to).
-      if (this.isSecondaryIndex(key)) pipeline.zremrangebylex(key, '-', `(${cutoff}`);
+      if (this.isSecondaryIndex(key) && this.trimDue(key, now)) pipeline.zremrangebylex(key, '-', `(${cutoff}`);
       pipeline.zadd(key, ...ids.flatMap((id) => [0, id]));
       pipeline.pexpire(key, ttl);
       touched.push(key);
@@ -341,6 +346,20 @@ export class RedisRepository implements EntryRepository {
   }
 
   /** Tag, family and batch indexes (as opposed to the type and global ones). */
+  /**
+   * Whether a secondary index should drop its expired ids in this write. A batch index belongs to
+   * one request and expires as a whole, so it never needs it; a long-lived tag or family index is
+   * trimmed at most once a minute per key (per process), not on every flush.
+   */
+  private trimDue(key: string, now: number): boolean {
+    if (key.startsWith(`${this.prefix}i:batch:`)) return false;
+    const last = this.lastTrim.get(key);
+    if (last !== undefined && now - last < TRIM_INTERVAL_MS) return false;
+    if (this.lastTrim.size >= 10_000) this.lastTrim.clear();
+    this.lastTrim.set(key, now);
+    return true;
+  }
+
   private isSecondaryIndex(key: string): boolean {
     return !key.startsWith(`${this.prefix}i:type:`) && key !== `${this.prefix}i:all`;
   }
