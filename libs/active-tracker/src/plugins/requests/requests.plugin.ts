@@ -115,7 +115,8 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
         /* capture never harms the host */
       }
     };
-    res.once('finish', () => finish(false));
+    // A ServerResponse always emits 'close' (after 'finish' when the response was sent): one
+    // listener covers both a completed response and a client that went away.
     res.once('close', () => finish(!res.writableFinished));
   }
 
