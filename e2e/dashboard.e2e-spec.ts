@@ -87,4 +87,36 @@ describe('dashboard in Chromium', () => {
     await family.first().waitFor();
     await expect(family.count()).resolves.toBe(1);
   }, 30_000);
+
+  it('shows the log lines, events and outbound HTTP call of a checkout, each linked to its request', async () => {
+    page.setDefaultTimeout(8000);
+    const res = await fetch(`${origin}/app/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ item: 'kettle', quantity: 1 }),
+    });
+    expect(res.status).toBe(201);
+    await app.get(ActiveTracker).flush();
+
+    const pages: Array<[string, string]> = [
+      ['logs', 'Checking out 1 x kettle'],
+      ['events', 'order.placed'],
+      ['http-client', '/app/payments/charge'],
+    ];
+    for (const [path, text] of pages) {
+      await page.goto(`${origin}/app/activetracker/${path}`);
+      await page.getByTestId(`nav-${path}`).waitFor();
+      const row = page.getByTestId('entry-row').filter({ hasText: text }).first();
+      await row.waitFor();
+      await row.click();
+      await page.getByTestId('entry-detail').waitFor();
+      await expect(page.getByTestId('entry-detail').innerText()).resolves.toContain(text);
+      const link = page.getByTestId('request-link');
+      await link.waitFor();
+      await expect(link.innerText()).resolves.toContain('/app/checkout');
+    }
+    await page.getByTestId('request-link').click();
+    await page.getByTestId('request-detail').waitFor();
+    await expect(page.getByTestId('request-detail').innerText()).resolves.toContain('order.placed');
+  }, 30_000);
 });

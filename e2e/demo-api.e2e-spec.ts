@@ -1,15 +1,21 @@
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
-import type { ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
+import { events, exceptions, httpClient, logs, requests, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
+import { startOutboundServer, type OutboundServer } from '../libs/active-tracker/test/support/outbound-server.js';
 import { createDemoApp } from '../apps/demo/src/demo-app.factory.js';
 import { startRedisServer, type RedisServer } from '../libs/active-tracker/test/support/redis-server.js';
 import { TrackerClient } from './support/tracker-client.js';
 
 let redis: RedisServer;
+let payments: OutboundServer;
 beforeAll(async () => {
   redis = await startRedisServer();
+  payments = await startOutboundServer();
 });
-afterAll(async () => redis?.stop());
+afterAll(async () => {
+  await redis?.stop();
+  await payments?.stop();
+});
 
 describe.each<[string, () => ActiveTrackerModuleOptions]>([
   ['memory', () => ({})],
@@ -19,7 +25,8 @@ describe.each<[string, () => ActiveTrackerModuleOptions]>([
   let client: TrackerClient;
 
   beforeAll(async () => {
-    app = await createDemoApp({ tracker: options(), logger: false });
+    const plugins = [requests(), exceptions(), logs(), events({ recordNotify: true }), httpClient()];
+    app = await createDemoApp({ tracker: { ...options(), plugins }, logger: false, paymentsUrl: `${payments.url}/echo` });
     client = new TrackerClient(app);
     await request(app.getHttpServer()).delete('/activetracker/api/entries').expect(200);
   });
@@ -57,5 +64,26 @@ describe.each<[string, () => ActiveTrackerModuleOptions]>([
     expect(statuses).toEqual(expect.arrayContaining(['POST /users 400', 'GET /admin 403', 'GET /slow 200']));
     const slow = await client.request('/slow');
     expect(slow.durationMs).toBeGreaterThanOrEqual(110);
+  });
+
+  it('links the log lines, events and outbound payment call of POST /checkout to its request', async () => {
+    const server = app.getHttpServer();
+    const res = await request(server).post('/checkout').send({ item: 'teapot', quantity: 2 }).expect(201);
+    expect(res.body).toMatchObject({ item: 'teapot', quantity: 2 });
+    expect(payments.received.some((call) => call.method === 'POST' && call.url === '/echo')).toBe(true);
+    const checkout = await client.request('/checkout');
+    const { batch } = await client.entry(checkout.id);
+    const byType = (type: string) => batch.filter((e) => e.type === type);
+    expect(byType('log').map((e) => e.content.message)).toEqual(
+      expect.arrayContaining(['Checking out 2 x teapot', expect.stringMatching(/^Payment \S+ answered 200$/)]),
+    );
+    const names = byType('event').map((e) => e.content.name);
+    expect(names).toEqual(expect.arrayContaining(['checkout.started', 'order.placed']));
+    const placed = byType('event').find((e) => e.content.name === 'order.placed')!;
+    expect(placed.content).toMatchObject({ description: '2 x teapot', data: { item: 'teapot', quantity: 2 } });
+    expect((placed.content.source as any).file).toMatch(/apps\/demo\/src\/checkout\/checkout\.service\.ts$/);
+    const [call] = byType('http-client');
+    expect(call.content).toMatchObject({ method: 'POST', url: `${payments.url}/echo`, status: 200 });
+    expect(batch.every((e) => e.batchId === checkout.batchId)).toBe(true);
   });
 });

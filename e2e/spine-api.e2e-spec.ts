@@ -330,6 +330,34 @@ describe('host safety and access', () => {
     }
   });
 
+  it('does nothing when disabled: no capture, no routes', async () => {
+    const app = await createScenarioApp({ tracker: { enabled: false } });
+    apps.push(app);
+    const server = app.getHttpServer();
+    await request(server).get('/things').expect(200);
+    expect((await request(server).get('/activetracker/api/entries')).status).toBe(404);
+    const { EntryRepository, ActiveTracker } = await import('@active-tracker/nestjs');
+    await app.get(ActiveTracker).flush();
+    expect(await app.get<any>(EntryRepository).count('request')).toBe(0);
+  });
+
+  it('uses an ioredis instance it is given and leaves its lifecycle to the host', async () => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redis.url);
+    try {
+      const app = await createScenarioApp({ tracker: { redis: client, keyPrefix: 'given:' } });
+      await request(app.getHttpServer()).get('/things').expect(200);
+      const { ActiveTracker } = await import('@active-tracker/nestjs');
+      await app.get(ActiveTracker).flush();
+      expect((await client.zcard('given:i:type:request'))).toBe(1);
+      await app.close();
+      expect(client.status).toBe('ready'); // not quit by the tracker
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('fails at boot with one error listing every invalid option', async () => {
     const error = await createScenarioApp({ tracker: { mountpoint: '', perPage: -1, redis: 'http://nope', authentication: 'nocolon', retention: { maxAgeMs: 0 }, bogus: 1 } as any }).catch((e) => e);
     expect(error).toBeInstanceOf(ActiveTrackerOptionsError);

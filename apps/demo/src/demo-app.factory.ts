@@ -15,6 +15,8 @@ export interface DemoAppOptions {
    * (global prefix, versioning, extra filters) and call `init()`/`listen()` yourself.
    */
   init?: boolean;
+  /** The payments API POST /checkout calls (default: env DEMO_PAYMENTS_URL, else the demo's own /payments/charge). */
+  paymentsUrl?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface DemoAppOptions {
  * the benchmark, so all three exercise the same app.
  */
 export async function createDemoApp(options: DemoAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(DemoAppModule.register(options.tracker), {
+  const app = await NestFactory.create<NestExpressApplication>(DemoAppModule.register(options.tracker, options.paymentsUrl ?? process.env.DEMO_PAYMENTS_URL), {
     logger: options.logger,
     abortOnError: false,
   });

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ActiveTrackerModule, ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CheckoutModule } from './checkout/checkout.module.js';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -16,9 +17,9 @@ const FEATURES = [UsersModule, AuthModule, OrdersModule, DiagnosticsModule, Admi
  */
 @Module({})
 export class DemoAppModule {
-  static register(tracker: ActiveTrackerModuleOptions | false): DynamicModule {
+  static register(tracker: ActiveTrackerModuleOptions | false, paymentsUrl?: string): DynamicModule {
     // The tracker comes first so its context middleware wraps every other middleware and route.
     const trackerImports = tracker === false ? [] : [ActiveTrackerModule.forRoot(tracker)];
-    return { module: DemoAppModule, imports: [...trackerImports, ...FEATURES] };
+    return { module: DemoAppModule, imports: [...trackerImports, ...FEATURES, CheckoutModule.register(paymentsUrl)] };
   }
 }

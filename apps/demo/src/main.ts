@@ -1,4 +1,4 @@
-import type { ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
+import { events, exceptions, httpClient, logs, requests, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
 import { createDemoApp } from './demo-app.factory.js';
 
 const MOUNTPOINT = 'activetracker';
@@ -30,6 +30,8 @@ async function bootstrap(): Promise<void> {
     redis: redisUrl,
     // Optional HTTP Basic credentials ("user:password"); required to see the dashboard when NODE_ENV=production.
     authentication: process.env.ACTIVE_TRACKER_AUTH || undefined,
+    // The defaults, with every EventReporter notify() recorded too (POST /checkout emits one).
+    plugins: [requests(), exceptions(), logs(), events({ recordNotify: true }), httpClient()],
   };
   const app = await createDemoApp({ tracker, init: false });
   app.enableShutdownHooks();
