@@ -25,6 +25,8 @@ export class ActiveTrackerMiddleware implements NestMiddleware, OnModuleDestroy 
   private readonly production = process.env.NODE_ENV === 'production';
   private mountPath: string | null = null;
   private readonly unsubscribe: () => void;
+  /** Looked up once: the plugin list is fixed at boot. */
+  private readonly requests: RequestsPlugin | undefined;
 
   constructor(
     @Inject(ACTIVE_TRACKER_RUNTIME) private readonly runtime: TrackerRuntime,
@@ -32,13 +34,15 @@ export class ActiveTrackerMiddleware implements NestMiddleware, OnModuleDestroy 
   ) {
     this.api = new TrackerApi(runtime);
     this.assets = new DashboardAssets();
+    this.requests = runtime.plugin<RequestsPlugin>('requests');
     // Requests that fail before any middleware runs (body-parser errors) reach the exception
     // layer without a context: capture them there so they are not missing from the list.
     const sub = runtime.bus.subscribe(NEST_EXCEPTION_EVENT, (event) => {
       const { request, response } = event.payload as { request?: Req; response?: ServerResponse };
       if (!request || !response || currentContext() || request.__activeTrackerCaptured) return;
-      if (this.isOwnPath(pathOf(request))) return;
-      this.startCapture(request, response, new TrackerContext(runtime.id));
+      const path = pathOf(request);
+      if (this.isOwnPath(path)) return;
+      this.startCapture(request, response, new TrackerContext(runtime.id), path);
     });
     this.unsubscribe = () => runtime.bus.unsubscribe(sub);
   }
@@ -55,14 +59,14 @@ export class ActiveTrackerMiddleware implements NestMiddleware, OnModuleDestroy 
       return;
     }
     const ctx = new TrackerContext(this.runtime.id);
-    this.startCapture(req, res, ctx);
+    this.startCapture(req, res, ctx, path);
     runInContext(ctx, () => next());
   }
 
-  private startCapture(req: Req, res: ServerResponse, ctx: TrackerContext): void {
+  private startCapture(req: Req, res: ServerResponse, ctx: TrackerContext, path: string): void {
     try {
-      const requests = this.runtime.plugin<RequestsPlugin>('requests');
-      if (requests && !requests.isFiltered(pathOf(req))) requests.capture(req, res, ctx);
+      const requests = this.requests;
+      if (requests && !requests.isFiltered(path)) requests.capture(req, res, ctx);
     } catch {
       /* capture never harms the host */
     }
