@@ -207,7 +207,7 @@ describe('RedisRepository specifics', () => {
       await repo.clear();
     });
 
-    it('trims expired ids from tag and family indexes as they are written (at most once a minute per key); batch indexes expire whole', async () => {
+    it('trims expired ids from tag and family indexes as they are written (at most once a minute per key); prune() drops old batch links', async () => {
       const retention = { maxAgeMs: 60_000, maxEntriesPerType: 1000 };
       const repo = new RedisRepository(client, { keyPrefix: 'trim:', retention });
       const fields = { familyHash: 'f', batchId: 'b', tags: { env: 'prod' } };
@@ -223,10 +223,11 @@ describe('RedisRepository specifics', () => {
       for (const key of ['trim:i:tag:env:prod', 'trim:i:family:f', 'trim:i:all', 'trim:i:type:request']) {
         expect([key, await client.zrange(key, 0, '-1')]).toEqual([key, [fresh.id]]);
       }
-      // The batch index is not trimmed on write; reads skip its expired ids and the key has a TTL.
-      expect(await client.zrange('trim:i:batch:b', 0, '-1')).toContain(fresh.id);
-      expect(await client.pttl('trim:i:batch:b')).toBeGreaterThan(0);
+      // Batch links live in one set; reads skip expired ids, and the set has a TTL.
+      expect(await client.zrange('trim:i:batches', 0, '-1')).toContain(`b\x00${fresh.id}`);
+      expect(await client.pttl('trim:i:batches')).toBeGreaterThan(0);
       expect((await writer.list({ batch: 'b', limit: 10 })).data.map((e) => e.id)).toEqual([fresh.id]);
+      expect((await writer.batch('b')).map((e) => e.id)).toEqual([fresh.id]);
       // Within the minute, the same writer does not trim again (one ZREMRANGEBYLEX per key per minute).
       const stale = entry(ulid(Date.now() - 10 * 60_000 + 5), fields);
       await writer.save([stale]);
@@ -283,5 +284,45 @@ describe('RedisRepository specifics', () => {
     expect(calls.set).toBeGreaterThan(1000);
     expect(calls.keys).toBeUndefined();
     expect(calls.scan).toBeUndefined();
+  });
+});
+
+describe('RedisRepository batch links', () => {
+  let server: Awaited<ReturnType<typeof startRedisServer>>;
+  let client: Redis;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    client = new Redis(server.url);
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await server.stop();
+  });
+
+  it('adds every batch link of a flush with one ZADD, and prune() drops links of batches past retention', async () => {
+    const repo = new RedisRepository(client, { keyPrefix: 'links:', retention: { maxAgeMs: 60_000, maxEntriesPerType: 1000 } });
+    const oldBatch = ulid(Date.now() - 10 * 60_000);
+    const newBatch = ulid();
+    const zadds = async () => Number((await client.info('commandstats')).match(/cmdstat_zadd:calls=(\d+)/)?.[1] ?? 0);
+    const unbatched = new RedisRepository(client, { keyPrefix: 'nolinks:', retention: { maxAgeMs: 60_000, maxEntriesPerType: 1000 } });
+    let before = await zadds();
+    await unbatched.save([entry(ulid(), { batchId: null }), entry(ulid(), { batchId: null }), entry(ulid(), { batchId: null })]);
+    const withoutBatches = (await zadds()) - before;
+    before = await zadds();
+    await repo.save([
+      entry(ulid(Date.now() - 10 * 60_000), { batchId: oldBatch }),
+      entry(ulid(), { batchId: newBatch }),
+      entry(ulid(), { batchId: newBatch }),
+    ]);
+    // Two batches, three links: one more ZADD in all, not one (or two) per batch.
+    expect((await zadds()) - before).toBe(withoutBatches + 1);
+    await unbatched.clear();
+    expect(await client.zcard('links:i:batches')).toBe(3);
+    expect(await repo.batch(newBatch)).toHaveLength(2);
+    await repo.prune();
+    expect(await client.zrange('links:i:batches', 0, '-1')).toEqual(expect.not.arrayContaining([expect.stringContaining(oldBatch)]));
+    expect(await client.zcard('links:i:batches')).toBe(2);
+    await repo.clear();
+    expect(await client.exists('links:i:batches')).toBe(0);
   });
 });

@@ -63,12 +63,21 @@ return 0
 
 const enc = encodeURIComponent;
 
+/** Member of the batches set: the (encoded) batch id, a NUL, the entry id. */
+function batchLink(batchId: string, entryId: string): string {
+  return `${enc(batchId)}\x00${entryId}`;
+}
+
 /**
  * The production store. Layout (P = keyPrefix):
  * - `P e:<id>`: the entry JSON, with a TTL of maxAgeMs; a page is one MGET.
- * - `P i:all`, `P i:type:<t>`, `P i:tag:<k>:<v>`, `P i:family:<hash>`, `P i:batch:<id>`: sorted
- *   sets, all scores 0 and ULID members, so ZREVRANGEBYLEX `(before` pages newest-first in
- *   O(log N + page). Each is PEXPIRE'd to maxAgeMs on write, so an abandoned index dies.
+ * - `P i:all`, `P i:type:<t>`, `P i:tag:<k>:<v>`, `P i:family:<hash>`: sorted sets, all scores 0
+ *   and ULID members, so ZREVRANGEBYLEX `(before` pages newest-first in O(log N + page). Each is
+ *   PEXPIRE'd to maxAgeMs on write, so an abandoned index dies.
+ * - `P i:batches`: one sorted set for every batch, members `<batch id>\0<entry id>` (scores 0), so
+ *   a batch is one ZRANGEBYLEX and a flush adds all its batch links with one ZADD (a set per batch
+ *   cost two commands and a key per request). Batch ids are ULIDs, so prune() drops old links by
+ *   lexicographic range.
  * - `P fam:<t>:<hash>`: family aggregate hash; `P fams:<t>`: families order (see FAMILY_SCRIPT).
  * - `P types`: set of types (what prune() walks); `P keys`: registry of every index and family
  *   key written, scored by last write, so clear() finds them without KEYS or SCAN.
@@ -101,8 +110,10 @@ export class RedisRepository implements EntryRepository {
     const pipeline = this.client.pipeline();
     const members = new Map<string, string[]>();
     const types = new Set<string>();
+    const batchLinks: string[] = [];
     for (const entry of entries) {
       pipeline.set(this.entryKey(entry.id), JSON.stringify(entry), 'PX', ttl);
+      if (entry.batchId) batchLinks.push(batchLink(entry.batchId, entry.id));
       for (const key of this.indexKeysOf(entry)) {
         const ids = members.get(key);
         if (ids) ids.push(entry.id);
@@ -118,6 +129,10 @@ export class RedisRepository implements EntryRepository {
       pipeline.zadd(key, ...ids.flatMap((id) => [0, id]));
       pipeline.pexpire(key, ttl);
       touched.push(key);
+    }
+    if (batchLinks.length > 0) {
+      pipeline.zadd(this.batchesKey(), ...batchLinks.flatMap((link) => [0, link]));
+      pipeline.pexpire(this.batchesKey(), ttl);
     }
     pipeline.sadd(this.typesKey(), ...types);
     pipeline.pexpire(this.typesKey(), ttl);
@@ -152,12 +167,24 @@ export class RedisRepository implements EntryRepository {
   }
 
   async list(query: EntryQuery): Promise<EntryPage> {
-    const key = this.indexKey(selectIndex(query));
-    const floor = `[${retentionCutoffId(this.retention.maxAgeMs)}`;
+    const ref = selectIndex(query);
+    const cutoff = retentionCutoffId(this.retention.maxAgeMs);
+    const floor = `[${cutoff}`;
+    let batchIds: Promise<string[]> | undefined;
+    const ids =
+      ref.kind === 'batch'
+        ? async (before: string | undefined, count: number) => {
+            // A batch holds at most MAX_BATCH_SIZE links: read them once, page in memory.
+            batchIds ??= this.batchIds(ref.batchId, cutoff).then((found) => found.reverse());
+            return (await batchIds).filter((id) => before === undefined || id < before).slice(0, count);
+          }
+        : (before: string | undefined, count: number) => {
+            const key = this.indexKey(ref);
+            return this.client.zrevrangebylex(key, before === undefined ? '+' : `(${before}`, floor, 'LIMIT', 0, count);
+          };
     return scanNewestFirst(
       {
-        ids: (before, count) =>
-          this.client.zrevrangebylex(key, before === undefined ? '+' : `(${before}`, floor, 'LIMIT', 0, count),
+        ids,
         load: (ids) => (ids.length === 0 ? [] : this.client.mget(ids.map((id) => this.entryKey(id)))),
       },
       query,
@@ -165,15 +192,20 @@ export class RedisRepository implements EntryRepository {
   }
 
   async batch(batchId: string): Promise<Entry[]> {
-    const key = this.indexKey({ kind: 'batch', batchId });
-    const floor = `[${retentionCutoffId(this.retention.maxAgeMs)}`;
-    const ids = await this.client.zrangebylex(key, floor, '+', 'LIMIT', 0, MAX_BATCH_SIZE);
+    const ids = await this.batchIds(batchId, retentionCutoffId(this.retention.maxAgeMs));
     if (ids.length === 0) return [];
     const rows = await this.client.mget(ids.map((id) => this.entryKey(id)));
     return rows.flatMap((json) => {
       const entry = json === null ? null : parseEntry(json);
       return entry ? [entry] : [];
     });
+  }
+
+  /** Ids of a batch within retention, oldest first (at most MAX_BATCH_SIZE). */
+  private async batchIds(batchId: string, cutoff: string): Promise<string[]> {
+    const start = batchLink(batchId, '');
+    const links = await this.client.zrangebylex(this.batchesKey(), `[${start}`, `(${enc(batchId)}\x01`, 'LIMIT', 0, MAX_BATCH_SIZE);
+    return links.map((link) => link.slice(start.length)).filter((id) => id >= cutoff);
   }
 
   async families(query: FamilyQuery): Promise<{ data: EntryFamily[]; next: string | null }> {
@@ -212,7 +244,7 @@ export class RedisRepository implements EntryRepository {
     // Entries are found through the global index, every other key through the registry.
     await this.forEachMember(this.indexKey({ kind: 'all' }), (ids) => ids.map((id) => this.entryKey(id)));
     await this.forEachMember(this.registryKey(), (keys) => keys);
-    await this.client.del(this.indexKey({ kind: 'all' }), this.registryKey(), this.typesKey());
+    await this.client.del(this.indexKey({ kind: 'all' }), this.registryKey(), this.typesKey(), this.batchesKey());
   }
 
   async prune(): Promise<void> {
@@ -222,6 +254,8 @@ export class RedisRepository implements EntryRepository {
       await this.pruneType(type, cutoff);
       await this.pruneFamilies(type, cutoff);
     }
+    // Batch ids are ULIDs: links of batches older than the cutoff sort before it.
+    await this.client.zremrangebylex(this.batchesKey(), '-', `(${cutoff}`);
     // Registered keys not written for maxAgeMs have expired by themselves.
     await this.client.zremrangebyscore(this.registryKey(), '-inf', now - this.retention.maxAgeMs);
   }
@@ -282,9 +316,11 @@ export class RedisRepository implements EntryRepository {
     const rows = await this.client.mget(ids.map((id) => this.entryKey(id)));
     const pipeline = this.client.pipeline();
     const refs = new Map<string, string[]>();
+    const links: string[] = [];
     rows.forEach((json, i) => {
       const entry = json === null ? null : parseEntry(json);
       if (!entry) return;
+      if (entry.batchId) links.push(batchLink(entry.batchId, ids[i]));
       for (const key of this.indexKeysOf(entry)) {
         if (!this.isSecondaryIndex(key)) continue;
         const list = refs.get(key);
@@ -296,6 +332,7 @@ export class RedisRepository implements EntryRepository {
     pipeline.zrem(typeKey, ...ids);
     pipeline.zrem(this.indexKey({ kind: 'all' }), ...ids);
     for (const [key, list] of refs) pipeline.zrem(key, ...list);
+    if (links.length > 0) pipeline.zrem(this.batchesKey(), ...links);
     throwFirstError(await pipeline.exec());
   }
 
@@ -333,7 +370,7 @@ export class RedisRepository implements EntryRepository {
   private indexKey(ref: IndexRef): string {
     switch (ref.kind) {
       case 'batch':
-        return `${this.prefix}i:batch:${enc(ref.batchId)}`;
+        throw new Error('batches live in one set: read them with batchIds()');
       case 'family':
         return `${this.prefix}i:family:${enc(ref.familyHash)}`;
       case 'tag':
@@ -347,12 +384,10 @@ export class RedisRepository implements EntryRepository {
 
   /** Tag, family and batch indexes (as opposed to the type and global ones). */
   /**
-   * Whether a secondary index should drop its expired ids in this write. A batch index belongs to
-   * one request and expires as a whole, so it never needs it; a long-lived tag or family index is
-   * trimmed at most once a minute per key (per process), not on every flush.
+   * Whether a tag or family index should drop its expired ids in this write: at most once a
+   * minute per key (per process), not on every flush.
    */
   private trimDue(key: string, now: number): boolean {
-    if (key.startsWith(`${this.prefix}i:batch:`)) return false;
     const last = this.lastTrim.get(key);
     if (last !== undefined && now - last < TRIM_INTERVAL_MS) return false;
     if (this.lastTrim.size >= 10_000) this.lastTrim.clear();
@@ -368,7 +403,6 @@ export class RedisRepository implements EntryRepository {
     const keys = [this.indexKey({ kind: 'all' }), this.indexKey({ kind: 'type', type: entry.type })];
     for (const [key, value] of Object.entries(entry.tags ?? {})) keys.push(this.indexKey({ kind: 'tag', key, value }));
     if (entry.familyHash) keys.push(this.indexKey({ kind: 'family', familyHash: entry.familyHash }));
-    if (entry.batchId) keys.push(this.indexKey({ kind: 'batch', batchId: entry.batchId }));
     return keys;
   }
 
@@ -378,6 +412,10 @@ export class RedisRepository implements EntryRepository {
 
   private familyOrderKey(type: string): string {
     return `${this.prefix}fams:${enc(type)}`;
+  }
+
+  private batchesKey(): string {
+    return `${this.prefix}i:batches`;
   }
 
   private typesKey(): string {
