@@ -131,7 +131,9 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
   ): EntryDraft {
     const url: string = req.originalUrl ?? req.url ?? '';
     const path = url.split('?')[0];
-    const routePath: string | undefined = req.route?.path;
+    // Only a route a controller serves has a pattern: Nest's not-found handler is a catch-all
+    // route too ('/{*path}'), which would otherwise show as the pattern of every 404.
+    const routePath: string | undefined = ctx.route.handler ? req.route?.path : undefined;
     const requestBody = this.captureBodies ? this.capBody(req) : { value: null, truncated: false };
     const user = userFromTags(ctx.tags);
     const content: RequestEntryContent = {
