@@ -19,7 +19,9 @@ describe('bus plugins end to end (memory store)', () => {
   async function checkout(order: string): Promise<{ req: Entry; batch: Entry[] }> {
     await request(app.getHttpServer()).get(`/shop/checkout?order=${order}`).expect(200, { ok: true, order });
     const req = await client.request('/shop/checkout');
-    const { data, batch } = await client.entry(req.id);
+    // Outbound calls are recorded once their response body has ended, which can come a moment
+    // after the handler's await: wait for both calls of the checkout.
+    const { data, batch } = await client.entryWhen(req.id, (entries) => entries.filter((e) => e.type === 'http-client').length >= 2);
     expect(data.id).toBe(req.id);
     return { req, batch };
   }

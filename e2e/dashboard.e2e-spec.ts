@@ -96,7 +96,15 @@ describe('dashboard in Chromium', () => {
       body: JSON.stringify({ item: 'kettle', quantity: 1 }),
     });
     expect(res.status).toBe(201);
-    await app.get(ActiveTracker).flush();
+    // The outbound call is recorded when its response body has ended, possibly just after the
+    // checkout answered: wait until the API has it, so every page below shows it on first load.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      await app.get(ActiveTracker).flush();
+      const calls = (await (await fetch(`${origin}/app/activetracker/api/entries?type=http-client&limit=20`)).json()) as { data: Array<{ content: { url: string } }> };
+      if (calls.data.some((e) => e.content.url.endsWith('/app/payments/charge')) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
 
     const pages: Array<[string, string]> = [
       ['logs', 'Checking out 1 x kettle'],

@@ -72,7 +72,7 @@ describe.each<[string, () => ActiveTrackerModuleOptions]>([
     expect(res.body).toMatchObject({ item: 'teapot', quantity: 2 });
     expect(payments.received.some((call) => call.method === 'POST' && call.url === '/echo')).toBe(true);
     const checkout = await client.request('/checkout');
-    const { batch } = await client.entry(checkout.id);
+    const { batch } = await client.entryWhen(checkout.id, (entries) => entries.some((e) => e.type === 'http-client'));
     const byType = (type: string) => batch.filter((e) => e.type === type);
     expect(byType('log').map((e) => e.content.message)).toEqual(
       expect.arrayContaining(['Checking out 2 x teapot', expect.stringMatching(/^Payment \S+ answered 200$/)]),

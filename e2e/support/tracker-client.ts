@@ -29,6 +29,20 @@ export class TrackerClient {
     return res.body;
   }
 
+  /**
+   * The entry and its batch, once `ready(batch)` holds (polled for up to 5 s): some entries of a
+   * batch are recorded a little after the response, e.g. an outbound call is recorded when its
+   * response body has been read to the end, which undici reports after the caller's await.
+   */
+  async entryWhen(id: string, ready: (batch: Entry[]) => boolean): Promise<{ data: Entry; batch: Entry[] }> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const found = await this.entry(id);
+      if (ready(found.batch) || Date.now() > deadline) return found;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   /** The newest request entry whose path is `path`. */
   async request(path: string): Promise<Entry> {
     const page = await this.entries({ type: 'request', limit: 200 });
