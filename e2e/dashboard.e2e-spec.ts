@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
 import { ActiveTracker } from '@active-tracker/nestjs';
 import { createDemoApp } from '../apps/demo/src/demo-app.factory.js';
-import { launchChromium } from './support/browser.js';
+import { launchChromium, waitForCount } from './support/browser.js';
 
 const DASHBOARD_INDEX = join(import.meta.dirname, '../libs/active-tracker/dashboard/index.html');
 
@@ -128,3 +128,65 @@ describe('dashboard in Chromium', () => {
     await expect(page.getByTestId('request-detail').innerText()).resolves.toContain('order.placed');
   }, 30_000);
 });
+
+describe('dashboard lists in Chromium: paging, tag filter, search', () => {
+  let app: INestApplication;
+  let browser: Browser;
+  let origin: string;
+
+  beforeAll(async () => {
+    app = await createDemoApp({ tracker: { perPage: 3 }, logger: false, init: false });
+    await app.listen(0, '127.0.0.1');
+    origin = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    for (const name of ['Ada', 'Grace', 'Alan']) {
+      const res = await fetch(`${origin}/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name, email: `${name.toLowerCase()}@example.com` }),
+      });
+      expect(res.status).toBe(201);
+    }
+    await fetch(`${origin}/orders?status=paid`);
+    await fetch(`${origin}/orders?status=pending`);
+    await app.get(ActiveTracker).flush();
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('pages with "Load older", filters by a clicked tag and by search text', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(8000);
+    try {
+      await page.goto(`${origin}/activetracker/requests`);
+      const rows = page.getByTestId('request-row');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(3);
+      await page.getByTestId('load-older').click();
+      await waitForCount(rows, 5);
+      const paths = await rows.allInnerTexts();
+      expect(paths[0]).toContain('/orders'); // newest first
+      expect(paths[4]).toContain('/users');
+      expect(paths.filter((text) => text.includes('Grace'))).toHaveLength(1); // the tagged user is shown
+
+      await page.getByTestId('tag-chip').filter({ hasText: 'paid' }).first().click();
+      await page.waitForURL(/tag=order_status(%3A|:)paid/);
+      await waitForCount(rows, 1);
+      await expect(rows.first().innerText()).resolves.toMatch(/order_status\s*paid/);
+
+      await page.goto(`${origin}/activetracker/requests`);
+      await rows.first().waitFor();
+      await page.getByTestId('search-input').fill('grace@example');
+      await page.getByTestId('search-input').press('Enter');
+      await page.waitForURL(/q=grace%40example|q=grace@example/);
+      await waitForCount(rows, 1);
+      await expect(rows.first().innerText()).resolves.toContain('Grace');
+    } finally {
+      await page.close();
+    }
+  }, 30_000);
+});
+

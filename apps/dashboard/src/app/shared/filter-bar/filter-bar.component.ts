@@ -50,8 +50,11 @@ export class FilterBarComponent {
   readonly placeholder = input('Search…');
   /** Active filters, shown as removable chips. */
   readonly filters = input<ActiveFilter[]>([]);
-  /** Emits the new search text. */
-  readonly search = output<string>();
+  /**
+   * Emits the new search text. Not named `search`: the inner `<input type="search">` fires a
+   * native `search` event that bubbles, and a parent's `(search)` binding would receive both.
+   */
+  readonly queryChange = output<string>();
   /** Emits the key of the filter to remove. */
   readonly remove = output<string>();
 
@@ -76,6 +79,6 @@ export class FilterBarComponent {
     const value = this.text().trim();
     if (value === this.sent()) return;
     this.sent.set(value);
-    this.search.emit(value);
+    this.queryChange.emit(value);
   }
 }
