@@ -55,7 +55,11 @@ export class ActiveTrackerMiddleware implements NestMiddleware, OnModuleDestroy 
     if (!this.runtime.options.enabled) return next();
     const path = pathOf(req);
     if (this.isOwnPath(path)) {
-      void this.serve(req, res, path);
+      // serve() answers every failure itself; this only guards against a failure while answering.
+      this.serve(req, res, path).catch(() => {
+        if (!res.headersSent) res.statusCode = 503;
+        res.end();
+      });
       return;
     }
     const ctx = new TrackerContext(this.runtime.id);
