@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { Logger, LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -10,24 +10,12 @@ import { Entry, EntryDraft } from '../entries/entry.js';
 import { createRepository } from '../storage/create-repository.js';
 import type { EntryRepository } from '../storage/entry-repository.js';
 import { EntryRecorder, RecorderOptions } from './entry-recorder.js';
+import { CollectingLogger } from '../../test/support/collecting-logger.js';
 
 /**
  * The recorder against a real redis-server (started on a free port for this file) through a
  * client made by `createRepository`, exactly as the module makes it (no offline queue).
  */
-
-class CollectingLogger implements LoggerService {
-  lines: Array<[string, string]> = [];
-  log(message: unknown): void {
-    this.lines.push(['log', String(message)]);
-  }
-  warn(message: unknown): void {
-    this.lines.push(['warn', String(message)]);
-  }
-  error(message: unknown): void {
-    this.lines.push(['error', String(message)]);
-  }
-}
 
 jest.setTimeout(60_000);
 

@@ -1,4 +1,4 @@
-import { Logger, LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { captureEventName, InstrumentationBus } from '../bus/instrumentation-bus.js';
 import { redactCurrent, runInContext, TrackerContext } from '../context/request-context.js';
@@ -7,6 +7,7 @@ import { EntryPage, EntryQuery, EntryRepository, FamilyQuery, RetentionPolicy } 
 import { MemoryRepository } from '../storage/memory/memory.repository.js';
 import { EntryRecorder, RecorderOptions } from './entry-recorder.js';
 import { REDACTED } from './sensitive-keys.js';
+import { CollectingLogger } from '../../test/support/collecting-logger.js';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const RETENTION: RetentionPolicy = { maxAgeMs: 60 * 60 * 1000, maxEntriesPerType: 100_000 };
@@ -73,20 +74,6 @@ class FlakyRepository implements EntryRepository {
   }
   close(): Promise<void> {
     return this.inner.close();
-  }
-}
-
-/** Records what the recorder logs (its outage warnings) instead of printing it. */
-class CollectingLogger implements LoggerService {
-  lines: Array<[string, string]> = [];
-  log(message: unknown): void {
-    this.lines.push(['log', String(message)]);
-  }
-  warn(message: unknown): void {
-    this.lines.push(['warn', String(message)]);
-  }
-  error(message: unknown): void {
-    this.lines.push(['error', String(message)]);
   }
 }
 
