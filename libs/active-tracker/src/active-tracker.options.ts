@@ -2,6 +2,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { ActiveTrackerPlugin } from './plugins/plugin.js';
 import type { EntryDraft } from './entries/entry.js';
 import { DEFAULT_SENSITIVE_KEYS } from './recorder/sensitive-keys.js';
+import { isRedisClient } from './storage/redis/is-redis-client.js';
 
 /** What `authorize` receives: the raw request of the platform (express `Request`). */
 export type AuthorizeFn = (req: any) => boolean | Promise<boolean>;
@@ -89,10 +90,6 @@ function isPositiveInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
 }
 
-function isRedisInstance(v: unknown): boolean {
-  return !!v && typeof v === 'object' && typeof (v as any).pipeline === 'function' && typeof (v as any).status === 'string';
-}
-
 /**
  * Applies defaults and validates. `defaultPlugins` is supplied by the module so this file does not
  * depend on every plugin. Throws one ActiveTrackerOptionsError listing every problem.
@@ -128,7 +125,7 @@ export function resolveOptions(
     problems.push('"redis" must be a redis:// URL, ioredis options or an ioredis instance');
   } else if (typeof o.redis === 'string' && !/^rediss?:\/\//.test(o.redis) && !o.redis.startsWith('/')) {
     problems.push(`"redis" URL must start with redis:// or rediss:// (got "${o.redis}")`);
-  } else if (o.redis && typeof o.redis === 'object' && !isRedisInstance(o.redis) && typeof (o.redis as any).then === 'function') {
+  } else if (o.redis && typeof o.redis === 'object' && !isRedisClient(o.redis) && typeof (o.redis as any).then === 'function') {
     problems.push('"redis" must not be a promise; use forRootAsync to create the client first');
   }
 

@@ -3,10 +3,7 @@ import type { ResolvedActiveTrackerOptions } from '../active-tracker.options.js'
 import type { EntryRepository } from './entry-repository.js';
 import { MemoryRepository } from './memory/memory.repository.js';
 import { RedisRepository } from './redis/redis.repository.js';
-
-function isRedisClient(value: unknown): value is Redis {
-  return !!value && typeof value === 'object' && typeof (value as Redis).pipeline === 'function' && typeof (value as Redis).status === 'string';
-}
+import { isRedisClient } from './redis/is-redis-client.js';
 
 /**
  * Clients the tracker creates itself never queue commands while disconnected (ioredis' offline
