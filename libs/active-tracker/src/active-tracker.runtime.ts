@@ -69,15 +69,20 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
 
   /** Sidebar statistics: one or more rows per plugin, plus the tracker's own health. */
   async statistics(): Promise<PluginStatistic[]> {
-    const rows: PluginStatistic[] = [];
-    for (const plugin of this.options.plugins) {
-      if (!plugin.statistics) continue;
-      try {
-        rows.push(...(await plugin.statistics(this.repository)));
-      } catch (error) {
-        rows.push({ plugin: plugin.name, label: plugin.nav?.title ?? plugin.name, value: 'unavailable', error: true });
-      }
-    }
+    // Independent O(1) reads: ask every plugin at once.
+    const perPlugin = await Promise.all(
+      this.options.plugins
+        .filter((plugin) => plugin.statistics)
+        .map((plugin) =>
+          // then(): a plugin that throws synchronously is caught like one that rejects.
+          Promise.resolve()
+            .then(() => plugin.statistics!(this.repository))
+            .catch((): PluginStatistic[] => [
+            { plugin: plugin.name, label: plugin.nav?.title ?? plugin.name, value: 'unavailable', error: true },
+          ]),
+        ),
+    );
+    const rows: PluginStatistic[] = perPlugin.flat();
     const stats = this.recorder.stats();
     rows.push({
       plugin: 'storage',
