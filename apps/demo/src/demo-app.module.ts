@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ActiveTrackerModule, ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CatalogModule } from './catalog/catalog.module.js';
 import { CheckoutModule } from './checkout/checkout.module.js';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -9,7 +10,7 @@ import { OrdersModule } from './orders/orders.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** The demo's feature modules, identical with and without the tracker. */
-const FEATURES = [UsersModule, AuthModule, OrdersModule, DiagnosticsModule, AdminModule, HealthModule];
+const FEATURES = [UsersModule, AuthModule, OrdersModule, CatalogModule, DiagnosticsModule, AdminModule, HealthModule];
 
 /**
  * Root module of the demo host. Built dynamically so the bare variant (`false`) contains no
