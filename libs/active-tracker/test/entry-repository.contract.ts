@@ -1,10 +1,17 @@
 import { decodeTime, ulid } from 'ulid';
 import { Entry } from '../src/entries/entry.js';
 import { EntryQuery, EntryRepository, RetentionPolicy } from '../src/storage/entry-repository.js';
+import { CounterIncrement } from '../src/storage/counters.js';
+import { prepareEntry } from '../src/storage/prepared-entry.js';
 
 /** What a spec hands the contract: a fresh, empty repository and how to dispose of it. */
 export interface ContractSubject {
   repo: EntryRepository;
+  /**
+   * Another handle on the same store (a second app instance sharing one Redis; the same object in
+   * memory), for idempotence and write notifications across instances.
+   */
+  twin(): Promise<EntryRepository>;
   cleanup(): Promise<void>;
 }
 
@@ -33,8 +40,14 @@ function entry(id: string, fields: Partial<Entry> = {}): Entry {
     familyHash: null,
     tags: {},
     content: { message: `entry ${id}` },
+    version: 1,
     ...fields,
   };
+}
+
+/** Saves plain entries through the prepared-entry path (what the recorder hands a store). */
+function put(repo: EntryRepository, entries: Entry[], extra: { counters?: CounterIncrement[]; weight?: number } = {}): Promise<void> {
+  return repo.save(entries.map((e) => prepareEntry(e, extra)));
 }
 
 /** Follows `next` to the end, failing on a repeated id or a cursor that does not move. */
@@ -54,6 +67,15 @@ async function collect(repo: EntryRepository, query: EntryQuery): Promise<{ ids:
   throw new Error('paging did not terminate');
 }
 
+/** Retries `check` every 20 ms for up to 3 s. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 3 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const newestFirst = (entries: Entry[]): string[] => entries.map((e) => e.id).sort().reverse();
 
 /**
@@ -63,12 +85,16 @@ const newestFirst = (entries: Entry[]): string[] => entries.map((e) => e.id).sor
 export function entryRepositoryContract(name: string, make: MakeRepository): void {
   describe(`EntryRepository contract: ${name}`, () => {
     const subjects: ContractSubject[] = [];
+    const twins = new Map<EntryRepository, ContractSubject>();
     const open = async (retention: RetentionPolicy = ROOMY): Promise<EntryRepository> => {
       const subject = await make(retention);
       subjects.push(subject);
+      twins.set(subject.repo, subject);
       return subject.repo;
     };
+    const twinOf = (repo: EntryRepository): Promise<EntryRepository> => twins.get(repo)!.twin();
     afterEach(async () => {
+      twins.clear();
       await Promise.all(subjects.splice(0).map((s) => s.cleanup()));
     });
 
@@ -84,7 +110,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
           tags: { user: '42', 'odd key:=': 'odd:value=' },
           content: { class: 'Error', nested: { list: [1, 'two', null], ok: true }, text: 'ünïcødé "quoted"' },
         });
-        await repo.save([saved]);
+        await put(repo, [saved]);
         const found = await repo.find(id);
         expect(found).toEqual(saved);
         found!.content.class = 'mutated';
@@ -93,7 +119,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
 
       it('returns null for an unknown id and accepts an empty save', async () => {
         const repo = await open();
-        await repo.save([]);
+        await put(repo, []);
         expect(await repo.find(ulid())).toBeNull();
         expect(await repo.find('not-a-ulid')).toBeNull();
         expect(await repo.list({ limit: 10 })).toEqual({ data: [], next: null });
@@ -109,10 +135,10 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('stores an entry saved twice (a retried flush) once', async () => {
         const repo = await open();
         const entries = idsAt(6).map((id) => entry(id, { tags: { env: 'prod' }, batchId: 'b' }));
-        await repo.save(entries);
-        await repo.save(entries.slice(2, 4));
+        await put(repo, entries);
+        await put(repo, entries.slice(2, 4));
         expect((await collect(repo, { limit: 4 })).ids).toEqual(newestFirst(entries));
-        expect((await collect(repo, { limit: 4, tag: { key: 'env', value: 'prod' } })).ids).toEqual(newestFirst(entries));
+        expect((await collect(repo, { limit: 4, tags: [{ key: 'env', value: 'prod' }] })).ids).toEqual(newestFirst(entries));
         expect((await repo.batch('b')).map((e) => e.id)).toEqual(entries.map((e) => e.id));
         expect(await repo.count('request')).toBe(6);
       });
@@ -122,8 +148,8 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('pages newest-first with `before` across many pages, without gaps or duplicates', async () => {
         const repo = await open();
         const entries = idsAt(250).map((id, i) => entry(id, { type: i % 2 ? 'request' : 'log' }));
-        await repo.save(entries.slice(0, 100));
-        await repo.save(entries.slice(100));
+        await put(repo, entries.slice(0, 100));
+        await put(repo, entries.slice(100));
         const { ids, pages } = await collect(repo, { limit: 30 });
         expect(ids).toEqual(newestFirst(entries));
         expect(pages).toBe(9);
@@ -132,7 +158,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('returns full pages and next=null exactly on the last page', async () => {
         const repo = await open();
         const entries = idsAt(90).map((id) => entry(id));
-        await repo.save(entries);
+        await put(repo, entries);
         const expected = newestFirst(entries);
         const first = await repo.list({ limit: 30 });
         expect(first.data.map((e) => e.id)).toEqual(expected.slice(0, 30));
@@ -147,7 +173,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('treats `before` as strictly older, even for an id that is not stored', async () => {
         const repo = await open();
         const entries = idsAt(10).map((id) => entry(id));
-        await repo.save(entries);
+        await put(repo, entries);
         const expected = newestFirst(entries);
         const page = await repo.list({ limit: 3, before: expected[4] });
         expect(page.data.map((e) => e.id)).toEqual(expected.slice(5, 8));
@@ -158,15 +184,15 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('orders by id even when saves arrive out of order', async () => {
         const repo = await open();
         const entries = idsAt(40).map((id) => entry(id));
-        await repo.save(entries.slice(20));
-        await repo.save(entries.slice(0, 20).reverse());
+        await put(repo, entries.slice(20));
+        await put(repo, entries.slice(0, 20).reverse());
         expect((await collect(repo, { limit: 7 })).ids).toEqual(newestFirst(entries));
       });
 
       it('caps limit at 1000', async () => {
         const repo = await open();
         const entries = idsAt(1100).map((id) => entry(id));
-        await repo.save(entries);
+        await put(repo, entries);
         const expected = newestFirst(entries);
         const page = await repo.list({ limit: 5000 });
         expect(page.data).toHaveLength(1000);
@@ -192,13 +218,13 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
 
       const cases: Array<[string, EntryQuery, (e: Entry) => boolean]> = [
         ['type', { limit: 17, type: 'log' }, (e) => e.type === 'log'],
-        ['tag', { limit: 17, tag: { key: 'env', value: 'prod' } }, (e) => e.tags.env === 'prod'],
+        ['tag', { limit: 17, tags: [{ key: 'env', value: 'prod' }] }, (e) => e.tags.env === 'prod'],
         ['family', { limit: 17, family: 'fam-2' }, (e) => e.familyHash === 'fam-2'],
         ['batch', { limit: 4, batch: 'batch-7' }, (e) => e.batchId === 'batch-7'],
         ['q (case-insensitive)', { limit: 5, q: 'payment failed' }, (e) => String(e.content.message).includes('FAILED')],
         [
           'type + tag',
-          { limit: 9, type: 'exception', tag: { key: 'user', value: 'alice' } },
+          { limit: 9, type: 'exception', tags: [{ key: 'user', value: 'alice' }] },
           (e) => e.type === 'exception' && e.tags.user === 'alice',
         ],
         [
@@ -208,7 +234,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
         ],
         [
           'family + tag + q',
-          { limit: 3, family: 'fam-1', tag: { key: 'env', value: 'prod' }, q: 'FAILED' },
+          { limit: 3, family: 'fam-1', tags: [{ key: 'env', value: 'prod' }], q: 'FAILED' },
           (e) => e.familyHash === 'fam-1' && e.tags.env === 'prod' && String(e.content.message).includes('FAILED'),
         ],
         ['type + q matching nothing', { limit: 5, type: 'log', q: 'no such text' }, () => false],
@@ -218,7 +244,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it.each(cases)('filters by %s, newest first, across pages', async (_label, query, predicate) => {
         const repo = await open();
         const entries = corpus();
-        await repo.save(entries);
+        await put(repo, entries);
         const expected = newestFirst(entries.filter(predicate));
         expect((await collect(repo, query)).ids).toEqual(expected);
       });
@@ -226,16 +252,16 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('does not confuse tag keys and values that contain separators', async () => {
         const repo = await open();
         const [a, b] = idsAt(2);
-        await repo.save([entry(a, { tags: { 'a:b': 'c' } }), entry(b, { tags: { a: 'b:c' } })]);
-        expect((await repo.list({ limit: 10, tag: { key: 'a:b', value: 'c' } })).data.map((e) => e.id)).toEqual([a]);
-        expect((await repo.list({ limit: 10, tag: { key: 'a', value: 'b:c' } })).data.map((e) => e.id)).toEqual([b]);
-        expect((await repo.list({ limit: 10, tag: { key: 'a', value: 'b' } })).data).toEqual([]);
+        await put(repo, [entry(a, { tags: { 'a:b': 'c' } }), entry(b, { tags: { a: 'b:c' } })]);
+        expect((await repo.list({ limit: 10, tags: [{ key: 'a:b', value: 'c' }] })).data.map((e) => e.id)).toEqual([a]);
+        expect((await repo.list({ limit: 10, tags: [{ key: 'a', value: 'b:c' }] })).data.map((e) => e.id)).toEqual([b]);
+        expect((await repo.list({ limit: 10, tags: [{ key: 'a', value: 'b' }] })).data).toEqual([]);
       });
 
       it('finds q matches beyond the first scan chunk', async () => {
         const repo = await open();
         const entries = idsAt(450).map((id, i) => entry(id, { content: { message: i < 3 ? 'the Needle' : 'hay' } }));
-        await repo.save(entries);
+        await put(repo, entries);
         const page = await repo.list({ limit: 10, q: 'needle' });
         expect(page.data.map((e) => e.id)).toEqual(newestFirst(entries.slice(0, 3)));
         expect(page.next).toBeNull();
@@ -244,7 +270,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('bounds a q scan at 5000 entries and returns a cursor to continue from', async () => {
         const repo = await open();
         const entries = idsAt(5200).map((id, i) => entry(id, { content: { message: i === 0 ? 'needle' : 'hay' } }));
-        await repo.save(entries);
+        await put(repo, entries);
         const expected = newestFirst(entries);
         const first = await repo.list({ limit: 10, q: 'needle' });
         expect(first.data).toEqual([]);
@@ -257,7 +283,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('returns the last examined id when a filtered page fills before the index ends', async () => {
         const repo = await open();
         const entries = idsAt(50).map((id) => entry(id, { content: { message: 'match' } }));
-        await repo.save(entries);
+        await put(repo, entries);
         const page = await repo.list({ limit: 10, q: 'MATCH' });
         expect(page.data).toHaveLength(10);
         expect(page.next).toBe(newestFirst(entries)[9]);
@@ -268,8 +294,8 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('returns every entry of a batch oldest first, and nothing for an unknown batch', async () => {
         const repo = await open();
         const entries = idsAt(12).map((id, i) => entry(id, { batchId: i % 3 === 0 ? 'b-x' : 'b-y', type: i % 2 ? 'log' : 'request' }));
-        await repo.save(entries.slice(6));
-        await repo.save(entries.slice(0, 6));
+        await put(repo, entries.slice(6));
+        await put(repo, entries.slice(0, 6));
         const batch = await repo.batch('b-x');
         expect(batch.map((e) => e.id)).toEqual(entries.filter((e) => e.batchId === 'b-x').map((e) => e.id));
         expect(batch[0]).toEqual(entries[0]);
@@ -279,7 +305,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('is bounded to the 1000 oldest entries', async () => {
         const repo = await open();
         const entries = idsAt(1005).map((id) => entry(id, { batchId: 'big' }));
-        await repo.save(entries);
+        await put(repo, entries);
         const batch = await repo.batch('big');
         expect(batch.map((e) => e.id)).toEqual(entries.slice(0, 1000).map((e) => e.id));
       });
@@ -296,9 +322,9 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('maintains count, firstSeen, lastSeen and the newest summary across saves', async () => {
         const repo = await open();
         const ids = idsAt(6);
-        await repo.save([exception(ids[0], 'f1', 'first'), exception(ids[1], 'f1', 'second')]);
-        await repo.save([exception(ids[2], 'f2', 'other')]);
-        await repo.save([exception(ids[3], 'f1', 'third')]);
+        await put(repo, [exception(ids[0], 'f1', 'first'), exception(ids[1], 'f1', 'second')]);
+        await put(repo, [exception(ids[2], 'f2', 'other')]);
+        await put(repo, [exception(ids[3], 'f1', 'third')]);
         const family = await repo.family('exception', 'f1');
         expect(family).toEqual({
           type: 'exception',
@@ -308,6 +334,13 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
           lastSeen: new Date(decodeTime(ids[3])).toISOString(),
           lastEntryId: ids[3],
           summary: { class: 'TypeError', message: 'third', location: 'src/app.ts:12', status: '500', handled: 'false' },
+          totalDurationMs: 4.5,
+          maxDurationMs: 1.5,
+          avgDurationMs: 1.5,
+          p50: expect.closeTo(1.5, 1),
+          p95: expect.closeTo(1.5, 1),
+          p99: expect.closeTo(1.5, 1),
+          approximate: false,
         });
         expect((await repo.family('exception', 'f2'))!.count).toBe(1);
         expect(await repo.family('exception', 'nope')).toBeNull();
@@ -317,9 +350,9 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('keeps the newest summary and the oldest firstSeen when saves arrive out of order', async () => {
         const repo = await open();
         const ids = idsAt(3);
-        await repo.save([exception(ids[1], 'f1', 'middle')]);
-        await repo.save([exception(ids[2], 'f1', 'newest')]);
-        await repo.save([exception(ids[0], 'f1', 'oldest')]);
+        await put(repo, [exception(ids[1], 'f1', 'middle')]);
+        await put(repo, [exception(ids[2], 'f1', 'newest')]);
+        await put(repo, [exception(ids[0], 'f1', 'oldest')]);
         const family = (await repo.family('exception', 'f1'))!;
         expect(family.count).toBe(3);
         expect(family.firstSeen).toBe(new Date(decodeTime(ids[0])).toISOString());
@@ -331,10 +364,10 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('lists families of a type most recently seen first, with paging', async () => {
         const repo = await open();
         const ids = idsAt(8);
-        await repo.save([exception(ids[0], 'a', 'm'), exception(ids[1], 'b', 'm'), exception(ids[2], 'c', 'm')]);
-        await repo.save([exception(ids[3], 'd', 'm'), exception(ids[4], 'e', 'm')]);
-        await repo.save([exception(ids[5], 'b', 'm')]); // b becomes the most recent
-        await repo.save([exception(ids[6], 'z', 'm', 'query')]); // another type
+        await put(repo, [exception(ids[0], 'a', 'm'), exception(ids[1], 'b', 'm'), exception(ids[2], 'c', 'm')]);
+        await put(repo, [exception(ids[3], 'd', 'm'), exception(ids[4], 'e', 'm')]);
+        await put(repo, [exception(ids[5], 'b', 'm')]); // b becomes the most recent
+        await put(repo, [exception(ids[6], 'z', 'm', 'query')]); // another type
         const seen: string[] = [];
         let before: string | undefined;
         for (let i = 0; i < 10; i++) {
@@ -354,7 +387,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
 
       it('caps the families page at 1000', async () => {
         const repo = await open();
-        await repo.save(idsAt(1001).map((id, i) => exception(id, `h${i}`, 'm')));
+        await put(repo, idsAt(1001).map((id, i) => exception(id, `h${i}`, 'm')));
         const page = await repo.families({ type: 'exception', limit: 5000 });
         expect(page.data).toHaveLength(1000);
         expect(page.data[0].familyHash).toBe('h1000');
@@ -368,8 +401,8 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('counts the entries of each type', async () => {
         const repo = await open();
         const entries = idsAt(30).map((id, i) => entry(id, { type: i < 20 ? 'request' : 'log' }));
-        await repo.save(entries.slice(0, 25));
-        await repo.save(entries.slice(25));
+        await put(repo, entries.slice(0, 25));
+        await put(repo, entries.slice(25));
         expect(await repo.count('request')).toBe(20);
         expect(await repo.count('log')).toBe(10);
         expect(await repo.count('nope')).toBe(0);
@@ -383,14 +416,14 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
           entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'f', content: { message: `r${i}` } }),
         );
         const logs = idsAt(3).map((id) => entry(id, { type: 'log', tags: { env: 'prod' } }));
-        for (let i = 0; i < 25; i += 5) await repo.save(requests.slice(i, i + 5));
-        await repo.save(logs);
+        for (let i = 0; i < 25; i += 5) await put(repo, requests.slice(i, i + 5));
+        await put(repo, logs);
         await repo.prune();
         const kept = requests.slice(15);
         expect(await repo.count('request')).toBe(10);
         expect(await repo.count('log')).toBe(3);
         expect((await collect(repo, { limit: 4, type: 'request' })).ids).toEqual(newestFirst(kept));
-        expect((await collect(repo, { limit: 4, tag: { key: 'env', value: 'prod' } })).ids).toEqual(newestFirst([...kept, ...logs]));
+        expect((await collect(repo, { limit: 4, tags: [{ key: 'env', value: 'prod' }] })).ids).toEqual(newestFirst([...kept, ...logs]));
         expect((await collect(repo, { limit: 4, family: 'f' })).ids).toEqual(newestFirst(kept));
         expect((await collect(repo, { limit: 4 })).ids).toEqual(newestFirst([...kept, ...logs]));
         expect((await repo.batch('b1')).map((e) => e.id)).toEqual(kept.map((e) => e.id));
@@ -404,9 +437,9 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('evicts by id order, even when an old entry arrives late', async () => {
         const repo = await open({ maxAgeMs: 60 * MINUTE, maxEntriesPerType: 5 });
         const entries = idsAt(15).map((id) => entry(id));
-        await repo.save(entries.slice(5, 10));
-        await repo.save(entries.slice(10));
-        await repo.save([entries[0]]);
+        await put(repo, entries.slice(5, 10));
+        await put(repo, entries.slice(10));
+        await put(repo, [entries[0]]);
         await repo.prune();
         expect((await repo.list({ limit: 100 })).data.map((e) => e.id)).toEqual(newestFirst(entries.slice(10)));
         expect(await repo.count('request')).toBe(5);
@@ -418,12 +451,12 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
           entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'old-family' }),
         );
         const fresh = idsAt(5).map((id) => entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'new-family' }));
-        await repo.save(old);
-        await repo.save(fresh);
+        await put(repo, old);
+        await put(repo, fresh);
         await repo.prune();
         expect(await repo.count('request')).toBe(5);
         expect((await collect(repo, { limit: 2 })).ids).toEqual(newestFirst(fresh));
-        expect((await collect(repo, { limit: 2, tag: { key: 'env', value: 'prod' } })).ids).toEqual(newestFirst(fresh));
+        expect((await collect(repo, { limit: 2, tags: [{ key: 'env', value: 'prod' }] })).ids).toEqual(newestFirst(fresh));
         expect((await collect(repo, { limit: 2, q: 'entry' })).ids).toEqual(newestFirst(fresh));
         expect((await repo.batch('b1')).map((e) => e.id)).toEqual(fresh.map((e) => e.id));
         expect(await repo.find(old[4].id)).toBeNull();
@@ -435,7 +468,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('never returns entries older than maxAgeMs, even before prune()', async () => {
         const repo = await open({ maxAgeMs: MINUTE, maxEntriesPerType: 1000 });
         const old = idsAt(3, 10 * MINUTE).map((id) => entry(id, { batchId: 'b' }));
-        await repo.save(old);
+        await put(repo, old);
         expect(await repo.find(old[0].id)).toBeNull();
         expect((await repo.list({ limit: 10 })).data).toEqual([]);
         expect(await repo.batch('b')).toEqual([]);
@@ -444,7 +477,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('keeps at most maxEntriesPerType families per type, dropping the least recently seen', async () => {
         const repo = await open({ maxAgeMs: 60 * MINUTE, maxEntriesPerType: 3 });
         const ids = idsAt(5);
-        for (let i = 0; i < 5; i++) await repo.save([entry(ids[i], { type: 'exception', familyHash: `f${i}` })]);
+        for (let i = 0; i < 5; i++) await put(repo, [entry(ids[i], { type: 'exception', familyHash: `f${i}` })]);
         await repo.prune();
         const page = await repo.families({ type: 'exception', limit: 10 });
         expect(page.data.map((f) => f.familyHash)).toEqual(['f4', 'f3', 'f2']);
@@ -459,11 +492,11 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
         const entries = idsAt(20).map((id, i) =>
           entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'f', type: i % 2 ? 'log' : 'request' }),
         );
-        await repo.save(entries);
-        await other.save(entries.slice(0, 5));
+        await put(repo, entries);
+        await put(other, entries.slice(0, 5));
         await repo.clear();
         expect(await repo.list({ limit: 100 })).toEqual({ data: [], next: null });
-        expect((await repo.list({ limit: 100, tag: { key: 'env', value: 'prod' } })).data).toEqual([]);
+        expect((await repo.list({ limit: 100, tags: [{ key: 'env', value: 'prod' }] })).data).toEqual([]);
         expect(await repo.count('request')).toBe(0);
         expect(await repo.find(entries[0].id)).toBeNull();
         expect(await repo.batch('b1')).toEqual([]);
@@ -473,9 +506,333 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
         expect((await other.list({ limit: 100 })).data.map((e) => e.id)).toEqual(newestFirst(entries.slice(0, 5)));
         expect((await other.family('request', 'f'))!.count).toBe(3);
         // And the cleared repository keeps working.
-        await repo.save([entries[19]]);
+        await put(repo, [entries[19]]);
         expect((await repo.list({ limit: 10 })).data).toEqual([entries[19]]);
         expect((await repo.family('log', 'f'))!.count).toBe(1);
+      });
+    });
+
+    describe('idempotence (v2)', () => {
+      const timed = (id: string, familyHash: string, durationMs: number): Entry =>
+        entry(id, { type: 'query', familyHash, durationMs, content: { sql: 'select 1' } });
+      const requests: CounterIncrement[] = [{ name: 'requests', key: '2xx', value: 1 }];
+
+      it('counts families and counters once when the same entries are saved again (a retried flush)', async () => {
+        const repo = await open();
+        const entries = idsAt(4).map((id) => timed(id, 'q1', 10));
+        await put(repo, entries, { counters: requests });
+        await put(repo, entries, { counters: requests });
+        await put(repo, [...entries.slice(1, 3), timed(ulid(), 'q1', 30)], { counters: requests });
+        const family = (await repo.family('query', 'q1'))!;
+        expect(family.count).toBe(5);
+        expect(family.totalDurationMs).toBe(70);
+        expect(family.maxDurationMs).toBe(30);
+        const now = Date.now();
+        const series = await repo.counters({ name: 'requests', granularity: 'day', from: now - 86_400_000, to: now });
+        expect(series.buckets.reduce((sum, b) => sum + (b.values['2xx'] ?? 0), 0)).toBe(5);
+        expect(await repo.count('query')).toBe(5);
+      });
+
+      it('counts once when two instances sharing the store save the same entries concurrently', async () => {
+        const repo = await open();
+        const twin = await twinOf(repo);
+        const entries = idsAt(20).map((id) => timed(id, 'q2', 2));
+        await Promise.all([put(repo, entries, { counters: requests }), put(twin, entries, { counters: requests })]);
+        expect((await repo.family('query', 'q2'))!.count).toBe(20);
+        expect((await twin.family('query', 'q2'))!.count).toBe(20);
+        const now = Date.now();
+        const series = await repo.counters({ name: 'requests', granularity: 'hour', from: now - 7_200_000, to: now });
+        expect(series.buckets.reduce((sum, b) => sum + (b.values['2xx'] ?? 0), 0)).toBe(20);
+      });
+    });
+
+    describe('family statistics (v2)', () => {
+      const query = (id: string, familyHash: string, durationMs: number | null): Entry =>
+        entry(id, { type: 'query', familyHash, durationMs, content: { sql: `select ${familyHash}` } });
+
+      it('keeps count, total, max, avg and percentiles within 2%', async () => {
+        const repo = await open();
+        // 1..100 ms: p50 ≈ 50, p95 ≈ 95, p99 ≈ 99.
+        const entries = idsAt(100).map((id, i) => query(id, 'h', i + 1));
+        await put(repo, entries.slice(0, 37));
+        await put(repo, entries.slice(37));
+        const family = (await repo.family('query', 'h'))!;
+        expect(family.count).toBe(100);
+        expect(family.totalDurationMs).toBe(5050);
+        expect(family.maxDurationMs).toBe(100);
+        expect(family.avgDurationMs).toBe(50.5);
+        expect(Math.abs(family.p50! - 50) / 50).toBeLessThanOrEqual(0.03);
+        expect(Math.abs(family.p95! - 95) / 95).toBeLessThanOrEqual(0.03);
+        expect(Math.abs(family.p99! - 99) / 99).toBeLessThanOrEqual(0.03);
+        expect(family.approximate).toBe(false);
+        expect(family.summary.sql).toBe('select h');
+      });
+
+      it('has null duration statistics for a family without durations', async () => {
+        const repo = await open();
+        await put(repo, idsAt(3).map((id) => query(id, 'untimed', null)));
+        const family = (await repo.family('query', 'untimed'))!;
+        expect(family).toMatchObject({ count: 3, totalDurationMs: 0, maxDurationMs: null, avgDurationMs: null, p50: null, p95: null, p99: null });
+      });
+
+      it('weights sampled entries and says the figures are approximate', async () => {
+        const repo = await open();
+        await put(repo, idsAt(3).map((id) => query(id, 'sampled', 4)), { weight: 10 });
+        const family = (await repo.family('query', 'sampled'))!;
+        expect(family.count).toBe(30);
+        expect(family.totalDurationMs).toBe(120);
+        expect(family.avgDurationMs).toBe(4);
+        expect(family.approximate).toBe(true);
+      });
+
+      const orderCases: Array<[string, (f: { count: number; total: number; avg: number; max: number; p95: number }) => number]> = [
+        ['count', (f) => f.count],
+        ['total', (f) => f.total],
+        ['avg', (f) => f.avg],
+        ['max', (f) => f.max],
+        ['p95', (f) => f.p95],
+      ];
+
+      it.each(orderCases)('orders families by %s (descending) and pages with a cursor, ties included', async (orderBy, metric) => {
+        const repo = await open();
+        // 12 families with distinct shapes, and two pairs of exact ties.
+        const shapes = [
+          [1],
+          [5, 5],
+          [100],
+          [2, 2, 2, 2],
+          [50, 1],
+          [7, 7, 7],
+          [300],
+          [1, 1, 1, 1, 1, 1],
+          [20, 40],
+          [100],
+          [5, 5],
+          [0.5, 0.5, 0.5],
+        ];
+        const ids = idsAt(shapes.flat().length);
+        let n = 0;
+        const entries = shapes.flatMap((durations, f) => durations.map((ms) => query(ids[n++], `f${String(f).padStart(2, '0')}`, ms)));
+        await put(repo, entries);
+        const all = (await repo.families({ type: 'query', limit: 100 })).data;
+        const expected = all
+          .map((f) => ({ hash: f.familyHash, score: metric({ count: f.count, total: f.totalDurationMs, avg: f.avgDurationMs!, max: f.maxDurationMs!, p95: f.p95! }) }))
+          .sort((a, b) => b.score - a.score || (a.hash < b.hash ? 1 : -1))
+          .map((f) => f.hash);
+        const seen: string[] = [];
+        let before: string | undefined;
+        for (let i = 0; i < 20; i++) {
+          const page = await repo.families({ type: 'query', limit: 5, orderBy: orderBy as any, before });
+          seen.push(...page.data.map((f) => f.familyHash));
+          if (!page.next) break;
+          before = page.next;
+        }
+        expect(seen).toEqual(expected);
+      });
+    });
+
+    describe('counters (v2)', () => {
+      const MIN = 60_000;
+      it('sums increments per bucket, granularity and key, with empty buckets in between', async () => {
+        const repo = await open();
+        const base = Math.floor(Date.now() / (60 * MIN)) * 60 * MIN - 60 * MIN; // start of the previous hour
+        const at = (offsetMin: number) => ulid(base + offsetMin * MIN + 1000);
+        await put(repo, [entry(at(0)), entry(at(0)), entry(at(2))], { counters: [{ name: 'requests', key: '2xx', value: 1 }] });
+        await put(repo, [entry(at(2))], { counters: [{ name: 'requests', key: '5xx', value: 1 }, { name: 'cost', key: 'openai|gpt', value: 0.25 }] });
+        const minutes = await repo.counters({ name: 'requests', granularity: 'minute', from: base, to: base + 3 * MIN });
+        expect(minutes.buckets.map((b) => b.at)).toEqual([0, 1, 2, 3].map((m) => new Date(base + m * MIN).toISOString()));
+        expect(minutes.buckets.map((b) => b.values)).toEqual([{ '2xx': 2 }, {}, { '2xx': 1, '5xx': 1 }, {}]);
+        expect(minutes.approximate).toBe(false);
+        const hour = await repo.counters({ name: 'requests', granularity: 'hour', from: base, to: base });
+        expect(hour.buckets).toEqual([{ at: new Date(base).toISOString(), values: { '2xx': 3, '5xx': 1 } }]);
+        const cost = await repo.counters({ name: 'cost', granularity: 'day', from: base, to: base });
+        expect(cost.buckets[0].values['openai|gpt']).toBeCloseTo(0.25, 10);
+        expect((await repo.counters({ name: 'nothing', granularity: 'day', from: base, to: base })).buckets).toEqual([
+          { at: new Date(Math.floor(base / 86_400_000) * 86_400_000).toISOString(), values: {} },
+        ]);
+      });
+
+      it('weights sampled entries and flags the series as approximate', async () => {
+        const repo = await open();
+        await put(repo, [entry(ulid())], { counters: [{ name: 'requests', key: '2xx', value: 1 }], weight: 4 });
+        const now = Date.now();
+        const series = await repo.counters({ name: 'requests', granularity: 'minute', from: now, to: now });
+        expect(series.buckets[0].values['2xx']).toBe(4);
+        expect(series.approximate).toBe(true);
+      });
+    });
+
+    describe('update and audit (v2)', () => {
+      it('applies a patch at the expected version, moves tag indexes and keeps an audit trail', async () => {
+        const repo = await open();
+        const [id, other] = idsAt(2);
+        await put(repo, [
+          entry(id, { type: 'llm', tags: { review: 'pending', model: 'gpt' }, content: { prompt: 'hi', review: null } }),
+          entry(other, { type: 'llm', tags: { review: 'pending' } }),
+        ]);
+        const updated = await repo.update(
+          id,
+          { content: { review: { state: 'approved' } }, tags: { review: 'approved', model: null } },
+          { expectedVersion: 1, actor: 'alice', comment: 'looks good' },
+        );
+        expect(updated.version).toBe(2);
+        expect(updated.tags).toEqual({ review: 'approved' });
+        expect(updated.content).toEqual({ prompt: 'hi', review: { state: 'approved' } });
+        expect(await repo.find(id)).toEqual(updated);
+        const byTag = async (key: string, value: string) => (await repo.list({ limit: 10, tags: [{ key, value }] })).data.map((e) => e.id);
+        expect(await byTag('review', 'approved')).toEqual([id]);
+        expect(await byTag('review', 'pending')).toEqual([other]);
+        expect(await byTag('model', 'gpt')).toEqual([]);
+        const trail = await repo.audit(id);
+        expect(trail).toEqual([
+          {
+            entryId: id,
+            version: 2,
+            at: expect.any(String),
+            actor: 'alice',
+            comment: 'looks good',
+            from: { content: { review: null }, tags: { review: 'pending', model: 'gpt' } },
+            to: { content: { review: { state: 'approved' } }, tags: { review: 'approved', model: null } },
+          },
+        ]);
+        expect(Date.parse(trail[0].at)).toBeGreaterThan(Date.now() - 60_000);
+        expect(await repo.audit(other)).toEqual([]);
+      });
+
+      it('rejects a stale version (optimistic concurrency) and an unknown id, changing nothing', async () => {
+        const repo = await open();
+        const [id] = idsAt(1);
+        await put(repo, [entry(id, { type: 'llm', tags: { review: 'pending' } })]);
+        await repo.update(id, { tags: { review: 'flagged' } }, { expectedVersion: 1, actor: 'bob' });
+        await expect(repo.update(id, { tags: { review: 'approved' } }, { expectedVersion: 1, actor: 'carol' })).rejects.toMatchObject({
+          name: 'VersionConflictError',
+          expectedVersion: 1,
+          actualVersion: 2,
+        });
+        await expect(repo.update(ulid(), { tags: { review: 'x' } }, { expectedVersion: 1 })).rejects.toMatchObject({ name: 'EntryNotFoundError' });
+        expect((await repo.find(id))!.tags.review).toBe('flagged');
+        expect((await repo.audit(id)).map((a) => a.actor)).toEqual(['bob']);
+      });
+
+      it('lets exactly one of two concurrent updates of the same version win', async () => {
+        const repo = await open();
+        const twin = await twinOf(repo);
+        const [id] = idsAt(1);
+        await put(repo, [entry(id, { type: 'llm' })]);
+        const results = await Promise.allSettled([
+          repo.update(id, { tags: { review: 'approved' } }, { expectedVersion: 1, actor: 'a' }),
+          twin.update(id, { tags: { review: 'rejected' } }, { expectedVersion: 1, actor: 'b' }),
+        ]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+        expect(await repo.audit(id)).toHaveLength(1);
+        expect((await repo.find(id))!.version).toBe(2);
+      });
+
+      it('audits every record of a bulk update', async () => {
+        const repo = await open();
+        const ids = idsAt(5);
+        await put(repo, ids.map((id) => entry(id, { type: 'llm', tags: { review: 'pending' } })));
+        await Promise.all(ids.map((id) => repo.update(id, { tags: { review: 'approved' } }, { expectedVersion: 1, actor: 'bulk', comment: 'batch approve' })));
+        for (const id of ids) expect((await repo.audit(id)).map((a) => [a.version, a.actor, a.comment])).toEqual([[2, 'bulk', 'batch approve']]);
+        expect((await repo.list({ limit: 10, tags: [{ key: 'review', value: 'approved' }] })).data).toHaveLength(5);
+      });
+    });
+
+    describe('streaming reads (v2)', () => {
+      it('pages oldest-first with `after`, and hands back a cursor even on the newest page', async () => {
+        const repo = await open();
+        const entries = idsAt(25).map((id, i) => entry(id, { type: i % 2 ? 'log' : 'request' }));
+        await put(repo, entries);
+        const oldestFirst = entries.map((e) => e.id).sort();
+        const first = await repo.list({ limit: 10, after: oldestFirst[4] });
+        expect(first.data.map((e) => e.id)).toEqual(oldestFirst.slice(5, 15));
+        expect(first.next).toBe(oldestFirst[14]);
+        const rest = await repo.list({ limit: 100, after: first.next! });
+        expect(rest.data.map((e) => e.id)).toEqual(oldestFirst.slice(15));
+        expect(rest.next).toBe(oldestFirst[24]);
+        const empty = await repo.list({ limit: 10, after: rest.next! });
+        expect(empty).toEqual({ data: [], next: oldestFirst[24] });
+        // New entries arrive: the same cursor now finds them.
+        const later = entry(ulid(), { type: 'log' });
+        await put(repo, [later]);
+        expect((await repo.list({ limit: 10, after: rest.next! })).data.map((e) => e.id)).toEqual([later.id]);
+        const logs = await repo.list({ limit: 100, type: 'log', after: oldestFirst[0] });
+        expect(logs.data.map((e) => e.id)).toEqual([...entries.filter((e) => e.type === 'log').map((e) => e.id).sort(), later.id]);
+      });
+
+      it('iterates every matching entry newest first with scan(), past many pages', async () => {
+        const repo = await open();
+        const entries = idsAt(730).map((id, i) => entry(id, { tags: { env: i % 3 ? 'prod' : 'dev' } }));
+        await put(repo, entries);
+        const seen: string[] = [];
+        for await (const e of repo.scan({ tags: [{ key: 'env', value: 'prod' }] })) seen.push(e.id);
+        expect(seen).toEqual(newestFirst(entries.filter((e) => e.tags.env === 'prod')));
+      });
+
+      it('notifies subscribers of every instance of new entries, once', async () => {
+        const repo = await open();
+        const twin = await twinOf(repo);
+        const heard: string[][] = [];
+        const stop = twin.subscribe((notice) => heard.push(notice.entries.map((e) => `${e.type}:${e.id}`)));
+        try {
+          // Redis pub/sub subscriptions are asynchronous: wait until one is live.
+          await eventually(async () => {
+            await put(repo, [entry(ulid(), { type: 'probe' })]);
+            return heard.length > 0;
+          });
+          heard.length = 0;
+          const entries = idsAt(3).map((id) => entry(id, { type: 'log', batchId: 'b1' }));
+          await put(repo, entries);
+          await put(repo, entries); // a retry: nothing new, no notice
+          await eventually(async () => heard.length > 0);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          expect(heard).toEqual([entries.map((e) => `log:${e.id}`)]);
+        } finally {
+          stop();
+        }
+      });
+    });
+
+    describe('filters (v2)', () => {
+      it('combines several tags with AND', async () => {
+        const repo = await open();
+        const entries = idsAt(60).map((id, i) =>
+          entry(id, { tags: { env: i % 2 ? 'prod' : 'dev', region: i % 3 ? 'eu' : 'us', tier: i % 5 ? 'free' : 'paid' } }),
+        );
+        await put(repo, entries);
+        const query = { limit: 4, tags: [{ key: 'env', value: 'prod' }, { key: 'region', value: 'us' }, { key: 'tier', value: 'free' }] };
+        const expected = newestFirst(entries.filter((e) => e.tags.env === 'prod' && e.tags.region === 'us' && e.tags.tier === 'free'));
+        expect(expected.length).toBeGreaterThan(4);
+        expect((await collect(repo, query)).ids).toEqual(expected);
+      });
+
+      it('never matches q inside encrypted values', async () => {
+        const repo = await open();
+        const [plain, secret] = idsAt(2);
+        await put(repo, [
+          entry(plain, { content: { note: 'visible abc' } }),
+          entry(secret, { content: { prompt: { $enc: 'k1:abc:abc:abcdef' }, note: 'other' } }),
+        ]);
+        expect((await repo.list({ limit: 10, q: 'abc' })).data.map((e) => e.id)).toEqual([plain]);
+        expect((await repo.list({ limit: 10, q: 'other' })).data.map((e) => e.id)).toEqual([secret]);
+      });
+    });
+
+    describe('retention per type (v2)', () => {
+      it('applies per-type maxAgeMs and maxEntriesPerType', async () => {
+        const repo = await open({ maxAgeMs: 60 * MINUTE, maxEntriesPerType: 100, types: { log: { maxAgeMs: MINUTE }, event: { maxEntriesPerType: 2 } } });
+        const oldLogs = idsAt(3, 10 * MINUTE).map((id) => entry(id, { type: 'log' }));
+        const oldRequests = idsAt(3, 10 * MINUTE).map((id) => entry(id, { type: 'request' }));
+        const events = idsAt(5).map((id) => entry(id, { type: 'event' }));
+        await put(repo, [...oldLogs, ...oldRequests, ...events]);
+        expect(await repo.find(oldLogs[0].id)).toBeNull();
+        expect(await repo.find(oldRequests[0].id)).toEqual(oldRequests[0]);
+        await repo.prune();
+        expect(await repo.count('log')).toBe(0);
+        expect(await repo.count('request')).toBe(3);
+        expect((await repo.list({ limit: 10, type: 'event' })).data.map((e) => e.id)).toEqual(newestFirst(events.slice(3)));
+        expect((await repo.list({ limit: 10 })).data.map((e) => e.id)).toEqual(newestFirst([...oldRequests, ...events.slice(3)]));
       });
     });
   });

@@ -17,6 +17,8 @@ export interface Entry {
   tags: Record<string, string>;
   /** Type-specific payload, documented per plugin. */
   content: Record<string, unknown>;
+  /** 1 when recorded; incremented by every `update` (optimistic concurrency for mutable records). */
+  version: number;
 }
 
 /** What a capture plugin hands to the recorder; the recorder assigns the id and fills defaults. */
@@ -42,15 +44,28 @@ export interface EntryDraft {
   trackerId?: string | null;
 }
 
-/** Aggregate kept at write time for each family (exception class + location, SQL shape, ...). */
+/** Aggregate kept at write time for each family (exception class + location, SQL shape, route...). */
 export interface EntryFamily {
   type: string;
   familyHash: string;
+  /** Occurrences (sampled entries count for 1 / rate, see `approximate`). */
   count: number;
   firstSeen: string;
   lastSeen: string;
   /** The id of the newest entry of the family. */
   lastEntryId: string;
-  /** Small summary fields copied from the newest entry (e.g. class, message, location). */
+  /** Small summary fields copied from the newest entry (e.g. class, message, location, sql). */
   summary: Record<string, string>;
+  /** Sum of the durations of the occurrences that have one (ms). */
+  totalDurationMs: number;
+  /** Longest duration (ms); null when no occurrence had a duration. */
+  maxDurationMs: number | null;
+  /** totalDurationMs / occurrences with a duration; null without durations. */
+  avgDurationMs: number | null;
+  /** Percentiles read from the family's histogram (within 2%); null without durations. */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  /** True when sampled entries contributed, so count and statistics are estimates. */
+  approximate: boolean;
 }

@@ -1,12 +1,14 @@
 import { decodeTime, ulid } from 'ulid';
 import { Entry } from '../../entries/entry.js';
 import { entryRepositoryContract } from '../../../test/entry-repository.contract.js';
+import { prepareEntry } from '../prepared-entry.js';
 import { MemoryRepository } from './memory.repository.js';
 
-entryRepositoryContract('MemoryRepository', async (retention) => ({
-  repo: new MemoryRepository(retention),
-  cleanup: async () => undefined,
-}));
+entryRepositoryContract('MemoryRepository', async (retention) => {
+  const repo = new MemoryRepository(retention);
+  // One process, one store: a second "instance" is the same object.
+  return { repo, twin: async () => repo, cleanup: async () => undefined };
+});
 
 describe('MemoryRepository specifics', () => {
   const entry = (id: string, i: number): Entry => ({
@@ -18,6 +20,7 @@ describe('MemoryRepository specifics', () => {
     familyHash: null,
     tags: { k: String(i % 2) },
     content: { i },
+    version: 1,
   });
 
   it('stays bounded at every save, without waiting for prune()', async () => {
@@ -26,14 +29,14 @@ describe('MemoryRepository specifics', () => {
     const all = Array.from({ length: 3000 }, (_, i) => entry(ulid(start + i), i));
     // Uneven save sizes exercise lazy removal and compaction of every index.
     for (let i = 0, size = 1; i < all.length; i += size, size = (size % 13) + 1) {
-      await repo.save(all.slice(i, i + size));
+      await repo.save(all.slice(i, i + size).map((e) => prepareEntry(e)));
       expect(await repo.count('request')).toBeLessThanOrEqual(50);
       expect(await repo.count('log')).toBeLessThanOrEqual(50);
     }
     const kept = [...all.filter((e) => e.type === 'request').slice(-50), ...all.filter((e) => e.type === 'log').slice(-50)];
     const ids = (entries: Entry[]): string[] => entries.map((e) => e.id).sort().reverse();
     expect((await repo.list({ limit: 1000 })).data.map((e) => e.id)).toEqual(ids(kept));
-    expect((await repo.list({ limit: 1000, tag: { key: 'k', value: '1' } })).data.map((e) => e.id)).toEqual(
+    expect((await repo.list({ limit: 1000, tags: [{ key: 'k', value: '1' }] })).data.map((e) => e.id)).toEqual(
       ids(kept.filter((e) => e.tags.k === '1')),
     );
     expect((await repo.batch('b2')).map((e) => e.id)).toEqual(ids(kept.filter((e) => e.batchId === 'b2')).reverse());

@@ -1,161 +1,153 @@
-import { Entry, EntryFamily } from '../../entries/entry.js';
+import type { Entry, EntryFamily } from '../../entries/entry.js';
 import {
+  bucketStart,
+  bucketStarts,
+  COUNTER_GRANULARITIES,
+  counterTtlMs,
+  CounterQuery,
+  CounterSeries,
+  validIncrement,
+} from '../counters.js';
+import { applyPatch, auditRecord, MAX_AUDIT_RECORDS, patchProblems } from '../entry-patch.js';
+import {
+  AuditRecord,
+  EntryNotFoundError,
   EntryPage,
+  EntryPatch,
   EntryQuery,
   EntryRepository,
+  FamilyPage,
   FamilyQuery,
+  longestMaxAge,
   RetentionPolicy,
+  retentionOf,
+  UpdateOptions,
+  VersionConflictError,
+  WriteNotice,
 } from '../entry-repository.js';
 import {
+  clampLimit,
+  familyOrderKey,
   IndexRef,
   MAX_BATCH_SIZE,
-  clampLimit,
-  familyDeltas,
-  familyOrderKey,
-  familySummary,
+  parseEntry,
   retentionCutoffId,
-  scanNewestFirst,
+  scanAll,
+  scanPage,
   selectIndex,
   ULID_LENGTH,
-} from '../entry-filter.js';
+} from '../entry-query.js';
+import {
+  addToFamily,
+  entryWeight,
+  FamilyAggregate,
+  familyScore,
+  newFamilyAggregate,
+  numericFamilyCursor,
+  parseNumericFamilyCursor,
+  toEntryFamily,
+} from '../family-aggregate.js';
+import type { PreparedEntry } from '../prepared-entry.js';
+import { IdIndex, lowerBound, upperBound } from './id-index.js';
 
 /** A stored entry: its JSON (copies in and out, like Redis) plus what eviction needs to unindex it. */
 interface StoredEntry {
   json: string;
+  type: string;
   indexKeys: string[];
 }
 
-interface FamilyRecord {
-  count: number;
-  firstEntryId: string;
-  firstSeen: string;
-  lastEntryId: string;
-  lastSeen: string;
-  summary: Record<string, string>;
-}
-
 interface TypeFamilies {
-  byHash: Map<string, FamilyRecord>;
+  byHash: Map<string, FamilyAggregate>;
   /** familyOrderKey(lastEntryId, hash) of every family, ascending (so least recently seen first). */
   order: string[];
 }
 
-/** First position in sorted `ids` whose value is >= `id`. */
-function lowerBound(ids: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+interface CounterCell {
+  values: Map<string, number>;
+  approximate: boolean;
+  expiresAt: number;
 }
 
-/** Inserts into a sorted array; ids mostly arrive in increasing order, so this is usually a push. */
-function insertSorted(ids: string[], id: string): void {
-  if (ids.length === 0 || ids[ids.length - 1] < id) ids.push(id);
-  else ids.splice(lowerBound(ids, id), 0, id);
-}
-
-function removeSorted(ids: string[], id: string): void {
-  const at = lowerBound(ids, id);
-  if (ids[at] === id) ids.splice(at, 1);
-}
-
-/**
- * A sorted array of ids. Evicted ids are removed lazily: they stay until dead ones make up half
- * of the array, then one filter pass drops them, so eviction is amortized O(1).
- */
-class IdIndex {
-  ids: string[] = [];
-  /** Ids in `ids` whose entry is gone. */
-  dead = 0;
-  /** Every id before this position is dead (lets oldest-first eviction skip them). */
-  front = 0;
-
-  insert(id: string): void {
-    const ids = this.ids;
-    if (ids.length === 0 || ids[ids.length - 1] < id) {
-      ids.push(id);
-      return;
-    }
-    const at = lowerBound(ids, id);
-    ids.splice(at, 0, id);
-    if (at < this.front) this.front = 0;
-  }
-
-  get live(): number {
-    return this.ids.length - this.dead;
-  }
-
-  compact(isLive: (id: string) => boolean): void {
-    this.ids = this.ids.filter(isLive);
-    this.dead = 0;
-    this.front = 0;
-  }
-}
+/** Most counter buckets kept; beyond it the soonest to expire go first. */
+const MAX_COUNTER_CELLS = 50_000;
 
 /**
  * The embedded store used when no Redis is configured. Same semantics as `RedisRepository` (one
  * contract suite runs against both), bounded: at most `maxEntriesPerType` entries (and families)
- * per type, enforced on every save; entries older than `maxAgeMs` are hidden from reads at once
- * and dropped by `prune()`.
+ * per type, enforced on every save; entries older than their type's `maxAgeMs` are hidden from
+ * reads at once and dropped by `prune()`; counter buckets expire like Redis keys.
  */
 export class MemoryRepository implements EntryRepository {
   private readonly entries = new Map<string, StoredEntry>();
   /** Index key -> ids. Keys: 'all', 'type:<t>', 'tag:<k>\0<v>', 'family:<hash>', 'batch:<id>'. */
   private readonly indexes = new Map<string, IdIndex>();
   private readonly familiesByType = new Map<string, TypeFamilies>();
+  private readonly counterCells = new Map<string, CounterCell>();
+  private readonly audits = new Map<string, AuditRecord[]>();
+  private readonly listeners = new Set<(notice: WriteNotice) => void>();
   private readonly isLive = (id: string): boolean => this.entries.has(id);
 
   constructor(private readonly retention: RetentionPolicy) {}
 
-  async save(entries: readonly Entry[]): Promise<void> {
+  async save(entries: readonly PreparedEntry[]): Promise<void> {
     const types = new Set<string>();
+    const written: WriteNotice['entries'] = [];
+    const now = Date.now();
     for (const entry of entries) {
-      const existing = this.entries.get(entry.id);
-      if (existing) this.unindexNow(entry.id, existing);
+      // Idempotent per id: a retried or duplicated save neither stores nor counts twice.
+      if (this.entries.has(entry.id)) continue;
       const indexKeys = this.indexKeysOf(entry);
-      this.entries.set(entry.id, { json: JSON.stringify(entry), indexKeys });
-      for (const key of indexKeys) {
-        let index = this.indexes.get(key);
-        if (!index) this.indexes.set(key, (index = new IdIndex()));
-        index.insert(entry.id);
-      }
+      this.entries.set(entry.id, { json: entry.json, type: entry.type, indexKeys });
+      for (const key of indexKeys) this.index(key).insert(entry.id);
+      if (entry.familyHash) this.countFamily(entry);
+      if (entry.counters) this.addCounters(entry, now);
       types.add(entry.type);
+      written.push({ id: entry.id, type: entry.type, batchId: entry.batchId });
     }
-    for (const delta of familyDeltas(entries)) this.updateFamily(delta.type, delta.familyHash, delta);
     for (const type of types) {
-      this.trimType(type, this.retention.maxEntriesPerType, undefined);
+      this.trimType(type, retentionOf(this.retention, type).maxEntriesPerType, undefined);
       this.trimFamilies(type, undefined);
     }
+    if (written.length > 0) this.notify({ entries: written });
   }
 
   async find(id: string): Promise<Entry | null> {
-    if (id < this.cutoffId()) return null;
     const stored = this.entries.get(id);
-    return stored ? (JSON.parse(stored.json) as Entry) : null;
+    if (!stored || id < this.cutoffId(stored.type)) return null;
+    return parseEntry(stored.json);
   }
 
   async list(query: EntryQuery): Promise<EntryPage> {
-    const index = this.indexes.get(this.indexKey(selectIndex(query)));
-    if (!index) return { data: [], next: null };
-    const cutoff = this.cutoffId();
-    return scanNewestFirst(
+    const ref = selectIndex(query);
+    const index = this.indexes.get(this.indexKey(ref));
+    if (!index) return { data: [], next: query.after ? query.after : null };
+    // The type's own cutoff when the index holds one type; the longest one otherwise (then each
+    // loaded entry is checked against its type's cutoff).
+    const floor = ref.kind === 'type' ? this.cutoffId(ref.type) : this.cutoffId();
+    return scanPage(
       {
         ids: (before, count) => {
           const ids = index.ids;
-          const floor = lowerBound(ids, cutoff);
-          let at = (before === undefined ? ids.length : lowerBound(ids, before)) - 1;
+          const low = lowerBound(ids, floor);
           const out: string[] = [];
-          for (; at >= floor && out.length < count; at--) out.push(ids[at]);
+          for (let at = (before === undefined ? ids.length : lowerBound(ids, before)) - 1; at >= low && out.length < count; at--) out.push(ids[at]);
           return out;
         },
-        load: (ids) => ids.map((id) => this.entries.get(id)?.json ?? null),
+        idsAfter: (after, count) => {
+          const ids = index.ids;
+          const out: string[] = [];
+          for (let at = Math.max(upperBound(ids, after), lowerBound(ids, floor)); at < ids.length && out.length < count; at++) out.push(ids[at]);
+          return out;
+        },
+        load: (ids) => ids.map((id) => this.liveJson(id)),
       },
       query,
     );
+  }
+
+  scan(query: Omit<EntryQuery, 'limit' | 'after'>): AsyncIterable<Entry> {
+    return scanAll((q) => this.list(q), query);
   }
 
   async batch(batchId: string): Promise<Entry[]> {
@@ -163,53 +155,128 @@ export class MemoryRepository implements EntryRepository {
     if (!index) return [];
     const out: Entry[] = [];
     for (let at = lowerBound(index.ids, this.cutoffId()); at < index.ids.length && out.length < MAX_BATCH_SIZE; at++) {
-      const stored = this.entries.get(index.ids[at]);
-      if (stored) out.push(JSON.parse(stored.json) as Entry);
+      const json = this.liveJson(index.ids[at]);
+      const entry = json === null ? null : parseEntry(json);
+      if (entry) out.push(entry);
     }
     return out;
   }
 
-  async families(query: FamilyQuery): Promise<{ data: EntryFamily[]; next: string | null }> {
+  async families(query: FamilyQuery): Promise<FamilyPage> {
     const families = this.familiesByType.get(query.type);
     if (!families) return { data: [], next: null };
     const limit = clampLimit(query.limit);
-    const order = families.order;
-    let at = (query.before ? lowerBound(order, query.before) : order.length) - 1;
-    const data: EntryFamily[] = [];
-    for (; at >= 0 && data.length < limit; at--) {
-      const hash = order[at].slice(ULID_LENGTH);
-      const record = families.byHash.get(hash);
-      if (record) data.push(this.toFamily(query.type, hash, record));
+    const orderBy = query.orderBy ?? 'lastSeen';
+    if (orderBy === 'lastSeen') {
+      const order = families.order;
+      let at = (query.before ? lowerBound(order, query.before) : order.length) - 1;
+      const data: EntryFamily[] = [];
+      for (; at >= 0 && data.length < limit; at--) {
+        const hash = order[at].slice(ULID_LENGTH);
+        const aggregate = families.byHash.get(hash);
+        if (aggregate) data.push(toEntryFamily(query.type, hash, aggregate));
+      }
+      // `at` now points at the next older family, if any: the page ended at order[at + 1].
+      return { data, next: at >= 0 ? order[at + 1] : null };
     }
-    // `at` now points at the next older family, if any: the page ended at order[at + 1].
-    return { data, next: at >= 0 ? order[at + 1] : null };
+    // Numeric orders: families per type are bounded (maxEntriesPerType), so sorting on read is cheap.
+    const scored = [...families.byHash].map(([hash, aggregate]) => {
+      const family = toEntryFamily(query.type, hash, aggregate);
+      return { family, score: familyScore(family, orderBy) };
+    });
+    scored.sort((a, b) => b.score - a.score || (a.family.familyHash < b.family.familyHash ? 1 : a.family.familyHash > b.family.familyHash ? -1 : 0));
+    const cursor = parseNumericFamilyCursor(query.before);
+    const start = cursor
+      ? scored.findIndex((s) => s.score < cursor.score || (s.score === cursor.score && s.family.familyHash < cursor.familyHash))
+      : 0;
+    if (start < 0) return { data: [], next: null };
+    const page = scored.slice(start, start + limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((s) => s.family),
+      next: start + limit < scored.length && last ? numericFamilyCursor(last.score, last.family.familyHash) : null,
+    };
   }
 
   async family(type: string, familyHash: string): Promise<EntryFamily | null> {
-    const record = this.familiesByType.get(type)?.byHash.get(familyHash);
-    return record ? this.toFamily(type, familyHash, record) : null;
+    const aggregate = this.familiesByType.get(type)?.byHash.get(familyHash);
+    return aggregate ? toEntryFamily(type, familyHash, aggregate) : null;
+  }
+
+  async counters(query: CounterQuery): Promise<CounterSeries> {
+    const now = Date.now();
+    let approximate = false;
+    const buckets = bucketStarts(query).map((at) => {
+      const cell = this.counterCells.get(counterKey(query.name, query.granularity, at));
+      if (!cell || cell.expiresAt <= now) return { at: new Date(at).toISOString(), values: {} };
+      approximate ||= cell.approximate;
+      return { at: new Date(at).toISOString(), values: Object.fromEntries(cell.values) };
+    });
+    return { name: query.name, granularity: query.granularity, buckets, approximate };
+  }
+
+  async update(id: string, patch: EntryPatch, options: UpdateOptions): Promise<Entry> {
+    const problems = patchProblems(patch);
+    if (problems.length > 0) throw new TypeError(problems.join('; '));
+    const stored = this.entries.get(id);
+    const entry = stored && id >= this.cutoffId(stored.type) ? parseEntry(stored.json) : null;
+    if (!stored || !entry) throw new EntryNotFoundError(id);
+    const version = entry.version ?? 1;
+    if (version !== options.expectedVersion) throw new VersionConflictError(id, options.expectedVersion, version);
+    const applied = applyPatch(entry, patch);
+    stored.json = JSON.stringify(applied.entry);
+    for (const tag of applied.removedTags) {
+      const key = this.indexKey({ kind: 'tag', ...tag });
+      this.indexes.get(key)?.remove(id);
+      stored.indexKeys = stored.indexKeys.filter((k) => k !== key);
+    }
+    for (const tag of applied.addedTags) {
+      const key = this.indexKey({ kind: 'tag', ...tag });
+      this.index(key).insert(id);
+      stored.indexKeys.push(key);
+    }
+    const trail = this.audits.get(id) ?? [];
+    trail.push(auditRecord(applied, options));
+    if (trail.length > MAX_AUDIT_RECORDS) trail.splice(0, trail.length - MAX_AUDIT_RECORDS);
+    this.audits.set(id, trail);
+    return parseEntry(stored.json)!;
+  }
+
+  async audit(id: string): Promise<AuditRecord[]> {
+    return structuredClone(this.audits.get(id) ?? []);
   }
 
   async count(type: string): Promise<number> {
     return this.indexes.get(this.indexKey({ kind: 'type', type }))?.live ?? 0;
   }
 
+  subscribe(listener: (notice: WriteNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   async clear(): Promise<void> {
     this.entries.clear();
     this.indexes.clear();
     this.familiesByType.clear();
+    this.counterCells.clear();
+    this.audits.clear();
   }
 
   async prune(): Promise<void> {
-    const cutoff = this.cutoffId();
     for (const key of [...this.indexes.keys()]) {
-      if (key.startsWith('type:')) this.trimType(key.slice('type:'.length), this.retention.maxEntriesPerType, cutoff);
+      if (!key.startsWith('type:')) continue;
+      const type = key.slice('type:'.length);
+      this.trimType(type, retentionOf(this.retention, type).maxEntriesPerType, this.cutoffId(type));
     }
-    for (const type of [...this.familiesByType.keys()]) this.trimFamilies(type, cutoff);
+    for (const type of [...this.familiesByType.keys()]) this.trimFamilies(type, this.cutoffId(type));
     for (const [key, index] of this.indexes) {
       if (index.dead > 0) index.compact(this.isLive);
       if (index.ids.length === 0) this.indexes.delete(key);
     }
+    const now = Date.now();
+    for (const [key, cell] of this.counterCells) if (cell.expiresAt <= now) this.counterCells.delete(key);
+    for (const id of this.audits.keys()) if (!this.entries.has(id)) this.audits.delete(id);
   }
 
   isReady(): boolean {
@@ -217,11 +284,25 @@ export class MemoryRepository implements EntryRepository {
   }
 
   async close(): Promise<void> {
-    // Nothing to release: the data lives and dies with this object.
+    this.listeners.clear();
   }
 
-  private cutoffId(): string {
-    return retentionCutoffId(this.retention.maxAgeMs);
+  /** The JSON of a stored entry within its type's retention, else null. */
+  private liveJson(id: string): string | null {
+    const stored = this.entries.get(id);
+    return stored && id >= this.cutoffId(stored.type) ? stored.json : null;
+  }
+
+  /** The retention cutoff of a type, or the most permissive one when no type is given. */
+  private cutoffId(type?: string): string {
+    const maxAge = type === undefined ? longestMaxAge(this.retention) : retentionOf(this.retention, type).maxAgeMs;
+    return retentionCutoffId(maxAge);
+  }
+
+  private index(key: string): IdIndex {
+    let index = this.indexes.get(key);
+    if (!index) this.indexes.set(key, (index = new IdIndex()));
+    return index;
   }
 
   private indexKey(ref: IndexRef): string {
@@ -239,12 +320,73 @@ export class MemoryRepository implements EntryRepository {
     }
   }
 
-  private indexKeysOf(entry: Entry): string[] {
+  private indexKeysOf(entry: PreparedEntry): string[] {
     const keys = ['all', this.indexKey({ kind: 'type', type: entry.type })];
-    for (const [key, value] of Object.entries(entry.tags ?? {})) keys.push(this.indexKey({ kind: 'tag', key, value }));
+    for (const key in entry.tags) keys.push(this.indexKey({ kind: 'tag', key, value: entry.tags[key] }));
     if (entry.familyHash) keys.push(this.indexKey({ kind: 'family', familyHash: entry.familyHash }));
     if (entry.batchId) keys.push(this.indexKey({ kind: 'batch', batchId: entry.batchId }));
     return keys;
+  }
+
+  private countFamily(entry: PreparedEntry): void {
+    let families = this.familiesByType.get(entry.type);
+    if (!families) this.familiesByType.set(entry.type, (families = { byHash: new Map(), order: [] }));
+    const hash = entry.familyHash!;
+    const aggregate = families.byHash.get(hash);
+    if (!aggregate) {
+      families.byHash.set(hash, newFamilyAggregate(entry));
+      insertSorted(families.order, familyOrderKey(entry.id, hash));
+      return;
+    }
+    const previousLast = aggregate.lastEntryId;
+    addToFamily(aggregate, entry);
+    if (aggregate.lastEntryId !== previousLast) {
+      removeSorted(families.order, familyOrderKey(previousLast, hash));
+      insertSorted(families.order, familyOrderKey(aggregate.lastEntryId, hash));
+    }
+  }
+
+  private addCounters(entry: PreparedEntry, now: number): void {
+    const occurred = Date.parse(entry.occurredAt);
+    const weight = entryWeight(entry);
+    for (const increment of entry.counters ?? []) {
+      if (!validIncrement(increment)) continue;
+      for (const granularity of COUNTER_GRANULARITIES) {
+        const at = bucketStart(occurred, granularity);
+        const expiresAt = at + counterTtlMs(granularity, this.retention.maxAgeMs);
+        if (expiresAt <= now) continue;
+        const key = counterKey(increment.name, granularity, at);
+        let cell = this.counterCells.get(key);
+        if (!cell) {
+          if (this.counterCells.size >= MAX_COUNTER_CELLS) this.dropSoonestCounter();
+          this.counterCells.set(key, (cell = { values: new Map(), approximate: false, expiresAt }));
+        }
+        cell.values.set(increment.key, (cell.values.get(increment.key) ?? 0) + increment.value * weight);
+        if (weight !== 1) cell.approximate = true;
+      }
+    }
+  }
+
+  private dropSoonestCounter(): void {
+    let soonest: string | undefined;
+    let at = Infinity;
+    for (const [key, cell] of this.counterCells) {
+      if (cell.expiresAt < at) {
+        at = cell.expiresAt;
+        soonest = key;
+      }
+    }
+    if (soonest !== undefined) this.counterCells.delete(soonest);
+  }
+
+  private notify(notice: WriteNotice): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(notice);
+      } catch {
+        /* a failing listener never fails a write */
+      }
+    }
   }
 
   /**
@@ -273,6 +415,7 @@ export class MemoryRepository implements EntryRepository {
   /** Removes an entry and lazily its references from every index it is in. */
   private evict(id: string, stored: StoredEntry): void {
     this.entries.delete(id);
+    this.audits.delete(id);
     for (const key of stored.indexKeys) {
       const index = this.indexes.get(key);
       if (!index) continue;
@@ -282,68 +425,30 @@ export class MemoryRepository implements EntryRepository {
     }
   }
 
-  /** Rare path (an id saved twice): unindexes the old version right away so no id appears twice. */
-  private unindexNow(id: string, stored: StoredEntry): void {
-    this.entries.delete(id);
-    for (const key of stored.indexKeys) {
-      const index = this.indexes.get(key);
-      if (!index) continue;
-      removeSorted(index.ids, id);
-      if (index.ids.length === 0) this.indexes.delete(key);
-    }
-  }
-
-  private updateFamily(type: string, familyHash: string, delta: { count: number; oldest: Entry; newest: Entry }): void {
-    let families = this.familiesByType.get(type);
-    if (!families) this.familiesByType.set(type, (families = { byHash: new Map(), order: [] }));
-    const record = families.byHash.get(familyHash);
-    if (!record) {
-      families.byHash.set(familyHash, {
-        count: delta.count,
-        firstEntryId: delta.oldest.id,
-        firstSeen: delta.oldest.occurredAt,
-        lastEntryId: delta.newest.id,
-        lastSeen: delta.newest.occurredAt,
-        summary: familySummary(delta.newest),
-      });
-      insertSorted(families.order, familyOrderKey(delta.newest.id, familyHash));
-      return;
-    }
-    record.count += delta.count;
-    if (delta.oldest.id < record.firstEntryId) {
-      record.firstEntryId = delta.oldest.id;
-      record.firstSeen = delta.oldest.occurredAt;
-    }
-    if (delta.newest.id > record.lastEntryId) {
-      removeSorted(families.order, familyOrderKey(record.lastEntryId, familyHash));
-      record.lastEntryId = delta.newest.id;
-      record.lastSeen = delta.newest.occurredAt;
-      record.summary = familySummary(delta.newest);
-      insertSorted(families.order, familyOrderKey(record.lastEntryId, familyHash));
-    }
-  }
-
-  /** Drops the least recently seen families beyond `maxEntriesPerType`, and those not seen since `cutoff`. */
+  /** Drops the least recently seen families beyond maxEntriesPerType, and those not seen since `cutoff`. */
   private trimFamilies(type: string, cutoff: string | undefined): void {
     const families = this.familiesByType.get(type);
     if (!families) return;
     const order = families.order;
-    let drop = Math.max(0, order.length - this.retention.maxEntriesPerType);
+    let drop = Math.max(0, order.length - retentionOf(this.retention, type).maxEntriesPerType);
     if (cutoff !== undefined) drop = Math.max(drop, lowerBound(order, cutoff));
     for (const key of order.slice(0, drop)) families.byHash.delete(key.slice(ULID_LENGTH));
     order.splice(0, drop);
     if (order.length === 0) this.familiesByType.delete(type);
   }
+}
 
-  private toFamily(type: string, familyHash: string, record: FamilyRecord): EntryFamily {
-    return {
-      type,
-      familyHash,
-      count: record.count,
-      firstSeen: record.firstSeen,
-      lastSeen: record.lastSeen,
-      lastEntryId: record.lastEntryId,
-      summary: { ...record.summary },
-    };
-  }
+function counterKey(name: string, granularity: string, at: number): string {
+  return `${name}\u0000${granularity}\u0000${at}`;
+}
+
+/** Inserts into a sorted array; keys mostly arrive in increasing order, so this is usually a push. */
+function insertSorted(ids: string[], id: string): void {
+  if (ids.length === 0 || ids[ids.length - 1] < id) ids.push(id);
+  else ids.splice(lowerBound(ids, id), 0, id);
+}
+
+function removeSorted(ids: string[], id: string): void {
+  const at = lowerBound(ids, id);
+  if (ids[at] === id) ids.splice(at, 1);
 }
