@@ -1,22 +1,13 @@
-import { Logger, MiddlewareConsumer, Module, NestModule, Provider, RequestMethod } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { ACTIVE_TRACKER_BUS, ACTIVE_TRACKER_OPTIONS, ACTIVE_TRACKER_RUNTIME } from './active-tracker.constants.js';
+import { Logger, Module, Provider } from '@nestjs/common';
+import { ACTIVE_TRACKER_NEST_HOOKS, ACTIVE_TRACKER_OPTIONS, ACTIVE_TRACKER_RUNTIME } from './active-tracker.constants.js';
 import { ACTIVE_TRACKER_MODULE_OPTIONS, ActiveTrackerConfigurableModule } from './active-tracker.module-definition.js';
 import { ActiveTrackerModuleOptions, resolveOptions, ResolvedActiveTrackerOptions } from './active-tracker.options.js';
 import { TrackerRuntime } from './active-tracker.runtime.js';
 import { ActiveTracker } from './active-tracker.service.js';
-import { notifications } from './bus/instrumentation-bus.js';
-import { RouteCaptureGuard } from './http/route-capture.guard.js';
-import { installRouteHook } from './http/route-hook.js';
-import { installExceptionHook } from './http/exception-hook.js';
-import { installLoggerCapture } from './context/logger-capture.js';
-import { ActiveTrackerMiddleware } from './http/tracker.middleware.js';
+import { installNestHooks } from './http/nest-hooks.js';
 import { defaultPlugins } from './plugins/default-plugins.js';
 import { createRepository } from './storage/create-repository.js';
 import { EntryRepository } from './storage/entry-repository.js';
-
-// Installed when the module is loaded, before any app registers its routes.
-const routeHookInstalled = installRouteHook();
 
 const providers: Provider[] = [
   {
@@ -32,14 +23,11 @@ const providers: Provider[] = [
       return options;
     },
   },
-  { provide: ACTIVE_TRACKER_BUS, useValue: notifications },
+  { provide: ACTIVE_TRACKER_NEST_HOOKS, inject: [ACTIVE_TRACKER_OPTIONS], useFactory: installNestHooks },
   { provide: EntryRepository, inject: [ACTIVE_TRACKER_OPTIONS], useFactory: createRepository },
   TrackerRuntime,
   { provide: ACTIVE_TRACKER_RUNTIME, useExisting: TrackerRuntime },
   ActiveTracker,
-  ActiveTrackerMiddleware,
-  // Fallback for a Nest version without the route hook.
-  ...(routeHookInstalled ? [] : [{ provide: APP_GUARD, useClass: RouteCaptureGuard }]),
 ];
 
 /**
@@ -47,10 +35,4 @@ const providers: Provider[] = [
  * inject, useFactory })`; global by default so `ActiveTracker` can be injected anywhere.
  */
 @Module({ providers, exports: [ActiveTracker, EntryRepository, ACTIVE_TRACKER_RUNTIME, ACTIVE_TRACKER_OPTIONS] })
-export class ActiveTrackerModule extends ActiveTrackerConfigurableModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    installExceptionHook();
-    installLoggerCapture();
-    consumer.apply(ActiveTrackerMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
-  }
-}
+export class ActiveTrackerModule extends ActiveTrackerConfigurableModule {}

@@ -1,8 +1,11 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { ActiveTrackerPlugin } from './plugins/plugin.js';
 import type { EntryDraft } from './entries/entry.js';
+import type { TrackerContext, BatchDraft } from './context/request-context.js';
+import { EncryptionOptions, encryptionProblems } from './recorder/entry-codec.js';
 import { DEFAULT_SENSITIVE_KEYS } from './recorder/sensitive-keys.js';
 import { isRedisClient } from './storage/redis/is-redis-client.js';
+import type { TypeRetention } from './storage/entry-repository.js';
 
 /** What `authorize` receives: the raw request of the platform (express `Request`). */
 export type AuthorizeFn = (req: any) => boolean | Promise<boolean>;
@@ -17,8 +20,11 @@ export interface ActiveTrackerModuleOptions {
    * Storage: a Redis URL, ioredis options, or an existing ioredis instance (its lifecycle stays
    * yours). Absent = the embedded, bounded in-memory store.
    */
-  redis?: string | RedisOptions | Redis;
-  /** Prefix of every Redis key. Default 'activetracker:'. */
+  redis?: string | RedisOptions | Redis | Cluster;
+  /**
+   * Prefix of every Redis key. Default '{activetracker}:'. On Redis Cluster it must contain a hash
+   * tag (`{...}`), so every key of the tracker lives in one slot.
+   */
   keyPrefix?: string;
   /** Default page size of lists. Default 50. */
   perPage?: number;
@@ -27,6 +33,8 @@ export interface ActiveTrackerModuleOptions {
     maxAgeMs?: number;
     /** Per entry type, only the newest N are kept. Default 10 000. */
     maxEntriesPerType?: number;
+    /** Overrides per entry type, e.g. `{ log: { maxAgeMs: 86_400_000 }, llm: { maxAgeMs: 30 * 86_400_000 } }`. */
+    types?: Record<string, Partial<TypeRetention>>;
   };
   /** 'user:password' for HTTP Basic authentication of the dashboard and API. */
   authentication?: string;
@@ -38,15 +46,39 @@ export interface ActiveTrackerModuleOptions {
   sensitiveKeys?: string[];
   /** Largest string/body kept in an entry before truncation. Default 64 KB. */
   maxPayloadBytes?: number;
-  /** Recorder buffering. */
+  /** Recorder buffering: what waits to be written is bounded in entries and in bytes. */
   buffer?: {
     /** Entries kept while storage is slow or down; beyond that new entries are dropped and counted. Default 10 000. */
     maxEntries?: number;
-    /** Flush period. Default 100 ms. */
+    /** Bytes of serialized entries kept the same way. Default 8 MB. */
+    maxBytes?: number;
+    /** Longest wait before a write. Default 100 ms. */
     flushIntervalMs?: number;
-    /** A flush starts early once this many entries wait. Default 500. */
+    /** A write starts at once when this many entries wait. Default 500. */
     flushBatchSize?: number;
   };
+  /** How a request's (or job's) entries are grouped before they are written. */
+  batches?: {
+    /** How long an ended batch waits for late entries (an outbound call whose body ends after the response). Default 20 ms. */
+    graceMs?: number;
+    /** Most entries one batch keeps; more are dropped and counted. Default 1000. */
+    maxEntries?: number;
+  };
+  /**
+   * Tail sampling, decided per batch: `rate` of ordinary batches are kept whole, the others dropped
+   * whole; batches with an exception, a 5xx or slower than `keepSlowerThanMs` are always kept.
+   * Statistics computed from sampled data say they are approximate.
+   */
+  sampling?: {
+    /** 0..1, default 1 (keep everything). */
+    rate?: number;
+    /** Default 1000 ms; null disables the rule. */
+    keepSlowerThanMs?: number | null;
+    /** Your own rule: return true to always keep a batch. */
+    keep?: (batch: TrackerContext, drafts: readonly BatchDraft[]) => boolean;
+  };
+  /** Encryption at rest (AES-256-GCM) of selected content fields per entry type. */
+  encryption?: EncryptionOptions;
   /** Last word on what is recorded: return false to drop a draft. */
   filter?: (draft: EntryDraft) => boolean;
 }
@@ -55,21 +87,26 @@ export interface ActiveTrackerModuleOptions {
 export interface ResolvedActiveTrackerOptions {
   enabled: boolean;
   mountpoint: string;
-  redis: string | RedisOptions | Redis | undefined;
+  redis: string | RedisOptions | Redis | Cluster | undefined;
   keyPrefix: string;
   perPage: number;
-  retention: { maxAgeMs: number; maxEntriesPerType: number };
+  retention: { maxAgeMs: number; maxEntriesPerType: number; types: Record<string, Partial<TypeRetention>> };
   authentication: { user: string; password: string } | undefined;
   authorize: AuthorizeFn | undefined;
   plugins: ActiveTrackerPlugin[];
   sensitiveKeys: string[];
   maxPayloadBytes: number;
-  buffer: { maxEntries: number; flushIntervalMs: number; flushBatchSize: number };
+  buffer: { maxEntries: number; maxBytes: number; flushIntervalMs: number; flushBatchSize: number; flushBytes: number };
+  batches: { graceMs: number; maxDrafts: number };
+  sampling: { rate: number; keepSlowerThanMs: number | null; keep?: (batch: TrackerContext, drafts: readonly BatchDraft[]) => boolean };
+  encryption: EncryptionOptions | undefined;
   filter: ((draft: EntryDraft) => boolean) | undefined;
 }
 
 export const DEFAULT_MOUNTPOINT = 'activetracker';
-export const DEFAULT_KEY_PREFIX = 'activetracker:';
+export const DEFAULT_KEY_PREFIX = '{activetracker}:';
+/** Default byte bound of the write buffer. */
+export const DEFAULT_BUFFER_MAX_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_MAX_ENTRIES_PER_TYPE = 10_000;
 
@@ -83,7 +120,7 @@ export class ActiveTrackerOptionsError extends Error {
 
 const KNOWN_KEYS = new Set([
   'enabled', 'mountpoint', 'redis', 'keyPrefix', 'perPage', 'retention', 'authentication', 'authorize',
-  'plugins', 'sensitiveKeys', 'maxPayloadBytes', 'buffer', 'filter',
+  'plugins', 'sensitiveKeys', 'maxPayloadBytes', 'buffer', 'batches', 'sampling', 'encryption', 'filter',
 ]);
 
 function isPositiveInt(v: unknown): v is number {
@@ -136,7 +173,7 @@ export function resolveOptions(
     problems.push('"perPage" must be an integer between 1 and 1000');
   }
 
-  const retention = { maxAgeMs: DEFAULT_MAX_AGE_MS, maxEntriesPerType: DEFAULT_MAX_ENTRIES_PER_TYPE };
+  const retention: ResolvedActiveTrackerOptions['retention'] = { maxAgeMs: DEFAULT_MAX_AGE_MS, maxEntriesPerType: DEFAULT_MAX_ENTRIES_PER_TYPE, types: {} };
   if (o.retention !== undefined) {
     if (typeof o.retention !== 'object' || o.retention === null) problems.push('"retention" must be an object');
     else {
@@ -147,6 +184,24 @@ export function resolveOptions(
       if (o.retention.maxEntriesPerType !== undefined) {
         if (!isPositiveInt(o.retention.maxEntriesPerType)) problems.push('"retention.maxEntriesPerType" must be a positive integer');
         else retention.maxEntriesPerType = o.retention.maxEntriesPerType;
+      }
+      const types = o.retention.types;
+      if (types !== undefined) {
+        if (types === null || typeof types !== 'object' || Array.isArray(types)) problems.push('"retention.types" must map entry types to { maxAgeMs?, maxEntriesPerType? }');
+        else {
+          for (const [type, own] of Object.entries(types)) {
+            if (own === null || typeof own !== 'object') {
+              problems.push(`"retention.types.${type}" must be an object { maxAgeMs?, maxEntriesPerType? }`);
+              continue;
+            }
+            for (const key of ['maxAgeMs', 'maxEntriesPerType'] as const) {
+              if (own[key] !== undefined && !isPositiveInt(own[key])) problems.push(`"retention.types.${type}.${key}" must be a positive integer`);
+            }
+            const unknown = Object.keys(own).filter((k) => k !== 'maxAgeMs' && k !== 'maxEntriesPerType');
+            if (unknown.length) problems.push(`"retention.types.${type}": unknown option(s) ${unknown.map((k) => `"${k}"`).join(', ')}`);
+            retention.types[type] = { ...own };
+          }
+        }
       }
     }
   }
@@ -200,17 +255,63 @@ export function resolveOptions(
     else maxPayloadBytes = o.maxPayloadBytes;
   }
 
-  const buffer = { maxEntries: 10_000, flushIntervalMs: 100, flushBatchSize: 500 };
+  const buffer = { maxEntries: 10_000, maxBytes: DEFAULT_BUFFER_MAX_BYTES, flushIntervalMs: 100, flushBatchSize: 500, flushBytes: 512 * 1024 };
   if (o.buffer !== undefined) {
     if (typeof o.buffer !== 'object' || o.buffer === null) problems.push('"buffer" must be an object');
     else {
-      for (const key of ['maxEntries', 'flushIntervalMs', 'flushBatchSize'] as const) {
+      for (const key of ['maxEntries', 'maxBytes', 'flushIntervalMs', 'flushBatchSize'] as const) {
         const v = o.buffer[key];
         if (v === undefined) continue;
         if (!isPositiveInt(v)) problems.push(`"buffer.${key}" must be a positive integer`);
         else buffer[key] = v;
       }
+      if (buffer.maxBytes < 64 * 1024) problems.push('"buffer.maxBytes" must be at least 65536 (64 KB)');
+      // Start a write well before the byte bound is reached.
+      buffer.flushBytes = Math.min(buffer.flushBytes, Math.floor(buffer.maxBytes / 4));
     }
+  }
+
+  const batches = { graceMs: 20, maxDrafts: 1000 };
+  if (o.batches !== undefined) {
+    if (typeof o.batches !== 'object' || o.batches === null) problems.push('"batches" must be an object { graceMs?, maxEntries? }');
+    else {
+      const { graceMs, maxEntries } = o.batches;
+      if (graceMs !== undefined) {
+        if (!(Number.isInteger(graceMs) && graceMs >= 0 && graceMs <= 10_000)) problems.push('"batches.graceMs" must be an integer from 0 to 10000 (milliseconds)');
+        else batches.graceMs = graceMs;
+      }
+      if (maxEntries !== undefined) {
+        if (!(isPositiveInt(maxEntries) && maxEntries <= 100_000)) problems.push('"batches.maxEntries" must be an integer from 1 to 100000');
+        else batches.maxDrafts = maxEntries;
+      }
+    }
+  }
+
+  const sampling: ResolvedActiveTrackerOptions['sampling'] = { rate: 1, keepSlowerThanMs: 1000 };
+  if (o.sampling !== undefined) {
+    if (typeof o.sampling !== 'object' || o.sampling === null) problems.push('"sampling" must be an object { rate?, keepSlowerThanMs?, keep? }');
+    else {
+      const { rate, keepSlowerThanMs, keep } = o.sampling;
+      if (rate !== undefined) {
+        if (!(typeof rate === 'number' && rate > 0 && rate <= 1)) problems.push('"sampling.rate" must be a number greater than 0 and at most 1');
+        else sampling.rate = rate;
+      }
+      if (keepSlowerThanMs !== undefined) {
+        if (keepSlowerThanMs !== null && !isPositiveInt(keepSlowerThanMs)) problems.push('"sampling.keepSlowerThanMs" must be a positive integer (milliseconds) or null');
+        else sampling.keepSlowerThanMs = keepSlowerThanMs;
+      }
+      if (keep !== undefined) {
+        if (typeof keep !== 'function') problems.push('"sampling.keep" must be a function (batch, drafts) => boolean');
+        else sampling.keep = keep;
+      }
+    }
+  }
+
+  if (o.encryption !== undefined) for (const problem of encryptionProblems(o.encryption)) problems.push(problem);
+
+  const keyPrefix = o.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  if (o.redis && typeof o.redis === 'object' && (o.redis as { isCluster?: boolean }).isCluster === true && !/\{[^}]+\}/.test(keyPrefix)) {
+    problems.push(`"keyPrefix" must contain a hash tag such as {activetracker}: on Redis Cluster (got "${keyPrefix}")`);
   }
   if (o.filter !== undefined && typeof o.filter !== 'function') problems.push('"filter" must be a function (draft) => boolean');
 
@@ -219,7 +320,7 @@ export function resolveOptions(
     enabled: o.enabled ?? true,
     mountpoint,
     redis: o.redis,
-    keyPrefix: o.keyPrefix ?? DEFAULT_KEY_PREFIX,
+    keyPrefix,
     perPage: o.perPage ?? 50,
     retention,
     authentication,
@@ -228,6 +329,9 @@ export function resolveOptions(
     sensitiveKeys,
     maxPayloadBytes,
     buffer,
+    batches,
+    sampling,
+    encryption: o.encryption,
     filter: o.filter,
   };
 }

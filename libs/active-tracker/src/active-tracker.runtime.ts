@@ -1,38 +1,66 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { ACTIVE_TRACKER_BUS, ACTIVE_TRACKER_OPTIONS } from './active-tracker.constants.js';
+import { ACTIVE_TRACKER_NEST_HOOKS, ACTIVE_TRACKER_OPTIONS } from './active-tracker.constants.js';
 import type { ResolvedActiveTrackerOptions } from './active-tracker.options.js';
-import { captureEventName, InstrumentationBus } from './bus/instrumentation-bus.js';
-import type { EntryDraft } from './entries/entry.js';
-import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from './plugins/plugin.js';
+import { InstrumentationBus, notifications } from './bus/instrumentation-bus.js';
+import { runInContext, TrackerContext } from './context/request-context.js';
+import type { Entry, EntryDraft } from './entries/entry.js';
+import type { HookState, NestHook } from './http/hook-state.js';
+import { installHttpCapture } from './http/http-capture.js';
+import type { ActiveTrackerPlugin, Batch, PluginHost, PluginStatistic, RunInBatchOptions } from './plugins/plugin.js';
+import { decodeEntry, EntryCodec } from './recorder/entry-codec.js';
 import { EntryRecorder } from './recorder/entry-recorder.js';
-import { EntryRepository } from './storage/entry-repository.js';
+import { EntryPatch, EntryRepository, UpdateOptions } from './storage/entry-repository.js';
+
+/** The Nest internals hooked for this tracker, by hook (see http/hook-state.ts). */
+export type NestHookStates = Record<NestHook, HookState>;
 
 /**
- * One running tracker: its id, plugins, recorder and repository. Starts capture when the module
- * initialises and stops it (with a last bounded flush) when the application shuts down.
+ * One running tracker: its id, plugins, recorder and repository, and the batch lifecycle. HTTP
+ * capture is installed on the adapter when the module is created (before routes are registered);
+ * capture starts when the module initialises and stops, with a last bounded flush, at shutdown.
  */
 @Injectable()
 export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly id = randomUUID();
   readonly logger = new Logger('ActiveTracker');
+  readonly bus: InstrumentationBus = notifications;
   readonly recorder: EntryRecorder;
+  readonly codec: EntryCodec | undefined;
+  /** True while capture runs (between module init and shutdown). */
+  capturing = false;
+  readonly hookStates: NestHookStates & { http: HookState };
+  private readonly startHooks: Array<(batch: Batch) => void> = [];
+  private readonly endHooks: Array<(batch: Batch) => void> = [];
   private teardowns: Array<() => void> = [];
-  private started = false;
+  private readonly warned = new Set<unknown>();
+  private mountPath: string | null = null;
 
   constructor(
     @Inject(ACTIVE_TRACKER_OPTIONS) readonly options: ResolvedActiveTrackerOptions,
     @Inject(EntryRepository) readonly repository: EntryRepository,
-    @Inject(ACTIVE_TRACKER_BUS) readonly bus: InstrumentationBus,
+    @Inject(ACTIVE_TRACKER_NEST_HOOKS) nestHooks: NestHookStates,
+    private readonly moduleRef: ModuleRef,
+    @Optional() adapterHost?: HttpAdapterHost,
+    @Optional() private readonly appConfig?: ApplicationConfig,
   ) {
+    this.codec = options.encryption ? new EntryCodec(options.encryption) : undefined;
     this.recorder = new EntryRecorder(repository, {
       trackerId: this.id,
-      maxBufferEntries: options.buffer.maxEntries,
-      flushIntervalMs: options.buffer.flushIntervalMs,
-      flushBatchSize: options.buffer.flushBatchSize,
       maxPayloadBytes: options.maxPayloadBytes,
+      sensitiveKeys: options.sensitiveKeys,
+      buffer: options.buffer,
+      batches: options.batches,
+      sampling: options.sampling,
+      codec: this.codec,
       filter: options.filter,
     });
+    const http = options.enabled ? installHttpCapture(adapterHost?.httpAdapter, this, () => this.getMountPath()) : 'not needed';
+    this.hookStates = { ...nestHooks, http };
+    for (const [hook, state] of Object.entries(this.hookStates)) {
+      if (state.startsWith('unavailable')) this.logger.warn(`${hook} capture is disabled: ${state.slice('unavailable: '.length)}`);
+    }
   }
 
   get plugins(): ActiveTrackerPlugin[] {
@@ -43,28 +71,89 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
     return this.options.plugins.find((p) => p.name === name) as T | undefined;
   }
 
+  /** `/<global prefix>/<mountpoint>`, computed once the app is configured. */
+  getMountPath(): string {
+    if (this.mountPath === null) {
+      const prefix = (this.appConfig?.getGlobalPrefix() ?? '').replace(/^\/+|\/+$/g, '');
+      this.mountPath = '/' + [prefix, this.options.mountpoint].filter(Boolean).join('/');
+    }
+    return this.mountPath;
+  }
+
   async onModuleInit(): Promise<void> {
-    if (!this.options.enabled || this.started) return;
+    if (!this.options.enabled || this.capturing) return;
     // Give a Redis connection that is still being made a moment, so the first requests are not
     // answered "storage unavailable"; boot never waits longer than that when Redis is down.
     await this.repository.whenReady?.(3000);
-    this.started = true;
     this.recorder.start(this.bus);
-    const host: PluginHost = {
-      bus: this.bus,
-      trackerId: this.id,
-      options: this.options,
-      logger: this.logger,
-      record: (draft: EntryDraft) => this.bus.instrument(captureEventName(draft.type), draft),
-    };
     for (const plugin of this.options.plugins) {
       try {
-        const teardown = plugin.register?.(host);
+        const teardown = await plugin.register?.(this.hostFor(plugin));
         if (typeof teardown === 'function') this.teardowns.push(teardown);
       } catch (error) {
         this.logger.error(`plugin "${plugin.name}" failed to start: ${(error as Error)?.message ?? error}`);
       }
     }
+    this.capturing = true;
+  }
+
+  /** Starts a batch: the plugins' start hooks run (in its context). */
+  startBatch(batch: TrackerContext): void {
+    for (const hook of this.startHooks) {
+      try {
+        hook(batch);
+      } catch (error) {
+        this.warnOnce(hook, `a batch start hook failed: ${(error as Error)?.message ?? error}`);
+      }
+    }
+  }
+
+  /** Ends a batch: the plugins' end hooks run (they may still record), then the recorder takes it. */
+  endBatch(batch: TrackerContext): void {
+    if (batch.state !== 'open') return;
+    batch.endedAt = Date.now();
+    for (const hook of this.endHooks) {
+      try {
+        hook(batch);
+      } catch (error) {
+        this.warnOnce(hook, `a batch end hook failed: ${(error as Error)?.message ?? error}`);
+      }
+    }
+    this.recorder.batchEnded(batch);
+  }
+
+  /** Runs `fn` in a batch of its own (jobs, scheduled tasks, scripts); see PluginHost.runInBatch. */
+  runInBatch<T>(kind: string, fn: () => T, options: RunInBatchOptions = {}): T {
+    if (!this.capturing) return fn();
+    const batch = new TrackerContext(this.id, undefined, kind);
+    if (options.name) batch.name = options.name;
+    if (options.tags) Object.assign(batch.tags, options.tags);
+    runInContext(batch, () => this.startBatch(batch));
+    let result: T;
+    try {
+      result = runInContext(batch, fn);
+    } catch (error) {
+      this.endBatch(batch);
+      throw error;
+    }
+    if (result !== null && typeof (result as { then?: unknown })?.then === 'function') {
+      const end = () => this.endBatch(batch);
+      (result as unknown as Promise<unknown>).then(end, end);
+      return result;
+    }
+    this.endBatch(batch);
+    return result;
+  }
+
+  /** An entry as a reader of the API sees it: encrypted fields decrypted when allowed. */
+  decode(entry: Entry, mayDecrypt: boolean): Entry {
+    return decodeEntry(entry, this.codec, mayDecrypt);
+  }
+
+  /** Updates a stored entry (mutable records): encrypted fields of the patch are encrypted first. */
+  update(id: string, patch: EntryPatch, options: UpdateOptions, type?: string): Promise<Entry> {
+    const content = patch.content && this.codec && type ? this.codec.encodeFields(type, patch.content) : patch.content;
+    return this.repository.update(id, { ...patch, ...(content ? { content } : {}) }, options);
   }
 
   /** Sidebar statistics: one or more rows per plugin, plus the tracker's own health. */
@@ -78,8 +167,8 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
           Promise.resolve()
             .then(() => plugin.statistics!(this.repository))
             .catch((): PluginStatistic[] => [
-            { plugin: plugin.name, label: plugin.nav?.title ?? plugin.name, value: 'unavailable', error: true },
-          ]),
+              { plugin: plugin.name, label: plugin.nav?.title ?? plugin.name, value: 'unavailable', error: true },
+            ]),
         ),
     );
     const rows: PluginStatistic[] = perPlugin.flat();
@@ -92,10 +181,17 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
     });
     rows.push({ plugin: 'storage', label: 'Buffered entries', value: stats.buffered });
     rows.push({ plugin: 'storage', label: 'Dropped entries', value: stats.dropped, ...(stats.dropped > 0 ? { error: true } : {}) });
+    if (this.options.sampling.rate < 1) rows.push({ plugin: 'storage', label: 'Sampled out', value: stats.sampledOut });
+    const labels: Record<string, string> = { http: 'HTTP capture', 'route-handlers': 'Controller/handler capture', exceptions: 'Exception capture', logger: 'Logger capture' };
+    for (const [hook, state] of Object.entries(this.hookStates)) {
+      if (state === 'not needed') continue;
+      rows.push({ plugin: 'hooks', label: labels[hook] ?? hook, value: state, ...(state === 'installed' ? {} : { error: true }) });
+    }
     return rows;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.capturing = false;
     for (const teardown of this.teardowns.splice(0)) {
       try {
         teardown();
@@ -103,8 +199,59 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
         /* a plugin failing to stop must not block shutdown */
       }
     }
-    if (this.started) await this.recorder.stop();
-    this.started = false;
+    await this.recorder.stop();
     await this.repository.close().catch(() => undefined);
   }
+
+  private hostFor(plugin: ActiveTrackerPlugin): PluginHost {
+    const logger = new Logger(`ActiveTracker:${plugin.name}`);
+    const add = <H>(list: H[], hook: H) => {
+      list.push(hook);
+      return () => {
+        const at = list.indexOf(hook);
+        if (at >= 0) list.splice(at, 1);
+      };
+    };
+    return {
+      bus: this.bus,
+      trackerId: this.id,
+      options: this.options,
+      logger,
+      entries: this.repository,
+      moduleRef: this.moduleRef,
+      resolve: <T>(token: unknown): T | undefined => {
+        try {
+          return this.moduleRef.get(token as string, { strict: false }) as T;
+        } catch {
+          this.warnOnce(token, `plugin "${plugin.name}": the app provides no ${describeToken(token)}; that capture is off`, logger);
+          return undefined;
+        }
+      },
+      record: (draft: EntryDraft, batch?: Batch) => this.recorder.record(draft, batch),
+      upsert: (key, draft) => {
+        try {
+          const value = typeof draft === 'function' ? draft() : draft;
+          this.recorder.record({ ...value, familyHash: key });
+        } catch (error) {
+          this.warnOnce(plugin, `plugin "${plugin.name}": upsert failed: ${(error as Error)?.message ?? error}`, logger);
+        }
+      },
+      runInBatch: (kind, fn, options) => this.runInBatch(kind, fn, options),
+      onBatchStart: (hook) => add(this.startHooks, hook),
+      onBatchEnd: (hook) => add(this.endHooks, hook),
+      processBatch: (processor) => this.recorder.addProcessor(processor),
+    };
+  }
+
+  private warnOnce(key: unknown, message: string, logger: { warn(message: string): void } = this.logger): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    logger.warn(message);
+  }
+}
+
+function describeToken(token: unknown): string {
+  if (typeof token === 'function') return `provider ${token.name || 'class'}`;
+  if (typeof token === 'symbol') return `provider ${token.toString()}`;
+  return `provider "${String(token)}"`;
 }

@@ -4,8 +4,15 @@ import type { TrackerRuntime } from './active-tracker.runtime.js';
 import { currentContext, redactCurrent, tagCurrent } from './context/request-context.js';
 import { eventReporter, type EventReporter } from './bus/event-reporter.js';
 import { notifications, type InstrumentationBus } from './bus/instrumentation-bus.js';
-import type { EventsPlugin } from './plugins/events/events.plugin.js';
-import type { ExceptionsPlugin } from './plugins/exceptions/exceptions.plugin.js';
+import type { RunInBatchOptions } from './plugins/plugin.js';
+
+/** What the service needs of the exceptions and events plugins, found by name (the core imports no plugin). */
+interface ExceptionRecorder {
+  capture(error: unknown, origin: 'manual'): void;
+}
+interface EventRecorder {
+  track(key: string, description?: string, data?: Record<string, unknown>): void;
+}
 
 /**
  * The tracker for app code. Every method is also usable outside DI through the request context
@@ -37,7 +44,7 @@ export class ActiveTracker {
 
   /** Records an error that the app handled itself (not thrown to Nest). */
   recordException(error: unknown): void {
-    this.runtime.plugin<ExceptionsPlugin>('exceptions')?.capture(error, 'manual');
+    this.runtime.plugin<ExceptionRecorder & { name: string; entryType: string }>('exceptions')?.capture(error, 'manual');
   }
 
   /**
@@ -45,7 +52,15 @@ export class ActiveTracker {
    * grouped by `key`. Needs the `events()` plugin (a default one); `trackEvent` does the same outside DI.
    */
   event(key: string, description?: string, data?: Record<string, unknown>): void {
-    this.runtime.plugin<EventsPlugin>('events')?.track(key, description, data);
+    this.runtime.plugin<EventRecorder & { name: string; entryType: string }>('events')?.track(key, description, data);
+  }
+
+  /**
+   * Runs `fn` in a batch of its own (a job, a scheduled task, a script): what it records (logs,
+   * queries, errors, calls) is grouped and linked like a request's. Returns what `fn` returns.
+   */
+  runInBatch<T>(kind: string, fn: () => T, options?: RunInBatchOptions): T {
+    return this.runtime.runInBatch(kind, fn, options);
   }
 
   /** Writes buffered entries now (useful in tests and before a short-lived process exits). */

@@ -1,23 +1,80 @@
-export * from './active-tracker.module.js';
-export * from './active-tracker.service.js';
-export * from './active-tracker.options.js';
-export * from './active-tracker.constants.js';
-export { TrackerRuntime } from './active-tracker.runtime.js';
-export * from './entries/entry.js';
-export * from './entries/stack-frames.js';
-export * from './storage/entry-repository.js';
+/**
+ * The public API of @active-tracker/nestjs. Curated: the recorder, the serializer, the stack
+ * parser and the Nest hooks are internals and may change in any release.
+ */
+// The module, its options and the service app code injects.
+export { ActiveTrackerModule } from './active-tracker.module.js';
+export { ActiveTracker } from './active-tracker.service.js';
+export {
+  ActiveTrackerOptionsError,
+  DEFAULT_BUFFER_MAX_BYTES,
+  DEFAULT_KEY_PREFIX,
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MAX_ENTRIES_PER_TYPE,
+  DEFAULT_MOUNTPOINT,
+  resolveOptions,
+} from './active-tracker.options.js';
+export type { ActiveTrackerModuleOptions, AuthorizeFn, ResolvedActiveTrackerOptions } from './active-tracker.options.js';
+export { ACTIVE_TRACKER_OPTIONS, ACTIVE_TRACKER_RUNTIME } from './active-tracker.constants.js';
+export type { TrackerRuntime } from './active-tracker.runtime.js';
+
+// Request and job context, usable outside dependency injection.
+export { redactCurrent, tagCurrent } from './context/request-context.js';
+export type { BatchDraft, ContextLogLine, TrackerContext } from './context/request-context.js';
+
+// Entries and storage.
+export type { Entry, EntryDraft, EntryFamily } from './entries/entry.js';
+export { JsonText } from './entries/json-text.js';
+export {
+  EntryNotFoundError,
+  EntryRepository,
+  FAMILY_ORDERS,
+  VersionConflictError,
+} from './storage/entry-repository.js';
+export type {
+  AuditRecord,
+  EntryPage,
+  EntryPatch,
+  EntryQuery,
+  FamilyOrder,
+  FamilyPage,
+  FamilyQuery,
+  RetentionPolicy,
+  TagFilter,
+  TypeRetention,
+  UpdateOptions,
+  WriteNotice,
+} from './storage/entry-repository.js';
+export { prepareEntry } from './storage/prepared-entry.js';
+export type { PreparedEntry } from './storage/prepared-entry.js';
+export type { CounterBucket, CounterGranularity, CounterIncrement, CounterQuery, CounterSeries } from './storage/counters.js';
+export { histogramBucket, quantiles } from './storage/histogram.js';
 export { MemoryRepository } from './storage/memory/memory.repository.js';
 export { RedisRepository } from './storage/redis/redis.repository.js';
-export * from './context/request-context.js';
+export type { EncryptionOptions } from './recorder/entry-codec.js';
+export { ENCRYPTED_PLACEHOLDER } from './recorder/entry-codec.js';
+export { DEFAULT_SENSITIVE_KEYS, REDACTED } from './recorder/sensitive-keys.js';
+
+// The instrumentation bus (ActiveSupport::Notifications and EventReporter).
 export * from './bus/index.js';
-export * from './plugins/plugin.js';
-export * from './plugins/default-plugins.js';
+
+// Plugins: the API, and the built-in ones.
+export type {
+  ActiveTrackerPlugin,
+  Batch,
+  EntryReader,
+  PluginHost,
+  PluginNav,
+  PluginStatistic,
+  RunInBatchOptions,
+} from './plugins/plugin.js';
+export type { NestHook } from './http/hook-state.js';
+export { defaultPlugins } from './plugins/default-plugins.js';
 export * from './plugins/requests/requests.plugin.js';
-export * from './plugins/requests/request-filters.js';
+export type { RequestFilter } from './plugins/requests/request-filters.js';
 export * from './plugins/exceptions/exceptions.plugin.js';
 export * from './plugins/logs/logs.plugin.js';
 export * from './plugins/events/events.plugin.js';
 export * from './plugins/http-client/http-client.plugin.js';
-export * from './recorder/entry-recorder.js';
-export { DEFAULT_SENSITIVE_KEYS, REDACTED } from './recorder/sensitive-keys.js';
-export * from './context/logger-capture.js';
+export { LOG_LEVELS, NEST_LOG_EVENT } from './context/logger-capture.js';
+export type { LogLevel, NestLogEvent } from './context/logger-capture.js';

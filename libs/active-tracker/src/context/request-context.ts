@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EntryDraft } from '../entries/entry.js';
 import { newUlid } from '../entries/entry-id.js';
 
 /** One captured log line of a request (Nest Logger call made while the request ran). */
@@ -9,15 +11,29 @@ export interface ContextLogLine {
   at: string;
 }
 
+/** A draft recorded in a batch, with the time the recorder stamped on it. */
+export interface BatchDraft {
+  readonly draft: EntryDraft;
+  /** Epoch ms at which it was recorded (its occurredAt when the draft gives none). */
+  readonly recordedAt: number;
+}
+
+/** Where a batch is in its life: drafts are grouped while open or ending, then written or dropped whole. */
+export type BatchState = 'open' | 'ended' | 'finalized';
+
 /**
- * Everything the tracker keeps for one request or job, in one AsyncLocalStorage store started by
- * the context middleware (so guards, interceptors, filters and code under the handler all see it).
+ * Everything the tracker keeps for one request or job: its batch. One AsyncLocalStorage store,
+ * started by the request hook (so middleware, guards, interceptors, filters and code under the
+ * handler all see it) or by `runInBatch` for work outside HTTP. The recorder groups the drafts
+ * recorded in it until it ends, then runs the batch processors and the sampling decision.
  */
 export class TrackerContext {
-  /** ULID shared by every entry the request produces. */
+  /** ULID shared by every entry the batch produces. */
   readonly batchId: string;
   /** The tracker instance (module) that started this context; null outside any tracker. */
   readonly trackerId: string | null;
+  /** 'request' for HTTP, or the kind given to `runInBatch` ('job', 'schedule', 'script'...). */
+  readonly kind: string;
   readonly startedAt = Date.now();
   readonly tags: Record<string, string> = {};
   readonly redactions: string[] = [];
@@ -26,12 +42,26 @@ export class TrackerContext {
   logTruncated = false;
   /** EventReporter-style context (`setContext`), scoped to this request. */
   readonly eventContext: Record<string, unknown> = {};
-  /** Set by the route hook (http/route-hook.ts): the controller and handler serving the request. */
+  /** The controller and handler serving the request, and its route pattern. */
   route: { pattern?: string; controller?: string; handler?: string } = {};
+  /** The HTTP exchange of a request batch. */
+  http?: { req: IncomingMessage & Record<string, any>; res: ServerResponse };
+  /** A name for non-HTTP batches (job name, command...). */
+  name?: string;
+  /** Epoch ms at which the batch ended, once it has. */
+  endedAt: number | null = null;
+  state: BatchState = 'open';
+  /** Drafts recorded in the batch until it is finalized (then released). */
+  drafts: BatchDraft[] = [];
+  /** Drafts refused because the batch held too many. */
+  droppedDrafts = 0;
+  /** Set when finalized: whether the batch was kept by sampling, and the weight of its entries. */
+  decision: { keep: boolean; weight: number } | null = null;
 
-  constructor(trackerId: string | null = null, batchId: string = newUlid()) {
+  constructor(trackerId: string | null = null, batchId: string = newUlid(), kind = 'request') {
     this.trackerId = trackerId;
     this.batchId = batchId;
+    this.kind = kind;
   }
 }
 
@@ -42,7 +72,7 @@ export function currentContext(): TrackerContext | undefined {
   return storage.getStore();
 }
 
-/** Runs `fn` inside `context` (used by the middleware, job wrappers and tests). */
+/** Runs `fn` inside `context` (used by the request hook, `runInBatch` and tests). */
 export function runInContext<T>(context: TrackerContext, fn: () => T): T {
   return storage.run(context, fn);
 }
@@ -65,7 +95,8 @@ export function tagCurrent(tags: Record<string, unknown>): void {
 
 /**
  * Replaces every occurrence of the literal `value` by `[REDACTED]` in everything recorded for the
- * current request (its headers, bodies, log lines, exceptions, events). Outside a request: no-op.
+ * current request (its headers, bodies, log lines, exceptions, events), also in what was recorded
+ * before the call. Outside a request: no-op.
  */
 export function redactCurrent(...values: unknown[]): void {
   const ctx = storage.getStore();

@@ -21,8 +21,12 @@ export function newUlid(): string {
   return ulid(undefined, pooledRandom);
 }
 
-/** A factory of strictly increasing ULIDs within the process (entry ids of one recorder). */
-export function monotonicUlidFactory(): () => string {
+/**
+ * A factory of strictly increasing ULIDs within the process (entry ids of one recorder). `seedTime`
+ * is when the thing happened (ids are made when a batch is written, after the fact); an earlier
+ * seed than the last one yields the next id after the last one, so ids never go backwards.
+ */
+export function monotonicUlidFactory(): (seedTime?: number) => string {
   const next = monotonicFactory(pooledRandom);
-  return () => next();
+  return (seedTime) => next(seedTime);
 }

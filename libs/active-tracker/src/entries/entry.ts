@@ -1,3 +1,5 @@
+import type { CounterIncrement } from '../storage/counters.js';
+
 /**
  * The one record shape: every captured thing (request, exception, log, event, outbound HTTP, ...)
  * is stored as an Entry. Telescope's idea: one store, one API, one dashboard list component.
@@ -24,22 +26,34 @@ export interface Entry {
 /** What a capture plugin hands to the recorder; the recorder assigns the id and fills defaults. */
 export interface EntryDraft {
   type: string;
+  /**
+   * The batch (request or job) it belongs to. Absent: the batch running now, if any. null: none.
+   */
   batchId?: string | null;
   occurredAt?: Date | string | number;
   durationMs?: number | null;
   familyHash?: string | null;
   tags?: Record<string, unknown>;
+  /**
+   * Type-specific payload. It is kept by reference and serialized once, after the response, so it
+   * must not be mutated once recorded. A field may be a `JsonText` (JSON written by the host).
+   */
   content: Record<string, unknown>;
   /**
-   * Extra literal values to redact in this entry (per-request `redactCurrent` values). When absent
-   * the recorder uses the values of the request context it runs in, if any.
+   * True when `content` holds only JSON values (plain objects and arrays, strings, finite numbers,
+   * booleans, null, JsonText): the recorder then serializes it natively instead of walking it.
+   * Leave it unset for arbitrary app data (Maps, Errors, class instances, cycles...).
+   */
+  jsonSafe?: boolean;
+  /**
+   * Extra literal values to redact in this entry. The values of the batch it is recorded in
+   * (`redactCurrent`) always apply as well.
    */
   redactions?: readonly string[];
-  /**
-   * When set, the recorder replaces the value of every key it matches with `[REDACTED]`, at any
-   * depth of `content`, in the same pass that copies it (so plugins need not copy payloads twice).
-   */
-  sensitiveKeys?: (key: string) => boolean;
+  /** Extra sensitive key items (see DEFAULT_SENSITIVE_KEYS) on top of the tracker's `sensitiveKeys`. */
+  sensitiveKeys?: readonly string[];
+  /** Counter increments (rollups, overview charts), applied once per stored entry. */
+  counters?: readonly CounterIncrement[];
   /** Set by capture code to the tracker instance that owns the request; null = any tracker. */
   trackerId?: string | null;
 }

@@ -1,36 +1,47 @@
-import { RouterExecutionContext } from '@nestjs/core/router/router-execution-context.js';
 import { currentContext } from '../context/request-context.js';
+import type { HookState } from './hook-state.js';
 
 const PATCHED = Symbol.for('activeTracker.routeHookInstalled');
+/** Nest's own file: not part of its public API, hence the guarded dynamic import. */
+const MODULE = '@nestjs/core/router/router-execution-context.js';
+
+let state: Promise<HookState> | null = null;
 
 /**
- * Notes which controller and handler serve each request, at no per-request cost beyond one call:
- * Nest builds one handler function per route (`RouterExecutionContext.create`) while it registers
- * routes; the wrapper made here stamps `{ controller, handler }` on the request context and calls
- * Nest's handler with the same arguments. It runs before guards, so requests a guard rejects know
- * their handler too. (A global interceptor or guard would see the same ExecutionContext, but either
- * moves every route onto a slower path in Nest: ~10% of the demo's throughput in `bench/`.)
- *
- * Returns false when this Nest version has no such hook; the module then uses RouteCaptureGuard.
+ * Notes which controller and handler serve each request. Nest's public `setOnRouteTriggered` hook
+ * gives the route pattern but not the controller class and method, so this wraps the one place
+ * that knows both: Nest builds one handler function per route (`RouterExecutionContext.create`)
+ * while it registers routes; the wrapper made here stamps `{ controller, handler }` on the request
+ * context and calls Nest's handler with the same arguments. It runs before guards, so requests a
+ * guard rejects know their handler too. Loaded dynamically: when a Nest release moves the file,
+ * requests are still captured, without controller and handler, and a warning says why.
+ * Must be installed before the app registers its routes (the module does it while it is created).
  */
-export function installRouteHook(): boolean {
-  const proto = RouterExecutionContext?.prototype as unknown as Record<PropertyKey, unknown> | undefined;
-  if (!proto || typeof proto.create !== 'function') return false;
-  if (proto[PATCHED]) return true;
-  const original = proto.create as (...args: unknown[]) => (...handlerArgs: unknown[]) => unknown;
-  proto.create = function patchedCreate(this: unknown, instance: unknown, callback: unknown, methodName: unknown, ...rest: unknown[]) {
-    const handler = original.call(this, instance, callback, methodName, ...rest);
-    if (typeof handler !== 'function') return handler;
-    const route = {
-      controller: (instance as { constructor?: { name?: string } } | null)?.constructor?.name,
-      handler: typeof methodName === 'string' ? methodName : undefined,
-    };
-    return function routeCapture(this: unknown, ...args: unknown[]) {
-      const ctx = currentContext();
-      if (ctx) ctx.route = route;
-      return handler.apply(this, args);
-    };
-  };
-  proto[PATCHED] = true;
-  return true;
+export function installRouteHook(): Promise<HookState> {
+  state ??= import(MODULE).then(
+    (mod: { RouterExecutionContext?: { prototype: Record<PropertyKey, unknown> } }) => {
+      const proto = mod.RouterExecutionContext?.prototype;
+      if (!proto || typeof proto.create !== 'function') return 'unavailable: RouterExecutionContext.create not found in this Nest version';
+      if (proto[PATCHED]) return 'installed';
+      const original = proto.create as (...args: unknown[]) => unknown;
+      proto.create = function patchedCreate(this: unknown, instance: unknown, callback: unknown, methodName: unknown, ...rest: unknown[]) {
+        const handler = original.call(this, instance, callback, methodName, ...rest);
+        if (typeof handler !== 'function') return handler;
+        const controller = (instance as { constructor?: { name?: string } } | null)?.constructor?.name;
+        const method = typeof methodName === 'string' ? methodName : undefined;
+        return function routeCapture(this: unknown, ...args: unknown[]) {
+          const ctx = currentContext();
+          if (ctx) {
+            ctx.route.controller = controller;
+            ctx.route.handler = method;
+          }
+          return (handler as (...a: unknown[]) => unknown).apply(this, args);
+        };
+      };
+      proto[PATCHED] = true;
+      return 'installed';
+    },
+    (error: unknown) => `unavailable: ${MODULE} could not be loaded (${(error as Error)?.message ?? error})` as HookState,
+  );
+  return state;
 }

@@ -1,21 +1,25 @@
 import type { TrackerRuntime } from '../active-tracker.runtime.js';
+import type { EntryFamily } from '../entries/entry.js';
+import { bucketStart, GRANULARITY_MS } from '../storage/counters.js';
+import type { TagFilter } from '../storage/entry-repository.js';
 import { ApiError } from './api-error.js';
-import { EntriesQueryDto, FamiliesQueryDto, ULID_PATTERN } from './dto/entries-query.dto.js';
+import { CountersQueryDto, EntriesQueryDto, FamiliesQueryDto, ULID_PATTERN } from './dto/entries-query.dto.js';
 import { validateQuery } from './dto/validate-query.js';
 
-const VERSION = '0.1.0';
+const VERSION = '0.2.0';
 
-/** A parsed API call: method, path segments under `api/`, query. */
+/** A parsed API call: method, path segments under `api/`, query, and the raw request. */
 export interface ApiCall {
   method: string;
   segments: string[];
   query: Record<string, unknown>;
+  req?: unknown;
 }
 
 /**
- * The REST API under `<mountpoint>/api`. It runs inside the tracker's middleware, outside the host's
- * guards, pipes and interceptors, so a global ValidationPipe or a response-reshaping interceptor of
- * the host never changes it. Queries are validated with class-validator DTOs.
+ * The REST API under `<mountpoint>/api`. It runs in the HTTP adapter's request hook, outside the
+ * host's guards, pipes and interceptors, so a global ValidationPipe or a response-reshaping
+ * interceptor of the host never changes it. Queries are validated with class-validator DTOs.
  */
 export class TrackerApi {
   constructor(private readonly runtime: TrackerRuntime) {}
@@ -34,7 +38,7 @@ export class TrackerApi {
           perPage,
           plugins: this.runtime.plugins
             .filter((p) => p.nav)
-            .map((p) => ({ name: p.name, entryType: p.entryType, title: p.nav!.title, path: p.nav!.path })),
+            .map((p) => ({ name: p.name, entryType: p.entryType, title: p.nav!.title, path: p.nav!.path, icon: p.nav!.icon ?? null })),
         },
       });
     }
@@ -49,57 +53,105 @@ export class TrackerApi {
         return { status: 200, body: { data: { cleared: true } } };
       }
       this.allow(method, 'GET', 'DELETE');
-      const q = validateQuery(EntriesQueryDto, call.query);
-      let tag: { key: string; value: string } | undefined;
-      if (q.tag !== undefined) {
-        const i = q.tag.indexOf(':');
-        tag = { key: q.tag.slice(0, i), value: q.tag.slice(i + 1) };
-      }
+      const q = validateQuery(EntriesQueryDto, call.query, ['tag']);
+      if (q.before !== undefined && q.after !== undefined) throw new ApiError(400, 'give either before or after, not both');
+      const tags: TagFilter[] | undefined = q.tag?.map((tag) => {
+        const i = tag.indexOf(':');
+        return { key: tag.slice(0, i), value: tag.slice(i + 1) };
+      });
       const page = await repo.list({
         type: q.type,
-        tag,
+        tags,
         family: q.family,
         batch: q.batch,
         q: q.q,
         before: q.before,
+        after: q.after,
         limit: q.limit ?? perPage,
       });
-      return ok(page);
+      const mayDecrypt = await this.mayDecrypt(call);
+      return ok({ data: page.data.map((e) => this.runtime.decode(e, mayDecrypt)), next: page.next });
     }
     if (segments.length === 2 && segments[0] === 'entries') {
       this.allow(method, 'GET');
-      const id = segments[1];
-      if (!ULID_PATTERN.test(id)) throw new ApiError(400, 'id must be an entry id (ULID)');
+      const id = this.entryId(segments[1]);
       const entry = await repo.find(id);
       if (!entry) throw new ApiError(404, `entry ${id} not found`);
       const batch = entry.batchId ? await repo.batch(entry.batchId) : [entry];
-      return ok({ data: entry, batch });
+      const mayDecrypt = await this.mayDecrypt(call);
+      return ok({ data: this.runtime.decode(entry, mayDecrypt), batch: batch.map((e) => this.runtime.decode(e, mayDecrypt)) });
     }
-    if (route === 'exceptions/families') {
+    if (segments.length === 3 && segments[0] === 'entries' && segments[2] === 'audit') {
+      this.allow(method, 'GET');
+      const id = this.entryId(segments[1]);
+      if (!(await repo.find(id))) throw new ApiError(404, `entry ${id} not found`);
+      return ok({ data: await repo.audit(id) });
+    }
+    if (route === 'families' || route === 'exceptions/families') {
       this.allow(method, 'GET');
       const q = validateQuery(FamiliesQueryDto, call.query);
-      const page = await repo.families({ type: 'exception', limit: q.limit ?? perPage, before: q.before });
-      return ok({
-        data: page.data.map((f) => ({
-          familyHash: f.familyHash,
-          class: f.summary.class ?? null,
-          message: f.summary.message ?? null,
-          location: f.summary.locationLabel ?? null,
-          count: f.count,
-          firstSeen: f.firstSeen,
-          lastSeen: f.lastSeen,
-          lastEntryId: f.lastEntryId,
-        })),
-        next: page.next,
-      });
+      const type = route === 'families' ? q.type : 'exception';
+      if (!type) throw new ApiError(400, 'type is required (e.g. type=exception)');
+      const page = await repo.families({ type, limit: q.limit ?? perPage, before: q.before, orderBy: q.orderBy });
+      return ok({ data: page.data.map((f) => (type === 'exception' ? exceptionFamily(f) : f)), next: page.next });
+    }
+    if (route === 'counters') {
+      this.allow(method, 'GET');
+      const q = validateQuery(CountersQueryDto, call.query);
+      const granularity = q.granularity ?? 'minute';
+      const now = Date.now();
+      const to = q.to === undefined ? now : parseTime(q.to, 'to');
+      const from = q.from === undefined ? to - 60 * GRANULARITY_MS[granularity] : parseTime(q.from, 'from');
+      if (from > to) throw new ApiError(400, 'from must not be after to');
+      if ((bucketStart(to, granularity) - bucketStart(from, granularity)) / GRANULARITY_MS[granularity] >= 1500) {
+        throw new ApiError(400, `at most 1500 ${granularity} buckets per call: narrow from/to or use a coarser granularity`);
+      }
+      return ok({ data: await repo.counters({ name: q.name, granularity, from, to }) });
     }
     throw new ApiError(404, `no API route ${method} ${route || '/'}`);
+  }
+
+  private entryId(raw: string): string {
+    if (!ULID_PATTERN.test(raw)) throw new ApiError(400, 'id must be an entry id (ULID)');
+    return raw;
+  }
+
+  /** Whether this reader may see encrypted fields in clear (`encryption.canDecrypt`, default yes). */
+  private async mayDecrypt(call: ApiCall): Promise<boolean> {
+    const canDecrypt = this.runtime.options.encryption?.canDecrypt;
+    if (!this.runtime.codec || !canDecrypt) return true;
+    try {
+      return (await canDecrypt(call.req)) === true;
+    } catch {
+      return false;
+    }
   }
 
   private allow(method: string, ...methods: string[]): void {
     if (method === 'HEAD' && methods.includes('GET')) return;
     if (!methods.includes(method)) throw new ApiError(405, `method ${method} not allowed; use ${methods.join(' or ')}`);
   }
+}
+
+/** The exception families list keeps its v1 row shape, plus the v2 statistics. */
+function exceptionFamily(f: EntryFamily): Record<string, unknown> {
+  return {
+    familyHash: f.familyHash,
+    class: f.summary.class ?? null,
+    message: f.summary.message ?? null,
+    location: f.summary.locationLabel ?? null,
+    count: f.count,
+    firstSeen: f.firstSeen,
+    lastSeen: f.lastSeen,
+    lastEntryId: f.lastEntryId,
+    approximate: f.approximate,
+  };
+}
+
+function parseTime(value: string, name: string): number {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new ApiError(400, `${name} is not a valid time`);
+  return ms;
 }
 
 function ok(body: unknown): { status: number; body: unknown } {

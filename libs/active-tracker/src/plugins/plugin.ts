@@ -1,8 +1,11 @@
-import { Logger } from '@nestjs/common';
-import { InstrumentationBus } from '../bus/instrumentation-bus.js';
-import { EntryDraft } from '../entries/entry.js';
-import { EntryRepository } from '../storage/entry-repository.js';
+import type { LoggerService } from '@nestjs/common';
+import type { ModuleRef } from '@nestjs/core';
 import type { ResolvedActiveTrackerOptions } from '../active-tracker.options.js';
+import type { InstrumentationBus } from '../bus/instrumentation-bus.js';
+import type { BatchDraft, TrackerContext } from '../context/request-context.js';
+import type { Entry, EntryDraft } from '../entries/entry.js';
+import type { NestHook } from '../http/hook-state.js';
+import type { EntryRepository } from '../storage/entry-repository.js';
 
 /** A row of the sidebar statistics (`GET api/stats`): `error` flags bad news. */
 export interface PluginStatistic {
@@ -12,15 +15,66 @@ export interface PluginStatistic {
   error?: boolean;
 }
 
+/** The read side of the repository, what plugins and their routes may use. */
+export type EntryReader = Pick<
+  EntryRepository,
+  'find' | 'list' | 'scan' | 'batch' | 'families' | 'family' | 'counters' | 'count' | 'audit' | 'subscribe'
+>;
+
+/** A batch (a request, a job, a scheduled run): see TrackerContext. */
+export type Batch = TrackerContext;
+
+/** Options of `runInBatch`. */
+export interface RunInBatchOptions {
+  /** A name shown with the batch (job name, command...). */
+  name?: string;
+  /** Tags of the batch (added to every entry recorded in it, as `tagCurrent` does). */
+  tags?: Record<string, string>;
+}
+
 /** What a plugin gets when the tracker starts. */
 export interface PluginHost {
   readonly bus: InstrumentationBus;
   /** Id of this tracker instance; stamp it on drafts produced outside a request context. */
   readonly trackerId: string;
   readonly options: ResolvedActiveTrackerOptions;
-  readonly logger: Logger;
-  /** Hands a draft to the recorder (same as publishing `<type>.active_tracker` on the bus). */
-  record(draft: EntryDraft): void;
+  /** A logger whose context names the plugin. */
+  readonly logger: LoggerService;
+  /** The repository's read side (pages, families, counters, audit trails, write notifications). */
+  readonly entries: EntryReader;
+  /** Nest's ModuleRef of the tracker module, to reach the host's providers (see `resolve`). */
+  readonly moduleRef: ModuleRef;
+  /**
+   * A provider of the host app (a TypeORM DataSource, a BullMQ queue, a mail transport...), looked
+   * up lazily and non-strictly; undefined with one clear warning when the app does not provide it.
+   */
+  resolve<T = unknown>(token: unknown): T | undefined;
+  /**
+   * Records every occurrence: hands a draft to the recorder. `batch` is the request or job it
+   * belongs to when it is recorded outside that batch's async context (a callback of a later tick).
+   */
+  record(draft: EntryDraft, batch?: Batch): void;
+  /**
+   * Records the latest occurrence of `key`, counted (the gem's `find_or_create`): the entry's
+   * family is `key`, so its family aggregate holds the count, first and last seen, and the newest
+   * entry. `draft` may be a function, only called when the draft is recorded.
+   */
+  upsert(key: string, draft: EntryDraft | (() => EntryDraft)): void;
+  /**
+   * Runs `fn` in a batch of its own (a job, a scheduled task, a script): what it records is grouped
+   * and linked like a request's. The batch ends when `fn` returns or its promise settles.
+   */
+  runInBatch<T>(kind: string, fn: () => T, options?: RunInBatchOptions): T;
+  /** Called when a batch starts (a request: before any middleware), in its context. */
+  onBatchStart(hook: (batch: Batch) => void): () => void;
+  /** Called when a batch ends (a request: when its response closes); it may still record drafts. */
+  onBatchEnd(hook: (batch: Batch) => void): () => void;
+  /**
+   * A batch processor: called with the batch and all its drafts once it has ended and its grace
+   * period passed, off the request's tick and before sampling. It may change the drafts and record
+   * new ones (`record(draft, batch)`), or remove some from the array: N+1 detection, per-request totals, cost per request.
+   */
+  processBatch(processor: (batch: Batch, drafts: BatchDraft[]) => void): () => void;
 }
 
 /** Dashboard navigation entry of a plugin. */
@@ -29,11 +83,14 @@ export interface PluginNav {
   title: string;
   /** Dashboard route, e.g. 'requests'. */
   path: string;
+  /** A monochrome SVG icon (`currentColor` strokes/fills, viewBox 0 0 24 24), as the gem's plugins had. */
+  icon?: string;
 }
 
 /**
  * A capture plugin: a small object with a name, its capture hooks, its dashboard nav entry and its
- * statistics. Built by factories such as `requests({...})`, `exceptions({...})`.
+ * statistics. Built by factories such as `requests({...})`, `exceptions({...})`. Built-in plugins
+ * use only this API, so a plugin published on npm stands on the same footing.
  */
 export interface ActiveTrackerPlugin {
   /** Unique plugin name, e.g. 'requests'. */
@@ -41,10 +98,15 @@ export interface ActiveTrackerPlugin {
   /** The Entry `type` this plugin records, e.g. 'request'. */
   readonly entryType: string;
   readonly nav?: PluginNav;
+  /** Nest internals this plugin needs hooked; nothing is patched that no plugin asks for. */
+  readonly requires?: readonly NestHook[];
   /** Problems with the plugin's own options (reported at boot together with the module's). */
   validate?(): string[];
   /** Starts capturing; the returned function (if any) stops it at shutdown. */
-  register?(host: PluginHost): void | (() => void);
+  register?(host: PluginHost): void | (() => void) | Promise<void | (() => void)>;
   /** Sidebar statistics, computed from the repository (must be cheap: O(1) reads). */
-  statistics?(repository: EntryRepository): Promise<PluginStatistic[]>;
+  statistics?(entries: EntryReader): Promise<PluginStatistic[]>;
 }
+
+/** An entry as plugins read it (re-exported for plugin authors). */
+export type { Entry, EntryDraft };

@@ -1,20 +1,45 @@
 import { Logger } from '@nestjs/common';
 import { CAPTURE_EVENT_PATTERN, InstrumentationBus, Subscription } from '../bus/instrumentation-bus.js';
-import { currentContext } from '../context/request-context.js';
-import { Entry, EntryDraft } from '../entries/entry.js';
+import { BatchDraft, currentContext, TrackerContext } from '../context/request-context.js';
+import type { EntryDraft } from '../entries/entry.js';
 import { monotonicUlidFactory } from '../entries/entry-id.js';
-import { EntryRepository } from '../storage/entry-repository.js';
-import { sanitizeValue, SanitizeState, redactString } from './entry-sanitizer.js';
+import type { EntryRepository } from '../storage/entry-repository.js';
+import type { PreparedEntry } from '../storage/prepared-entry.js';
+import { BatchSampler, SamplingOptions } from './batch-sampler.js';
+import type { EntryCodec } from './entry-codec.js';
+import { Redactions, serializeDraft } from './entry-serializer.js';
+import { SensitiveKeys } from './sensitive-keys.js';
+import { WriteBuffer } from './write-buffer.js';
 
 export interface RecorderOptions {
   trackerId: string;
-  maxBufferEntries: number;
-  flushIntervalMs: number;
-  flushBatchSize: number;
+  /** Longest string kept in an entry. */
   maxPayloadBytes: number;
+  /** The tracker's sensitive key items (drafts may add their own). */
+  sensitiveKeys: readonly string[];
+  buffer: {
+    /** Entries held while storage is slow or down; beyond, new entries are dropped and counted. */
+    maxEntries: number;
+    /** Bytes of serialized entries held, the same way. */
+    maxBytes: number;
+    /** Longest time an entry waits before a write is attempted. */
+    flushIntervalMs: number;
+    /** A write starts at once when this many entries wait... */
+    flushBatchSize: number;
+    /** ...or this many bytes. */
+    flushBytes: number;
+  };
+  batches: {
+    /** How long an ended batch waits for late drafts (outbound calls whose body ends after the response). */
+    graceMs: number;
+    /** Most drafts one batch holds; more are dropped and counted. */
+    maxDrafts: number;
+  };
+  sampling: SamplingOptions;
+  codec?: EntryCodec;
   /** How often retention runs (prune). Default 60 s. */
   pruneIntervalMs?: number;
-  /** A flush that takes longer is abandoned (entries requeued). Default 5 s. */
+  /** A write that takes longer is abandoned. Default 5 s. */
   flushTimeoutMs?: number;
   filter?: (draft: EntryDraft) => boolean;
 }
@@ -23,102 +48,243 @@ export interface RecorderOptions {
 export interface RecorderStats {
   recorded: number;
   written: number;
+  /** Entries waiting to be written. */
   buffered: number;
+  /** Bytes of serialized entries waiting to be written. */
+  bufferedBytes: number;
+  /** Batches ended but not yet finalized (grace period). */
+  pendingBatches: number;
+  /** Entries lost: buffer full, storage failures, too many drafts in one batch. */
   dropped: number;
   filtered: number;
+  /** Entries left out by sampling. */
+  sampledOut: number;
   failedFlushes: number;
   storageReady: boolean;
 }
 
 /**
- * Turns capture events into Entries and writes them in batches. The capture path (`record`) is
- * synchronous and never awaits storage; the buffer is bounded, so when storage is slow or gone the
- * newest entries beyond the bound are dropped and counted, and writing resumes when it returns.
+ * A batch step run once a batch has ended and its grace period passed, before sampling: where
+ * N+1 detection, per-request query totals and LLM cost per request are computed. It may change the
+ * drafts (content, tags, counters) and record new ones with `record(draft, batch)`.
+ */
+export type BatchProcessor = (batch: TrackerContext, drafts: BatchDraft[]) => void;
+
+/**
+ * Turns drafts into stored entries. The capture path (`record`) only keeps a reference: drafts are
+ * grouped per batch (request or job) until it ends, then, after a short grace period and off the
+ * response's tick, the batch processors run, sampling decides for the whole batch, and each kept
+ * draft is serialized once (redaction, truncation and encryption in the same pass) into a bounded
+ * write buffer. Writes are one repository `save` per flush and never awaited by capture: when
+ * storage is slow or gone the buffer stays within its bounds, the rest is dropped and counted, and
+ * writing resumes when it returns.
  */
 export class EntryRecorder {
   private readonly logger = new Logger('ActiveTracker');
   private readonly nextId = monotonicUlidFactory();
-  private buffer: Entry[] = [];
+  private readonly buffer: WriteBuffer;
+  private readonly sampler: BatchSampler;
+  private readonly sensitive: SensitiveKeys;
+  /** Compiled sensitive keys of drafts that bring their own items (per items array). */
+  private readonly ownSensitive = new WeakMap<readonly string[], SensitiveKeys>();
+  private readonly processors: BatchProcessor[] = [];
+  /** Ended batches in end order, waiting for their grace period. */
+  private ending: TrackerContext[] = [];
+  /** Drafts outside any open batch, waiting to be serialized. */
+  private loose: Array<{ draft: EntryDraft; recordedAt: number; batch: TrackerContext | null }> = [];
+  private drainTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private flushSoon = false;
   private timer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private subscription: Subscription | null = null;
-  private earlyFlushScheduled = false;
+  private stopBus: () => void = () => undefined;
   private storageDownSince: number | null = null;
   /** A save that timed out but has not settled: no new save starts until it does (bounds memory on a hung Redis). */
   private stalled: Promise<unknown> | null = null;
-  private readonly counters = { recorded: 0, written: 0, dropped: 0, filtered: 0, failedFlushes: 0 };
+  private readonly counters = { recorded: 0, written: 0, dropped: 0, filtered: 0, sampledOut: 0, failedFlushes: 0 };
 
   constructor(
     private readonly repository: EntryRepository,
     private readonly options: RecorderOptions,
-  ) {}
+  ) {
+    this.buffer = new WriteBuffer(options.buffer.maxEntries, options.buffer.maxBytes);
+    this.sampler = new BatchSampler(options.sampling);
+    this.sensitive = new SensitiveKeys(options.sensitiveKeys);
+  }
 
-  /** Subscribes to capture events on `bus` and starts the flush timer. */
+  /** Subscribes to capture events on `bus` (`<type>.active_tracker`) and starts the timers. */
   start(bus: InstrumentationBus): void {
     this.subscription = bus.subscribe<EntryDraft>(CAPTURE_EVENT_PATTERN, (event) => this.record(event.payload));
-    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    this.stopBus = () => this.subscription && bus.unsubscribe(this.subscription);
+    this.timer = setInterval(() => void this.flush(false), this.options.buffer.flushIntervalMs);
     this.timer.unref();
     this.pruneTimer = setInterval(() => void this.prune(), this.options.pruneIntervalMs ?? 60_000);
     this.pruneTimer.unref();
-    this.stopBus = () => this.subscription && bus.unsubscribe(this.subscription);
   }
 
-  private stopBus: () => void = () => undefined;
+  /** Adds a batch processor (see BatchProcessor). */
+  addProcessor(processor: BatchProcessor): () => void {
+    this.processors.push(processor);
+    return () => {
+      const at = this.processors.indexOf(processor);
+      if (at >= 0) this.processors.splice(at, 1);
+    };
+  }
 
-  /** Accepts a draft: filters, sanitizes, redacts, truncates and buffers it. Never throws. */
-  record(draft: EntryDraft): void {
+  /**
+   * Accepts a draft: keeps a reference in its batch (or for the next drain when it has none).
+   * `batch` is the batch it belongs to when recorded outside its async context. Never throws.
+   */
+  record(draft: EntryDraft, batch?: TrackerContext): void {
     try {
-      const ctx = currentContext();
+      const ctx = batch ?? (draft.batchId === undefined || draft.batchId === currentContext()?.batchId ? currentContext() : undefined);
       const owner = draft.trackerId !== undefined ? draft.trackerId : (ctx?.trackerId ?? null);
       if (owner !== null && owner !== this.options.trackerId) return;
       if (this.options.filter && !this.options.filter(draft)) {
         this.counters.filtered++;
         return;
       }
-      if (this.buffer.length >= this.options.maxBufferEntries) {
-        this.counters.dropped++;
+      this.counters.recorded++;
+      const recordedAt = Date.now();
+      if (ctx && draft.batchId !== null && ctx.state !== 'finalized') {
+        if (ctx.drafts.length >= this.options.batches.maxDrafts) {
+          ctx.droppedDrafts++;
+          this.counters.dropped++;
+          return;
+        }
+        ctx.drafts.push({ draft, recordedAt });
         return;
       }
-      this.buffer.push(this.toEntry(draft, redactionsOf(draft, ctx?.redactions)));
-      this.counters.recorded++;
-      if (this.buffer.length >= this.options.flushBatchSize && !this.earlyFlushScheduled) {
-        this.earlyFlushScheduled = true;
-        setImmediate(() => {
-          this.earlyFlushScheduled = false;
-          void this.flush();
-        });
+      // A late draft of a finalized batch follows the batch's sampling decision.
+      if (ctx?.decision && !ctx.decision.keep && draft.batchId !== null) {
+        this.counters.sampledOut++;
+        return;
       }
+      this.loose.push({ draft, recordedAt, batch: draft.batchId === null ? null : (ctx ?? null) });
+      this.armDrain(0);
     } catch (error) {
       this.logger.warn(`could not record a ${draft?.type ?? 'unknown'} entry: ${(error as Error)?.message ?? error}`);
     }
   }
 
-  private toEntry(draft: EntryDraft, redactions: readonly string[]): Entry {
-    const state: SanitizeState = { truncated: false, isSensitive: draft.sensitiveKeys };
-    const content = (sanitizeValue(draft.content ?? {}, redactions, this.options.maxPayloadBytes, state) ?? {}) as Record<string, unknown>;
-    if (state.truncated) content.truncated = true;
-    const tags: Record<string, string> = {};
-    for (const [key, value] of Object.entries(draft.tags ?? {})) {
-      if (value === undefined || value === null) continue;
-      tags[key] = redactString(typeof value === 'string' ? value : String(value), redactions).slice(0, 1024);
-    }
-    const at = draft.occurredAt === undefined ? new Date() : new Date(draft.occurredAt);
-    return {
-      id: this.nextId(),
-      type: draft.type,
-      batchId: draft.batchId !== undefined ? draft.batchId : (currentContext()?.batchId ?? null),
-      occurredAt: Number.isNaN(at.getTime()) ? new Date().toISOString() : at.toISOString(),
-      durationMs: typeof draft.durationMs === 'number' && Number.isFinite(draft.durationMs) ? Math.round(draft.durationMs * 1000) / 1000 : null,
-      familyHash: draft.familyHash ?? null,
-      tags,
-      content,
-    };
+  /** Called when a batch has ended (after the plugins' end hooks recorded their drafts). */
+  batchEnded(batch: TrackerContext): void {
+    if (batch.state !== 'open') return;
+    batch.state = 'ended';
+    batch.endedAt ??= Date.now();
+    this.ending.push(batch);
+    this.armDrain(this.options.batches.graceMs);
   }
 
-  /** Writes what is buffered (one pipelined `save` per batch). Safe to call at any time. */
-  flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
+  private armDrain(delayMs: number): void {
+    if (this.drainTimer) return;
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = null;
+      this.drain(false);
+    }, delayMs);
+    this.drainTimer.unref();
+  }
+
+  /**
+   * Finalizes the batches whose grace period is over (all of them when `all`) and serializes the
+   * loose drafts into the write buffer, then starts a write when enough is waiting.
+   */
+  private drain(all: boolean): void {
+    const now = Date.now();
+    const grace = this.options.batches.graceMs;
+    let done = 0;
+    while (done < this.ending.length && (all || (this.ending[done].endedAt ?? 0) + grace <= now)) {
+      this.finalize(this.ending[done]);
+      done++;
+    }
+    if (done > 0) this.ending = done === this.ending.length ? [] : this.ending.slice(done);
+    if (this.loose.length > 0) {
+      const loose = this.loose;
+      this.loose = [];
+      for (const item of loose) {
+        const weight = item.batch?.decision?.weight ?? 1;
+        this.serialize(item.draft, item.recordedAt, item.batch ? item.batch.batchId : (item.draft.batchId ?? null), item.batch, weight);
+      }
+    }
+    if (this.ending.length > 0) this.armDrain(Math.max(1, (this.ending[0].endedAt ?? now) + grace - now));
+    if (this.buffer.length >= this.options.buffer.flushBatchSize || this.buffer.bytes >= this.options.buffer.flushBytes) {
+      this.scheduleFlush();
+    }
+  }
+
+  private finalize(batch: TrackerContext): void {
+    try {
+      for (const processor of this.processors) {
+        try {
+          processor(batch, batch.drafts);
+        } catch (error) {
+          this.logger.warn(`a batch processor failed: ${(error as Error)?.message ?? error}`);
+        }
+      }
+      const drafts = batch.drafts;
+      const decision = this.sampler.decide(batch, drafts);
+      batch.decision = decision;
+      batch.state = 'finalized';
+      batch.drafts = [];
+      if (!decision.keep) {
+        this.counters.sampledOut += drafts.length;
+        return;
+      }
+      for (const item of drafts) this.serialize(item.draft, item.recordedAt, batch.batchId, batch, decision.weight);
+    } catch (error) {
+      this.logger.warn(`could not finalize batch ${batch.batchId}: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  private serialize(draft: EntryDraft, recordedAt: number, batchId: string | null, batch: TrackerContext | null, weight: number): void {
+    try {
+      const own = draft.redactions ?? [];
+      const fromBatch = batch?.redactions ?? [];
+      const values = own.length === 0 ? fromBatch : fromBatch.length === 0 ? own : [...new Set([...own, ...fromBatch])];
+      const entry: PreparedEntry = serializeDraft(
+        {
+          id: this.nextId(recordedAt),
+          draft,
+          recordedAt,
+          batchId,
+          redactions: values.length === 0 ? Redactions.none : new Redactions(values),
+          sensitive: this.sensitiveFor(draft),
+          weight,
+        },
+        { maxString: this.options.maxPayloadBytes, codec: this.options.codec },
+      );
+      if (!this.buffer.push(entry)) this.counters.dropped++;
+    } catch (error) {
+      this.counters.dropped++;
+      this.logger.warn(`could not serialize a ${draft?.type ?? 'unknown'} entry: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  private sensitiveFor(draft: EntryDraft): SensitiveKeys {
+    const extra = draft.sensitiveKeys;
+    if (!extra || extra.length === 0) return this.sensitive;
+    let keys = this.ownSensitive.get(extra);
+    if (!keys) this.ownSensitive.set(extra, (keys = this.sensitive.with(extra)));
+    return keys;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushSoon) return;
+    this.flushSoon = true;
+    setImmediate(() => {
+      this.flushSoon = false;
+      void this.flush(false);
+    });
+  }
+
+  /**
+   * Writes what is waiting. With `everything` (the default, for app code, tests and shutdown),
+   * ended batches are finalized first without waiting for their grace period.
+   */
+  flush(everything = true): Promise<void> {
+    if (everything) this.drain(true);
+    if (this.flushing) return everything ? this.flushing.then(() => this.flush(false)) : this.flushing;
     if (this.buffer.length === 0) return Promise.resolve();
     this.flushing = this.flushNow().finally(() => {
       this.flushing = null;
@@ -136,7 +302,7 @@ export class EntryRecorder {
         this.markDown('a previous write has not finished');
         return;
       }
-      const batch = this.buffer.splice(0, 1000);
+      const batch = this.buffer.take(1000, 4 * 1024 * 1024);
       const saving = this.repository.save(batch);
       try {
         await withTimeout(saving, this.options.flushTimeoutMs ?? 5000);
@@ -144,32 +310,31 @@ export class EntryRecorder {
         this.markUp();
       } catch (error) {
         this.counters.failedFlushes++;
-        // A timed-out write may still land: requeueing it could count families twice, so it is dropped.
         if (error instanceof StorageTimeoutError) {
+          // Saves are idempotent, but a hung server must not get a second copy queued behind the
+          // first: the batch is dropped, and no save starts until the hung one settles.
           this.counters.dropped += batch.length;
           const stalled = saving.catch(() => undefined).finally(() => {
             if (this.stalled === stalled) this.stalled = null;
           });
           this.stalled = stalled;
-        } else this.requeue(batch);
+        } else {
+          const before = this.buffer.dropped;
+          this.buffer.requeue(batch);
+          this.counters.dropped += this.buffer.dropped - before;
+        }
         this.markDown((error as Error)?.message ?? String(error));
         return;
       }
     }
   }
 
-  /** Puts a failed batch back in front, keeping the bound (the oldest are dropped first). */
-  private requeue(batch: Entry[]): void {
-    const room = this.options.maxBufferEntries - this.buffer.length;
-    const keep = room >= batch.length ? batch : batch.slice(batch.length - Math.max(room, 0));
-    this.counters.dropped += batch.length - keep.length;
-    this.buffer = keep.concat(this.buffer);
-  }
-
   private markDown(reason: string): void {
     if (this.storageDownSince === null) {
       this.storageDownSince = Date.now();
-      this.logger.warn(`storage unavailable (${reason}); buffering up to ${this.options.maxBufferEntries} entries`);
+      this.logger.warn(
+        `storage unavailable (${reason}); buffering up to ${this.options.buffer.maxEntries} entries / ${Math.round(this.options.buffer.maxBytes / 1024)} KB`,
+      );
     }
   }
 
@@ -193,6 +358,8 @@ export class EntryRecorder {
     return {
       ...this.counters,
       buffered: this.buffer.length,
+      bufferedBytes: this.buffer.bytes,
+      pendingBatches: this.ending.length,
       storageReady: this.repository.isReady() && this.storageDownSince === null,
     };
   }
@@ -200,26 +367,14 @@ export class EntryRecorder {
   /** Stops capturing and makes a last bounded attempt to write what is buffered. */
   async stop(timeoutMs = 2000): Promise<void> {
     this.stopBus();
-    if (this.timer) clearInterval(this.timer);
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
-    this.timer = this.pruneTimer = null;
+    for (const timer of [this.timer, this.pruneTimer, this.drainTimer]) if (timer) clearTimeout(timer);
+    this.timer = this.pruneTimer = this.drainTimer = null;
     try {
-      await withTimeout(this.flush(), timeoutMs);
+      await withTimeout(this.flush(true), timeoutMs);
     } catch {
       /* shutting down: what cannot be written in time is lost, by design */
     }
   }
-}
-
-/**
- * The draft's own values plus those of the request it is recorded in: `redactCurrent` applies to
- * everything recorded for the request, also to drafts that carry redactions of their own.
- */
-function redactionsOf(draft: EntryDraft, fromContext: readonly string[] | undefined): readonly string[] {
-  const own = draft.redactions;
-  if (!own || own.length === 0) return fromContext ?? [];
-  if (!fromContext || fromContext.length === 0 || own === fromContext) return own;
-  return [...new Set([...own, ...fromContext])];
 }
 
 class StorageTimeoutError extends Error {}

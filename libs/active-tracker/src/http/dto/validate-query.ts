@@ -2,11 +2,14 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ApiError } from '../api-error.js';
 
-/** Validates a query object against a DTO class; unknown or repeated parameters are rejected. */
-export function validateQuery<T extends object>(dto: new () => T, query: Record<string, unknown>): T {
+/**
+ * Validates a query object against a DTO class; unknown parameters are rejected, and repeated ones
+ * unless listed in `repeatable`.
+ */
+export function validateQuery<T extends object>(dto: new () => T, query: Record<string, unknown>, repeatable: readonly string[] = []): T {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(query)) {
-    if (Array.isArray(value)) problems.push(`${key} must be given once`);
+    if (Array.isArray(value) && !repeatable.includes(key)) problems.push(`${key} must be given once`);
   }
   if (problems.length) throw new ApiError(400, problems);
   const instance = plainToInstance(dto, query, { enableImplicitConversion: false });

@@ -5,9 +5,9 @@ import { currentTags } from '../../bus/event-tag-stack.js';
 import { currentContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
 import { displayPath, parseStack, StackFrame } from '../../entries/stack-frames.js';
-import { filterSensitive, sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
-import type { EntryRepository } from '../../storage/entry-repository.js';
-import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from '../plugin.js';
+import { sanitizeValue } from '../../recorder/entry-sanitizer.js';
+import { sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
+import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 
 /** A name filter of recorded notifications: a string is an exact event name, a RegExp is tested on it. */
 export type NotifyFilter = string | RegExp;
@@ -132,7 +132,7 @@ export class EventsPlugin implements ActiveTrackerPlugin {
         name: key,
         origin: 'event',
         description: typeof description === 'string' ? description : null,
-        data: data === undefined ? null : filterSensitive(data, this.isSensitive),
+        data: data === undefined ? null : this.copy(data),
         eventTags: serializeTags(currentTags()),
         context: this.safeContext(),
         source: sourceOf(backtrace),
@@ -156,9 +156,9 @@ export class EventsPlugin implements ActiveTrackerPlugin {
         origin: 'notify',
         description: null,
         // Hash payloads were filtered by the reporter; event objects are filtered here, after serialize().
-        data: filterSensitive(serializeEventPayload(event.payload), this.isSensitive),
+        data: this.copy(serializeEventPayload(event.payload)),
         eventTags: serializeTags(event.tags),
-        context: filterSensitive(event.context, this.isSensitive) as Record<string, unknown>,
+        context: this.copy(event.context) as Record<string, unknown>,
         source: loc ? { file: displayPath(loc.filepath), line: loc.lineno, function: loc.label } : null,
         backtrace: [],
         timestamp: event.timestamp,
@@ -178,13 +178,22 @@ export class EventsPlugin implements ActiveTrackerPlugin {
       familyHash: eventFamilyKey(content.name),
       tags: { ...(ctx?.tags ?? {}), ...tagStrings(content.eventTags) },
       content: content as unknown as Record<string, unknown>,
+      jsonSafe: true,
       trackerId: ctx?.trackerId ?? this.host?.trackerId ?? null,
     };
   }
 
+  /**
+   * App data is copied when the event happens (the app may change it right after), JSON-safe and
+   * with sensitive keys redacted, by the recorder's one walker.
+   */
+  private copy(value: unknown): unknown {
+    return sanitizeValue(value, [], this.host?.options.maxPayloadBytes ?? 64 * 1024, { truncated: false, isSensitive: this.isSensitive });
+  }
+
   private safeContext(): Record<string, unknown> {
     try {
-      return filterSensitive(this.reporter.context(), this.isSensitive) as Record<string, unknown>;
+      return this.copy(this.reporter.context()) as Record<string, unknown>;
     } catch {
       return {};
     }
@@ -201,8 +210,8 @@ export class EventsPlugin implements ActiveTrackerPlugin {
       });
   }
 
-  async statistics(repository: EntryRepository): Promise<PluginStatistic[]> {
-    return [{ plugin: this.name, label: 'Events', value: await repository.count(this.entryType) }];
+  async statistics(entries: EntryReader): Promise<PluginStatistic[]> {
+    return [{ plugin: this.name, label: 'Events', value: await entries.count(this.entryType) }];
   }
 }
 

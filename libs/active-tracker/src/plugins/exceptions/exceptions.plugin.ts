@@ -3,8 +3,9 @@ import { captureEventName, InstrumentationEvent } from '../../bus/instrumentatio
 import { currentContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
 import { displayPath, firstAppFrame, parseStack, StackFrame } from '../../entries/stack-frames.js';
-import type { EntryRepository } from '../../storage/entry-repository.js';
-import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from '../plugin.js';
+import type { NestHook } from '../../http/hook-state.js';
+import { NEST_EXCEPTION_EVENT } from '../../http/exception-hook.js';
+import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import { statusOf } from './exception-status.js';
 
 /** An exception filter: a class or class name (exact match), or a RegExp tested on the class name. */
@@ -22,8 +23,7 @@ export interface ExceptionsPluginOptions {
 /** Where an exception was seen. */
 export type ExceptionOrigin = 'http' | 'unhandledRejection' | 'uncaughtException' | 'manual';
 
-/** The event the HTTP exception hook publishes on the bus for every error reaching Nest's exception layer. */
-export const NEST_EXCEPTION_EVENT = 'handle_exception.nest';
+export { NEST_EXCEPTION_EVENT };
 
 /** The `content` of an `exception` entry. */
 export interface ExceptionEntryContent {
@@ -47,6 +47,7 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
   readonly name = 'exceptions';
   readonly entryType = 'exception';
   readonly nav = { title: 'Exceptions', path: 'exceptions' };
+  readonly requires: readonly NestHook[] = ['exceptions'];
   private host: PluginHost | null = null;
 
   constructor(private readonly pluginOptions: ExceptionsPluginOptions = {}) {}
@@ -74,7 +75,7 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
       const req = event.payload.request;
       this.capture(event.payload.exception, 'http', req ? { method: req.method, path: String(req.originalUrl ?? req.url ?? '').split('?')[0] } : undefined);
     });
-    const teardowns = [() => host.bus.unsubscribe(sub)];
+    const teardowns = [() => host.bus.unsubscribe(sub), host.processBatch((batch, drafts) => this.settle(batch, drafts))];
     if (this.pluginOptions.captureProcessErrors !== false) teardowns.push(this.listenToProcess());
     return () => teardowns.forEach((t) => t());
   }
@@ -109,6 +110,24 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
     };
   }
 
+  /**
+   * Batch processor: an HTTP exception's status is the one the client got. Exception filters run
+   * after the hook saw the error, and since Nest 12 they may be async: only at the end of the
+   * request is the answer known. An error a filter answered with a 4xx counts as a client error.
+   */
+  private settle(batch: { http?: { res: { statusCode: number } } }, drafts: Array<{ draft: EntryDraft }>): void {
+    const status = batch.http?.res.statusCode;
+    if (status === undefined) return;
+    for (let i = drafts.length - 1; i >= 0; i--) {
+      const { draft } = drafts[i];
+      if (draft.type !== this.entryType) continue;
+      const content = draft.content as unknown as ExceptionEntryContent;
+      if (content.origin !== 'http') continue;
+      content.status = status;
+      if (!this.pluginOptions.captureClientErrors && status >= 400 && status < 500) drafts.splice(i, 1);
+    }
+  }
+
   /** True when the plugin's filters (or, for HTTP errors, the 4xx rule) exclude `error`. */
   isFiltered(error: unknown, origin: ExceptionOrigin = 'http'): boolean {
     if (origin === 'http' && !this.pluginOptions.captureClientErrors) {
@@ -135,7 +154,7 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
       if (this.isFiltered(error, origin)) return;
       if (seen.has(error as object) && seen.get(error as object) === host.trackerId) return;
       if (error !== null && typeof error === 'object') seen.set(error as object, host.trackerId);
-      host.record(this.buildDraft(error, origin, request));
+      host.record(this.buildDraft(error, origin, request), currentContext());
     } catch {
       /* capture never harms the host */
     }
@@ -167,12 +186,13 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
       tags: ctx ? { ...ctx.tags } : {},
       // Top-level scalars (class, message, locationLabel) are what the family aggregate keeps.
       content: { ...(content as unknown as Record<string, unknown>), locationLabel: where || null },
+      jsonSafe: true,
       trackerId: ctx?.trackerId ?? this.host?.trackerId ?? null,
     };
   }
 
-  async statistics(repository: EntryRepository): Promise<PluginStatistic[]> {
-    const count = await repository.count(this.entryType);
+  async statistics(entries: EntryReader): Promise<PluginStatistic[]> {
+    const count = await entries.count(this.entryType);
     return [{ plugin: this.name, label: 'Exceptions', value: count, ...(count > 0 ? { error: true } : {}) }];
   }
 }

@@ -3,9 +3,8 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { currentContext, TrackerContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
-import { normalizeKey, REDACTED, sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
-import type { EntryRepository } from '../../storage/entry-repository.js';
-import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from '../plugin.js';
+import { UrlRedactor } from '../../recorder/url-redaction.js';
+import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 
 /**
  * The `node:diagnostics_channel` channels used (all present in Node 20.19+; undici publishes the
@@ -61,11 +60,6 @@ export interface HttpClientEntryContent {
   error?: { name: string; message: string; code?: string };
 }
 
-/** Query parameter fragments redacted on top of the tracker's sensitive keys (signed URLs, API keys). */
-const QUERY_FRAGMENTS = ['signature', 'auth', 'credential', 'accesskey', 'apikey', 'privatekey', 'jwt', 'hmac'];
-/** Whole query parameter names redacted (normalized). */
-const QUERY_NAMES = new Set(['key', 'sig', 'sign', 'code', 'pass', 'pwd']);
-
 /** One outbound call in flight. */
 interface Exchange {
   client: 'fetch' | 'http';
@@ -100,7 +94,7 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
   private readonly filters: HttpClientFilter[];
   private readonly exchanges = new WeakMap<object, Exchange>();
   private host: PluginHost | null = null;
-  private isSensitiveParam: (key: string) => boolean = () => false;
+  private urls = new UrlRedactor([]);
 
   constructor(private readonly pluginOptions: HttpClientPluginOptions = {}) {
     this.filters = Array.isArray(pluginOptions.filters) ? pluginOptions.filters : [];
@@ -123,11 +117,7 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
 
   register(host: PluginHost): () => void {
     this.host = host;
-    const byFragment = sensitiveKeyMatcher([...host.options.sensitiveKeys, ...QUERY_FRAGMENTS, ...(this.pluginOptions.redactQueryParams ?? [])]);
-    this.isSensitiveParam = (key) => {
-      const k = normalizeKey(key);
-      return byFragment(key) || QUERY_NAMES.has(k) || k.endsWith('key');
-    };
+    this.urls = new UrlRedactor(host.options.sensitiveKeys, this.pluginOptions.redactQueryParams);
     const listeners: Array<[string, Listener]> = [
       [HTTP_CLIENT_CHANNELS.undiciCreate, guard((m: any) => this.onUndiciCreate(m.request))],
       [HTTP_CLIENT_CHANNELS.undiciHeaders, guard((m: any) => this.onUndiciHeaders(m.request, m.response))],
@@ -146,22 +136,7 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
 
   /** Replaces credentials and sensitive query parameter values by [REDACTED]; drops the fragment. */
   redactUrl(raw: string): string {
-    const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?([^?#]*)(\?[^#]*)?/i.exec(raw);
-    if (!m) return raw.split('#')[0];
-    const [, scheme, userinfo, rest, query] = m;
-    let url = scheme + (userinfo ? `${REDACTED}@` : '') + rest;
-    if (query) {
-      const params = query
-        .slice(1)
-        .split('&')
-        .map((pair) => {
-          const eq = pair.indexOf('=');
-          const key = eq < 0 ? pair : pair.slice(0, eq);
-          return eq >= 0 && this.isSensitiveParam(decodeSafe(key)) ? `${key}=${REDACTED}` : pair;
-        });
-      url += '?' + params.join('&');
-    }
-    return url;
+    return this.urls.redact(raw);
   }
 
   private isFiltered(url: string, host: string): boolean {
@@ -283,18 +258,18 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
       familyHash: null,
       tags: { ...(ctx?.tags ?? {}), host: exchange.host, status: content.error ? 'error' : String(content.status ?? 'none') },
       content: content as unknown as Record<string, unknown>,
-      // Explicit: this callback may run in another request's async context.
-      redactions: ctx?.redactions ?? [],
+      jsonSafe: true,
       trackerId: ctx?.trackerId ?? host.trackerId,
     };
-    host.record(draft);
+    // Explicit batch: this callback may run in another request's async context.
+    host.record(draft, ctx);
   }
 
   /** Number of outbound calls; flagged when a failed call (network error, abort) is stored. */
-  async statistics(repository: EntryRepository): Promise<PluginStatistic[]> {
+  async statistics(entries: EntryReader): Promise<PluginStatistic[]> {
     const [count, failed] = await Promise.all([
-      repository.count(this.entryType),
-      repository.list({ type: this.entryType, tag: { key: 'status', value: 'error' }, limit: 1 }),
+      entries.count(this.entryType),
+      entries.list({ type: this.entryType, tags: [{ key: 'status', value: 'error' }], limit: 1 }),
     ]);
     return [{ plugin: this.name, label: 'Outbound HTTP', value: count, ...(failed.data.length > 0 ? { error: true } : {}) }];
   }
@@ -369,10 +344,3 @@ function hostOf(origin: string): string {
   return m ? m[1] : origin;
 }
 
-function decodeSafe(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return text;
-  }
-}

@@ -2,8 +2,8 @@ import type { InstrumentationEvent } from '../../bus/instrumentation-bus.js';
 import { LOG_LEVELS, LogLevel, NEST_LOG_EVENT, NestLogEvent } from '../../context/logger-capture.js';
 import { currentContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
-import type { EntryRepository } from '../../storage/entry-repository.js';
-import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from '../plugin.js';
+import type { NestHook } from '../../http/hook-state.js';
+import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 
 /**
  * A log filter: a string drops lines whose context is exactly that string or whose message
@@ -41,6 +41,7 @@ export class LogsPlugin implements ActiveTrackerPlugin {
   readonly name = 'logs';
   readonly entryType = 'log';
   readonly nav = { title: 'Logs', path: 'logs' };
+  readonly requires: readonly NestHook[] = ['logger'];
   readonly level: LogLevel;
   private readonly minRank: number;
   private readonly filters: LogFilter[];
@@ -111,16 +112,17 @@ export class LogsPlugin implements ActiveTrackerPlugin {
       familyHash: null,
       tags: { ...(ctx?.tags ?? {}), level: line.level },
       content: content as unknown as Record<string, unknown>,
+      jsonSafe: true,
       trackerId: ctx?.trackerId ?? trackerId,
     };
   }
 
   /** Number of log entries; flagged when an error or fatal line is stored (tag index, limit 1). */
-  async statistics(repository: EntryRepository): Promise<PluginStatistic[]> {
+  async statistics(entries: EntryReader): Promise<PluginStatistic[]> {
     const [count, errors, fatals] = await Promise.all([
-      repository.count(this.entryType),
-      repository.list({ type: this.entryType, tag: { key: 'level', value: 'error' }, limit: 1 }),
-      repository.list({ type: this.entryType, tag: { key: 'level', value: 'fatal' }, limit: 1 }),
+      entries.count(this.entryType),
+      entries.list({ type: this.entryType, tags: [{ key: 'level', value: 'error' }], limit: 1 }),
+      entries.list({ type: this.entryType, tags: [{ key: 'level', value: 'fatal' }], limit: 1 }),
     ]);
     const failing = errors.data.length > 0 || fatals.data.length > 0;
     return [{ plugin: this.name, label: 'Logs', value: count, ...(failing ? { error: true } : {}) }];

@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
-import { captureEventName, notifications } from '../../bus/instrumentation-bus.js';
-import { TrackerContext } from '../../context/request-context.js';
+import type { TrackerContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
-import { filterSensitive, sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
-import type { EntryRepository } from '../../storage/entry-repository.js';
-import type { ActiveTrackerPlugin, PluginHost, PluginStatistic } from '../plugin.js';
+import type { NestHook } from '../../http/hook-state.js';
+import { pathOf } from '../../http/tracker-endpoint.js';
+import { sanitizeValue } from '../../recorder/entry-sanitizer.js';
+import { REDACTED, SensitiveKeys } from '../../recorder/sensitive-keys.js';
+import { UrlRedactor } from '../../recorder/url-redaction.js';
+import { histogramBucket } from '../../storage/histogram.js';
+import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import { matchesRequestFilter, RequestFilter } from './request-filters.js';
 import { ResponseBodyRecorder } from './response-body.recorder.js';
 
@@ -25,6 +28,7 @@ export interface RequestsPluginOptions {
 /** The `content` of a `request` entry. */
 export interface RequestEntryContent {
   method: string;
+  /** The request target, sensitive query parameters redacted. */
   url: string;
   path: string;
   routePattern: string | null;
@@ -42,24 +46,45 @@ export interface RequestEntryContent {
   responseSize: number;
   log: unknown[];
   logTruncated?: true;
-  memoryDeltaBytes: number;
   user?: { name?: string; email?: string; avatarUrl?: string };
   aborted?: true;
 }
 
+/** Counters every request entry adds (see the README's overview section). */
+export const REQUEST_COUNTERS = {
+  /** Requests per status class ('2xx', '4xx', '5xx'...). */
+  byStatus: 'requests',
+  /** Histogram of request durations (keys `h<bucket>`, see storage/histogram.ts): p95 over time. */
+  duration: 'requests.duration',
+} as const;
+
+/** What the plugin keeps for a request between its start and its end. */
+interface Capture {
+  t0: number;
+  output: ResponseBodyRecorder | null;
+}
+
 /**
  * Captures every HTTP request: method, URL, route, controller/handler, status, duration, client IP,
- * headers, query, bodies (the full output), the request's log, tags, user and memory delta.
+ * headers, query, bodies (the full output), the request's log, tags and user. While the request
+ * runs it only keeps references (and the chunks the response writes); the entry is serialized once,
+ * after the response. Requests of the same route form a family (count, duration statistics), and
+ * every request counts in the `requests` and `requests.duration` counters.
  */
 export class RequestsPlugin implements ActiveTrackerPlugin {
   readonly name = 'requests';
   readonly entryType = 'request';
   readonly nav = { title: 'Requests', path: 'requests' };
+  readonly requires: readonly NestHook[] = ['route-handlers', 'logger'];
   readonly filters: RequestFilter[];
   readonly captureBodies: boolean;
   readonly maxBodyBytes: number;
-  private isSensitive: (key: string) => boolean = sensitiveKeyMatcher();
-  private trackerId: string | null = null;
+  private host: PluginHost | null = null;
+  private urls = new UrlRedactor([]);
+  private sensitive = new SensitiveKeys();
+  private readonly live = new WeakMap<TrackerContext, Capture>();
+  /** Family hash per "METHOD /route/:pattern" (a handful of routes: hashed once each). */
+  private readonly families = new Map<string, string>();
 
   constructor(private readonly pluginOptions: RequestsPluginOptions = {}) {
     this.filters = pluginOptions.filters ?? [];
@@ -83,41 +108,40 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
     return problems;
   }
 
-  register(host: PluginHost): void {
-    this.trackerId = host.trackerId;
-    this.isSensitive = sensitiveKeyMatcher([...host.options.sensitiveKeys, ...(this.pluginOptions.redactKeys ?? [])]);
+  register(host: PluginHost): () => void {
+    this.host = host;
+    const keys = [...host.options.sensitiveKeys, ...(this.pluginOptions.redactKeys ?? [])];
+    this.sensitive = new SensitiveKeys(keys);
+    this.urls = new UrlRedactor(keys);
+    const offStart = host.onBatchStart((batch) => this.start(batch));
+    const offEnd = host.onBatchEnd((batch) => this.finish(batch));
+    return () => {
+      offStart();
+      offEnd();
+      this.host = null;
+    };
   }
 
-  /** True when the path must not be captured (user filters). The tracker's own routes are excluded by the middleware. */
+  /** True when the path must not be captured (user filters). The tracker's own routes are never captured. */
   isFiltered(path: string): boolean {
     return this.filters.length > 0 && matchesRequestFilter(path, this.filters);
   }
 
-  /**
-   * Starts capturing one request: wraps the response to copy its body and publishes the request
-   * event when the response finishes (or the client goes away).
-   */
-  capture(req: IncomingMessage & Record<string, any>, res: ServerResponse, ctx: TrackerContext): void {
-    if ((req as any).__activeTrackerCaptured) return;
-    (req as any).__activeTrackerCaptured = true;
-    const started = performance.now();
-    // v8 heap statistics cost ~0.4 µs; process.memoryUsage() ~13 µs (it reads /proc for the RSS).
-    const heapBefore = getHeapStatistics().used_heap_size;
-    const output = this.captureBodies ? new ResponseBodyRecorder(res, this.maxBodyBytes) : null;
-    let done = false;
-    const finish = (aborted: boolean) => {
-      if (done) return;
-      done = true;
-      try {
-        const draft = this.buildDraft(req, res, ctx, output, performance.now() - started, getHeapStatistics().used_heap_size - heapBefore, aborted);
-        notifications.instrument(captureEventName(this.entryType), draft);
-      } catch {
-        /* capture never harms the host */
-      }
-    };
-    // A ServerResponse always emits 'close' (after 'finish' when the response was sent): one
-    // listener covers both a completed response and a client that went away.
-    res.once('close', () => finish(!res.writableFinished));
+  private start(batch: TrackerContext): void {
+    const http = batch.http;
+    if (!http || (this.filters.length > 0 && this.isFiltered(pathOf(http.req)))) return;
+    this.live.set(batch, {
+      t0: performance.now(),
+      output: this.captureBodies ? new ResponseBodyRecorder(http.res, this.maxBodyBytes) : null,
+    });
+  }
+
+  private finish(batch: TrackerContext): void {
+    const capture = this.live.get(batch);
+    const host = this.host;
+    if (!capture || !host || !batch.http) return;
+    const draft = this.buildDraft(batch.http.req, batch.http.res, batch, capture.output, performance.now() - capture.t0);
+    host.record(draft, batch);
   }
 
   private buildDraft(
@@ -126,73 +150,98 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
     ctx: TrackerContext,
     output: ResponseBodyRecorder | null,
     durationMs: number,
-    memoryDeltaBytes: number,
-    aborted: boolean,
   ): EntryDraft {
-    const url: string = req.originalUrl ?? req.url ?? '';
-    const path = url.split('?')[0];
+    const rawUrl: string = req.originalUrl ?? req.url ?? '';
+    const queryAt = rawUrl.indexOf('?');
+    const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     // Only a route a controller serves has a pattern: Nest's not-found handler is a catch-all
     // route too ('/{*path}'), which would otherwise show as the pattern of every 404.
-    const routePath: string | undefined = ctx.route.handler ? req.route?.path : undefined;
+    const routePattern = ctx.route.handler ? (ctx.route.pattern ?? null) : null;
+    const method = req.method ?? 'GET';
+    const status = res.statusCode;
     const requestBody = this.captureBodies ? this.capBody(req) : { value: null, truncated: false };
     const user = userFromTags(ctx.tags);
     const content: RequestEntryContent = {
-      method: req.method ?? 'GET',
-      url,
+      method,
+      url: queryAt < 0 ? rawUrl : this.urls.redact(rawUrl),
       path,
-      routePattern: typeof routePath === 'string' ? routePath : null,
+      routePattern,
       controller: ctx.route.controller ?? null,
       handler: ctx.route.handler ?? null,
-      status: res.statusCode,
+      status,
       ip: req.ip ?? req.socket?.remoteAddress ?? null,
-      // Headers, query and bodies are passed as they are: the recorder copies them once and
-      // redacts sensitive keys in that same pass (draft.sensitiveKeys).
+      // References, serialized once by the recorder after the response (sensitive keys redacted then).
       requestHeaders: req.headers as Record<string, unknown>,
-      query: req.query ?? parseQuery(url),
+      query: queryAt < 0 ? {} : this.redactQuery(req.query ?? Object.fromEntries(new URLSearchParams(rawUrl.slice(queryAt + 1)))),
       body: requestBody.value,
       responseHeaders: res.getHeaders() as Record<string, unknown>,
       responseBody: output ? output.body(String(res.getHeader('content-type') ?? '')) : null,
       responseSize: output?.total ?? Number(res.getHeader('content-length') ?? 0),
-      log: ctx.log.slice(),
-      memoryDeltaBytes,
+      log: ctx.log,
     };
     if (requestBody.truncated) content.bodyTruncated = true;
     if (output?.truncated) content.responseBodyTruncated = true;
     if (ctx.logTruncated) content.logTruncated = true;
     if (user) content.user = user;
-    if (aborted) content.aborted = true;
+    if (!res.writableFinished) content.aborted = true;
     return {
       type: this.entryType,
-      batchId: ctx.batchId,
       occurredAt: ctx.startedAt,
       durationMs,
-      familyHash: null,
+      familyHash: routePattern ? this.familyOf(method, routePattern) : null,
       tags: { ...ctx.tags },
       content: content as unknown as Record<string, unknown>,
-      redactions: ctx.redactions,
-      sensitiveKeys: this.isSensitive,
-      trackerId: ctx.trackerId ?? this.trackerId,
+      jsonSafe: true,
+      sensitiveKeys: this.pluginOptions.redactKeys,
+      counters: [
+        { name: REQUEST_COUNTERS.byStatus, key: `${Math.floor(status / 100)}xx`, value: 1 },
+        { name: REQUEST_COUNTERS.duration, key: `h${histogramBucket(durationMs)}`, value: 1 },
+      ],
+      trackerId: ctx.trackerId,
     };
   }
 
+  private familyOf(method: string, routePattern: string): string {
+    const route = `${method} ${routePattern}`;
+    let hash = this.families.get(route);
+    if (hash === undefined) {
+      hash = createHash('sha1').update(route).digest('hex').slice(0, 16);
+      if (this.families.size < 10_000) this.families.set(route, hash);
+    }
+    return hash;
+  }
+
+  /** Query parameters redacted like the URL's (a shallow copy; nested values go through the recorder's pass). */
+  private redactQuery(query: unknown): unknown {
+    if (query === null || typeof query !== 'object') return query;
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(query)) {
+      if (!this.urls.isSensitiveParam(key)) continue;
+      out ??= { ...(query as Record<string, unknown>) };
+      out[key] = REDACTED;
+    }
+    return out ?? query;
+  }
+
   /**
-   * The parsed body when it is within the cap (by its content-length: no serialising just to
-   * measure); otherwise its JSON text, with sensitive keys redacted first, cut at the cap.
+   * The parsed body by reference when it is within the cap (by its content-length: nothing is
+   * serialized just to measure it); otherwise its JSON text, sensitive keys redacted, cut at the cap.
    */
   private capBody(req: IncomingMessage & Record<string, any>): { value: unknown; truncated: boolean } {
     const body = req.body;
     if (body === undefined || body === null) return { value: null, truncated: false };
-    if (typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body as object).length === 0) return { value: null, truncated: false };
+    if (Buffer.isBuffer(body)) return { value: `[binary body, ${body.length} bytes]`, truncated: false };
+    if (typeof body === 'object' && Object.keys(body as object).length === 0) return { value: null, truncated: false };
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared <= this.maxBodyBytes) return { value: body, truncated: false };
-    const filtered = filterSensitive(body, this.isSensitive);
-    const text = typeof filtered === 'string' ? filtered : safeStringify(filtered);
-    if (text.length <= this.maxBodyBytes) return { value: filtered, truncated: false };
+    const safe = sanitizeValue(body, [], this.maxBodyBytes, { truncated: false, isSensitive: this.sensitive.matches });
+    const text = typeof safe === 'string' ? safe : (JSON.stringify(safe) ?? '');
+    if (text.length <= this.maxBodyBytes) return { value: safe, truncated: false };
     return { value: text.slice(0, this.maxBodyBytes), truncated: true };
   }
 
-  async statistics(repository: EntryRepository): Promise<PluginStatistic[]> {
-    return [{ plugin: this.name, label: 'Requests', value: await repository.count(this.entryType) }];
+  async statistics(entries: EntryReader): Promise<PluginStatistic[]> {
+    return [{ plugin: this.name, label: 'Requests', value: await entries.count(this.entryType) }];
   }
 }
 
@@ -208,17 +257,4 @@ function userFromTags(tags: Record<string, string>): RequestEntryContent['user']
   if (tags.user_email) user.email = tags.user_email;
   if (tags.user_avatar_url) user.avatarUrl = tags.user_avatar_url;
   return user;
-}
-
-function parseQuery(url: string): Record<string, string> {
-  const i = url.indexOf('?');
-  return i < 0 ? {} : Object.fromEntries(new URLSearchParams(url.slice(i + 1)));
-}
-
-function safeStringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? '';
-  } catch {
-    return String(value);
-  }
 }

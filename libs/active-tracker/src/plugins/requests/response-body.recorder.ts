@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { JsonText } from '../../entries/json-text.js';
 
 /**
  * Copies what the host writes to the response, up to `limit` bytes, without changing a byte of it:
@@ -73,7 +74,10 @@ export class ResponseBodyRecorder {
     this.size += piece.length;
   }
 
-  /** The captured body as JSON (when it parses), text, or a short description of binary data. */
+  /**
+   * The captured body: JSON text (a JsonText, parsed only when read back) for a complete JSON
+   * response, text for other text types, a short description of binary data.
+   */
   body(contentType: string | undefined): unknown {
     if (this.total === 0) return null;
     const type = (contentType ?? '').toLowerCase();
@@ -84,13 +88,6 @@ export class ResponseBodyRecorder {
       chunks.length === 1 && typeof chunks[0] === 'string'
         ? chunks[0]
         : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))).toString('utf8');
-    if (!this.truncated && type.includes('json')) {
-      try {
-        return JSON.parse(text);
-      } catch {
-        return text;
-      }
-    }
-    return text;
+    return !this.truncated && type.includes('json') ? new JsonText(text) : text;
   }
 }

@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TrackerRuntime } from '../active-tracker.runtime.js';
+import { decideAccess } from './access-control.js';
+import { ApiError } from './api-error.js';
+import { DashboardAssets } from './dashboard-assets.js';
+import { TrackerApi } from './tracker-api.js';
+
+type Req = IncomingMessage & Record<string, any>;
+
+const ERROR_NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+};
+
+/**
+ * The dashboard and REST API under `/<global prefix>/<mountpoint>`, answered from the HTTP
+ * adapter's request hook: outside the host's middleware, guards, pipes and interceptors, never
+ * captured, and never a 500 (storage failures answer 503).
+ */
+export class TrackerEndpoint {
+  private readonly api: TrackerApi;
+  private readonly assets = new DashboardAssets();
+  private readonly production = process.env.NODE_ENV === 'production';
+
+  constructor(
+    private readonly runtime: TrackerRuntime,
+    /** `/<global prefix>/<mountpoint>` (read once the app is configured). */
+    private readonly mountPath: () => string,
+  ) {
+    this.api = new TrackerApi(runtime);
+  }
+
+  /** True when `path` (without query) is the dashboard or the API. */
+  owns(path: string): boolean {
+    const mount = this.mountPath();
+    return path === mount || (path.startsWith(mount) && path.charCodeAt(mount.length) === 47 /* '/' */);
+  }
+
+  /** Answers a request for the dashboard or the API. Never rejects. */
+  async serve(req: Req, res: ServerResponse, path: string): Promise<void> {
+    try {
+      await this.answer(req, res, path);
+    } catch {
+      // answer() handles every failure itself; this only guards against one while answering.
+      if (!res.headersSent) res.statusCode = 503;
+      res.end();
+    }
+  }
+
+  private async answer(req: Req, res: ServerResponse, path: string): Promise<void> {
+    try {
+      const access = await decideAccess(req, this.runtime.options, this.production);
+      if (access === 'hide') return sendJson(res, 404, { statusCode: 404, message: `Cannot ${req.method} ${path}`, error: 'Not Found' });
+      if (access === 'challenge') {
+        res.setHeader('WWW-Authenticate', 'Basic realm="ActiveTracker", charset="UTF-8"');
+        return sendJson(res, 401, { statusCode: 401, message: 'Authentication required', error: 'Unauthorized' });
+      }
+      const mount = this.mountPath();
+      const rest = decodeSafe(path.slice(mount.length).replace(/^\/+/, ''));
+      if (rest === 'api' || rest.startsWith('api/')) {
+        const segments = rest.split('/').slice(1).filter(Boolean);
+        const result = await this.api.handle({ method: req.method ?? 'GET', segments, query: queryOf(req), req });
+        return sendJson(res, result.status, result.body);
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return sendJson(res, 405, { statusCode: 405, message: `method ${req.method} not allowed`, error: 'Method Not Allowed' });
+      }
+      if (path === mount) {
+        // Relative asset URLs need the trailing slash.
+        const url: string = req.url ?? '';
+        res.statusCode = 302;
+        res.setHeader('Location', mount + '/' + (url.includes('?') ? url.slice(url.indexOf('?')) : ''));
+        return void res.end();
+      }
+      const asset = this.assets.file(rest);
+      if (asset) {
+        res.statusCode = 200;
+        res.setHeader('Content-Type', asset.type);
+        res.setHeader('Cache-Control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        return void res.end(req.method === 'HEAD' ? undefined : asset.body);
+      }
+      if (/\.[a-z0-9]{1,8}$/i.test(rest)) {
+        return sendJson(res, 404, { statusCode: 404, message: `no dashboard file ${rest}`, error: 'Not Found' });
+      }
+      // Any other path is a dashboard deep link: the SPA routes it.
+      res.statusCode = this.assets.built ? 200 : 503;
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-cache');
+      res.end(req.method === 'HEAD' ? undefined : this.assets.index(mount + '/'));
+    } catch (error) {
+      if (error instanceof ApiError) {
+        return sendJson(res, error.status, { statusCode: error.status, message: error.messages, error: ERROR_NAMES[error.status] ?? 'Error' });
+      }
+      this.runtime.logger.warn(`API ${req.method} ${path} failed: ${(error as Error)?.message ?? error}`);
+      sendJson(res, 503, { statusCode: 503, message: 'ActiveTracker storage is unavailable, try again shortly', error: 'Service Unavailable' });
+    }
+  }
+}
+
+/** The path of a request URL, without its query string. */
+export function pathOf(req: { url?: string; originalUrl?: string }): string {
+  const url: string = req.originalUrl ?? req.url ?? '/';
+  const i = url.indexOf('?');
+  return i < 0 ? url : url.slice(0, i);
+}
+
+function queryOf(req: Req): Record<string, unknown> {
+  const url: string = req.url ?? '/';
+  const i = url.indexOf('?');
+  const out: Record<string, unknown> = {};
+  if (i < 0) return out;
+  for (const [key, value] of new URLSearchParams(url.slice(i + 1))) {
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+function decodeSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.end();
+  const json = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
+}

@@ -1,0 +1,205 @@
+import type { EntryDraft } from '../entries/entry.js';
+import { JsonText, JSON_TEXT_MARKER } from '../entries/json-text.js';
+import type { PreparedEntry } from '../storage/prepared-entry.js';
+import { familySummary } from '../storage/prepared-entry.js';
+import type { EntryCodec } from './entry-codec.js';
+import { redactString, sanitizeValue, SanitizeState } from './entry-sanitizer.js';
+import { REDACTED, SensitiveKeys } from './sensitive-keys.js';
+
+/** Longest tag value kept. */
+const MAX_TAG_VALUE = 1024;
+
+/** Literal values to redact in one entry: sorted once, longest first, with their JSON-escaped forms. */
+export class Redactions {
+  static readonly none = new Redactions([]);
+  readonly values: readonly string[];
+  private readonly escaped: readonly string[];
+
+  constructor(values: readonly string[]) {
+    // Longest first: a secret containing a shorter one must not be left half visible.
+    this.values = values.length > 1 ? [...values].sort((a, b) => b.length - a.length) : values;
+    this.escaped = this.values.map((v) => JSON.stringify(v).slice(1, -1));
+  }
+
+  get empty(): boolean {
+    return this.values.length === 0;
+  }
+
+  redact(text: string): string {
+    return this.values.length === 0 ? text : redactString(text, this.values);
+  }
+
+  /** Whether any value appears in this JSON text (as JSON writes it). */
+  appearIn(json: string): boolean {
+    for (let i = 0; i < this.values.length; i++) {
+      if (json.includes(this.escaped[i]) || json.includes(this.values[i])) return true;
+    }
+    return false;
+  }
+}
+
+export interface SerializeOptions {
+  /** Longest string kept; longer ones are cut and the entry is marked `truncated`. */
+  maxString: number;
+  /** Field encryption per entry type (the codec stage). */
+  codec?: EntryCodec;
+}
+
+/** What the serializer needs of a draft beyond the draft itself. */
+export interface SerializeInput {
+  id: string;
+  draft: EntryDraft;
+  /** Epoch ms used when the draft has no occurredAt. */
+  recordedAt: number;
+  batchId: string | null;
+  redactions: Redactions;
+  sensitive: SensitiveKeys;
+  /** Aggregate weight (1 / sample rate of a sampled batch). */
+  weight: number;
+}
+
+/**
+ * Serializes a draft once into the stored JSON of its Entry, with redaction, truncation and field
+ * encryption in the same pass. The fast path is V8's native JSON.stringify per content field: a
+ * field whose JSON text is short enough, holds no sensitive key (checked on the text with one
+ * native RegExp, see SensitiveKeys.mayAppearIn) and no literal secret needs nothing else. Only a
+ * field that fails one of those checks, or a draft not marked `jsonSafe`, goes through the
+ * JavaScript walk (`sanitizeValue`), the one payload walker.
+ */
+export function serializeDraft(input: SerializeInput, options: SerializeOptions): PreparedEntry {
+  const { draft, redactions, sensitive } = input;
+  const state: SanitizeState = { truncated: false, isSensitive: sensitive.matches };
+  const codec = options.codec;
+  const encrypted = codec?.fieldsOf(draft.type);
+  let content = '';
+  const raw = draft.content ?? {};
+  for (const key in raw) {
+    let json = fieldJson(key, raw[key], draft.jsonSafe === true, input, options, state);
+    if (json === undefined) continue;
+    if (encrypted?.has(key)) json = codec!.encrypt(draft.type, json);
+    const name = redactions.empty ? key : redactions.redact(key);
+    content += (content ? ',' : '') + JSON.stringify(name) + ':' + json;
+  }
+  if (state.truncated) content += (content ? ',' : '') + '"truncated":true';
+
+  const tags: Record<string, string> = {};
+  for (const key in draft.tags ?? {}) {
+    const value = draft.tags![key];
+    if (value === undefined || value === null) continue;
+    const text = redactions.redact(typeof value === 'string' ? value : String(value));
+    tags[key] = text.length > MAX_TAG_VALUE ? text.slice(0, MAX_TAG_VALUE) : text;
+  }
+  const occurredAt = isoTime(draft.occurredAt, input.recordedAt);
+  const durationMs =
+    typeof draft.durationMs === 'number' && Number.isFinite(draft.durationMs) ? Math.round(draft.durationMs * 1000) / 1000 : null;
+  const familyHash = draft.familyHash ?? null;
+  const json =
+    '{"id":' +
+    JSON.stringify(input.id) +
+    ',"type":' +
+    JSON.stringify(draft.type) +
+    ',"batchId":' +
+    (input.batchId === null ? 'null' : JSON.stringify(input.batchId)) +
+    ',"occurredAt":"' +
+    occurredAt +
+    '","durationMs":' +
+    (durationMs === null ? 'null' : String(durationMs)) +
+    ',"familyHash":' +
+    (familyHash === null ? 'null' : JSON.stringify(familyHash)) +
+    ',"tags":' +
+    JSON.stringify(tags) +
+    ',"content":{' +
+    content +
+    '},"version":1}';
+
+  let summary: Record<string, string> | undefined;
+  if (familyHash) {
+    // Kept in clear in the aggregate: never a sensitive or encrypted field, literals redacted.
+    summary = familySummary(raw, (key) => sensitive.matches(key) || encrypted?.has(key) === true);
+    if (!redactions.empty) for (const key in summary) summary[key] = redactions.redact(summary[key]);
+  }
+  return {
+    id: input.id,
+    type: draft.type,
+    batchId: input.batchId,
+    familyHash,
+    tags,
+    occurredAt,
+    durationMs,
+    json,
+    ...(summary ? { summary } : {}),
+    ...(draft.counters && draft.counters.length > 0 ? { counters: draft.counters } : {}),
+    ...(input.weight !== 1 ? { weight: input.weight } : {}),
+  };
+}
+
+/** The JSON text of one content field, or undefined to leave it out (undefined, functions). */
+function fieldJson(
+  key: string,
+  value: unknown,
+  jsonSafe: boolean,
+  input: SerializeInput,
+  options: SerializeOptions,
+  state: SanitizeState,
+): string | undefined {
+  const { redactions, sensitive } = input;
+  if (sensitive.matches(key)) return `"${REDACTED}"`;
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(cut(redactions.redact(value), options.maxString, state));
+    case 'number':
+      return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return JSON.stringify(value.toString());
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value === null) return 'null';
+  if (value instanceof JsonText) return jsonTextField(value.text, input, options, state);
+  if (jsonSafe) {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = undefined; // a cycle or a BigInt after all: the walker describes it
+    }
+    if (text !== undefined && text.length <= options.maxString && !sensitive.mayAppearIn(text) && !redactions.appearIn(text)) {
+      return text;
+    }
+  }
+  return JSON.stringify(sanitizeValue(value, redactions.values, options.maxString, state)) ?? 'null';
+}
+
+/**
+ * JSON text written by the host (a response body): kept as text in a `$json` wrapper that reads
+ * decode, so an invalid document can never corrupt the stored entry. Redacting it needs a parse.
+ */
+function jsonTextField(text: string, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string {
+  if (text.length > options.maxString) return JSON.stringify(cut(input.redactions.redact(text), options.maxString, state));
+  if (input.sensitive.mayAppearIn(text) || input.redactions.appearIn(text)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return JSON.stringify(input.redactions.redact(text));
+    }
+    return JSON.stringify(sanitizeValue(parsed, input.redactions.values, options.maxString, state)) ?? 'null';
+  }
+  return `{"${JSON_TEXT_MARKER}":${JSON.stringify(text)}}`;
+}
+
+function cut(text: string, max: number, state: SanitizeState): string {
+  if (text.length <= max) return text;
+  state.truncated = true;
+  return `${text.slice(0, max)}… [truncated ${text.length - max} characters]`;
+}
+
+function isoTime(value: EntryDraft['occurredAt'], fallback: number): string {
+  if (value === undefined) return new Date(fallback).toISOString();
+  const at = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(at.getTime()) ? new Date(fallback).toISOString() : at.toISOString();
+}
