@@ -781,6 +781,9 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
             await put(repo, [entry(ulid(), { type: 'probe' })]);
             return heard.length > 0;
           });
+          // The notice of the last probe may still be in flight (the writer's reply can arrive
+          // before the subscriber's message): let it land before starting afresh.
+          await new Promise((resolve) => setTimeout(resolve, 100));
           heard.length = 0;
           const entries = idsAt(3).map((id) => entry(id, { type: 'log', batchId: 'b1' }));
           await put(repo, entries);

@@ -4,6 +4,7 @@ import type { EntryRepository } from './entry-repository.js';
 import { MemoryRepository } from './memory/memory.repository.js';
 import { RedisRepository } from './redis/redis.repository.js';
 import { isRedisClient } from './redis/is-redis-client.js';
+import { assertClusterPrefix } from './redis/redis.keys.js';
 
 /**
  * Clients the tracker creates itself never queue commands while disconnected (ioredis' offline
@@ -19,11 +20,18 @@ const TRACKER_CLIENT_DEFAULTS: RedisOptions = {
   lazyConnect: false,
 };
 
-/** Memory store when no Redis is configured; otherwise a RedisRepository on a new or given client. */
+/**
+ * Memory store when no Redis is configured; otherwise a RedisRepository on a new or given client.
+ * A given ioredis Cluster needs a hash-tagged keyPrefix (every script touches keys of one slot):
+ * a prefix without one is a configuration error, reported here rather than as CROSSSLOT later.
+ */
 export function createRepository(options: ResolvedActiveTrackerOptions): EntryRepository {
   const { redis, keyPrefix, retention } = options;
   if (redis === undefined) return new MemoryRepository(retention);
-  if (isRedisClient(redis)) return new RedisRepository(redis, { keyPrefix, retention, ownsClient: false });
+  if (isRedisClient(redis)) {
+    assertClusterPrefix(redis, keyPrefix);
+    return new RedisRepository(redis, { keyPrefix, retention, ownsClient: false });
+  }
   const client =
     typeof redis === 'string'
       ? new Redis(redis, { ...TRACKER_CLIENT_DEFAULTS, connectionName: 'activetracker' })

@@ -1,263 +1,154 @@
-import type { Cluster, Redis } from 'ioredis';
-import { Entry, EntryFamily } from '../../entries/entry.js';
+import type { Entry, EntryFamily } from '../../entries/entry.js';
+import { bucketStarts, CounterQuery, CounterSeries } from '../counters.js';
 import {
+  AuditRecord,
   EntryPage,
+  EntryPatch,
   EntryQuery,
   EntryRepository,
+  FamilyPage,
   FamilyQuery,
   RetentionPolicy,
+  UpdateOptions,
+  WriteNotice,
 } from '../entry-repository.js';
-import {
-  IndexRef,
-  MAX_BATCH_SIZE,
-  ULID_LENGTH,
-  clampLimit,
-  familyDeltas,
-  familySummary,
-  parseEntry,
-  retentionCutoffId,
-  scanNewestFirst,
-  selectIndex,
-} from '../entry-filter.js';
+import { scanAll, scanPage, selectIndex } from '../entry-query.js';
+import type { PreparedEntry } from '../prepared-entry.js';
+import { clientKeyPrefix, RedisClient, throwFirstError } from './redis.client.js';
+import { RedisEntryReads } from './redis.entry-reads.js';
+import { RedisFamilyReads } from './redis.family-reads.js';
+import { assertClusterPrefix, COUNTER_APPROX_FIELD, RedisKeys } from './redis.keys.js';
+import { RedisNotifications } from './redis.notifications.js';
+import { RedisPruner } from './redis.pruner.js';
+import { RetentionPlan } from './redis.retention.js';
+import { RedisUpdates } from './redis.update-script.js';
+import { WRITE_CHUNK, WRITE_LUA, writeArguments } from './redis.write-script.js';
 
-/** An ioredis client. With Cluster, use a hash-tagged prefix (`{activetracker}:`) so keys share a slot. */
-export type RedisClient = Redis | Cluster;
+export type { RedisClient } from './redis.client.js';
 
 export interface RedisRepositoryOptions {
-  /** Prepended to every key this repository touches, e.g. `activetracker:`. */
+  /** Prepended to every key, e.g. `{activetracker}:`. On Redis Cluster it must contain a hash tag. */
   keyPrefix: string;
   retention: RetentionPolicy;
   /** True when this repository created the client and must quit it on close(). Default false. */
   ownsClient?: boolean;
 }
 
-/** Most ids one prune() evicts per type (and families per type): bounded work per call. */
-const PRUNE_MAX_PER_TYPE = 10_000;
-/** Ids per MGET/DEL round in prune() and clear(). */
-const CHUNK = 500;
-
 /**
- * Updates one family aggregate (hash) and its place in the type's families order (a lex-ordered
- * sorted set of `lastEntryId + hash`). A script, not plain HSETs, so that saves arriving out of
- * order (several app instances flushing) never move firstSeen later or lastSeen/summary earlier.
- * KEYS: family hash, families order. ARGV: ttl, count, firstId, firstSeen, lastId, lastSeen,
- * summary JSON, family hash. Ids are fixed-width uppercase ULIDs, so string comparison is by time.
+ * The production store (v2). Layout: redis.keys.ts. Each concern lives in its own file: the write
+ * script (one script call per save, idempotent per entry), entry and family reads (one round trip
+ * per page), updates with compare-and-set, write notices over pub/sub, retention (prune) and
+ * clear(). Nothing uses KEYS or SCAN. All keys share the prefix, so with a hash-tagged prefix
+ * the store lives in one Redis Cluster slot and every script may touch every key.
  */
-const FAMILY_SCRIPT = `
-local h, z = KEYS[1], KEYS[2]
-redis.call('HINCRBY', h, 'count', ARGV[2])
-local first = redis.call('HGET', h, 'firstEntryId')
-if (not first) or ARGV[3] < first then
-  redis.call('HSET', h, 'firstEntryId', ARGV[3], 'firstSeen', ARGV[4])
-end
-local last = redis.call('HGET', h, 'lastEntryId')
-if (not last) or ARGV[5] > last then
-  redis.call('HSET', h, 'lastEntryId', ARGV[5], 'lastSeen', ARGV[6], 'summary', ARGV[7])
-  if last then redis.call('ZREM', z, last .. ARGV[8]) end
-  redis.call('ZADD', z, 0, ARGV[5] .. ARGV[8])
-end
-redis.call('PEXPIRE', h, ARGV[1])
-redis.call('PEXPIRE', z, ARGV[1])
-return 0
-`;
-
-const enc = encodeURIComponent;
-
-/** Member of the batches set: the (encoded) batch id, a NUL, the entry id. */
-function batchLink(batchId: string, entryId: string): string {
-  return `${enc(batchId)}\x00${entryId}`;
-}
-
-/**
- * The production store. Layout (P = keyPrefix):
- * - `P e:<id>`: the entry JSON, with a TTL of maxAgeMs; a page is one MGET.
- * - `P i:all`, `P i:type:<t>`, `P i:tag:<k>:<v>`, `P i:family:<hash>`: sorted sets, all scores 0
- *   and ULID members, so ZREVRANGEBYLEX `(before` pages newest-first in O(log N + page). Each is
- *   PEXPIRE'd to maxAgeMs on write, so an abandoned index dies.
- * - `P i:batches`: one sorted set for every batch, members `<batch id>\0<entry id>` (scores 0), so
- *   a batch is one ZRANGEBYLEX and a flush adds all its batch links with one ZADD (a set per batch
- *   cost two commands and a key per request). Batch ids are ULIDs, so prune() drops old links by
- *   lexicographic range.
- * - `P fam:<t>:<hash>`: family aggregate hash; `P fams:<t>`: families order (see FAMILY_SCRIPT).
- * - `P types`: set of types (what prune() walks); `P keys`: registry of every index and family
- *   key written, scored by last write, so clear() finds them without KEYS or SCAN.
- * save() is one pipeline; reads never write; nothing uses KEYS or SCAN.
- */
-/** Long-lived secondary indexes drop expired ids at most this often per key. */
-const TRIM_INTERVAL_MS = 60_000;
-
 export class RedisRepository implements EntryRepository {
-  private readonly prefix: string;
-  private readonly retention: RetentionPolicy;
+  private readonly keys: RedisKeys;
+  private readonly retention: RetentionPlan;
   private readonly ownsClient: boolean;
-  /** When each tag/family index last dropped its expired ids (see trimDue). */
-  private readonly lastTrim = new Map<string, number>();
+  private readonly entries: RedisEntryReads;
+  private readonly familyReads: RedisFamilyReads;
+  private readonly updates: RedisUpdates;
+  private readonly notifications: RedisNotifications;
+  private readonly pruner: RedisPruner;
 
   constructor(
     private readonly client: RedisClient,
     options: RedisRepositoryOptions,
   ) {
-    this.prefix = options.keyPrefix;
-    this.retention = options.retention;
+    const clientPrefix = clientKeyPrefix(client);
+    assertClusterPrefix(client, clientPrefix + options.keyPrefix);
+    this.keys = new RedisKeys(options.keyPrefix, clientPrefix);
+    this.retention = new RetentionPlan(options.retention);
     this.ownsClient = options.ownsClient ?? false;
+    client.defineCommand('atWriteV2', { numberOfKeys: 1, lua: WRITE_LUA });
+    this.entries = new RedisEntryReads(client, this.keys, this.retention);
+    this.familyReads = new RedisFamilyReads(client, this.keys);
+    this.updates = new RedisUpdates(client, this.keys, this.retention);
+    this.notifications = new RedisNotifications(client, this.keys);
+    this.pruner = new RedisPruner(client, this.keys, this.retention);
   }
 
-  async save(entries: readonly Entry[]): Promise<void> {
+  /** One script call (EVALSHA) per WRITE_CHUNK entries; several calls go out as one pipeline. */
+  async save(entries: readonly PreparedEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const now = Date.now();
-    const ttl = this.retention.maxAgeMs;
-    const cutoff = retentionCutoffId(ttl, now);
+    const P = this.keys.scriptPrefix;
+    type Writer = { atWriteV2(key: string, ...args: string[]): Promise<number> };
+    if (entries.length <= WRITE_CHUNK) {
+      await (this.client as unknown as Writer).atWriteV2(this.keys.types, ...writeArguments(entries, P, this.retention, now));
+      return;
+    }
     const pipeline = this.client.pipeline();
-    const members = new Map<string, string[]>();
-    const types = new Set<string>();
-    const batchLinks: string[] = [];
-    for (const entry of entries) {
-      pipeline.set(this.entryKey(entry.id), JSON.stringify(entry), 'PX', ttl);
-      if (entry.batchId) batchLinks.push(batchLink(entry.batchId, entry.id));
-      for (const key of this.indexKeysOf(entry)) {
-        const ids = members.get(key);
-        if (ids) ids.push(entry.id);
-        else members.set(key, [entry.id]);
-      }
-      types.add(entry.type);
+    for (let i = 0; i < entries.length; i += WRITE_CHUNK) {
+      (pipeline as unknown as Writer).atWriteV2(this.keys.types, ...writeArguments(entries.slice(i, i + WRITE_CHUNK), P, this.retention, now));
     }
-    const touched: string[] = [];
-    for (const [key, ids] of members) {
-      // Tag, family and batch indexes drop their expired ids as they are written (type and 'all'
-      // indexes are trimmed by prune(), which also deletes the entries they point to).
-      if (this.isSecondaryIndex(key) && this.trimDue(key, now)) pipeline.zremrangebylex(key, '-', `(${cutoff}`);
-      pipeline.zadd(key, ...ids.flatMap((id) => [0, id]));
-      pipeline.pexpire(key, ttl);
-      touched.push(key);
-    }
-    if (batchLinks.length > 0) {
-      pipeline.zadd(this.batchesKey(), ...batchLinks.flatMap((link) => [0, link]));
-      pipeline.pexpire(this.batchesKey(), ttl);
-    }
-    pipeline.sadd(this.typesKey(), ...types);
-    pipeline.pexpire(this.typesKey(), ttl);
-    for (const delta of familyDeltas(entries)) {
-      const familyKey = this.familyKey(delta.type, delta.familyHash);
-      const orderKey = this.familyOrderKey(delta.type);
-      pipeline.eval(
-        FAMILY_SCRIPT,
-        2,
-        familyKey,
-        orderKey,
-        ttl,
-        delta.count,
-        delta.oldest.id,
-        delta.oldest.occurredAt,
-        delta.newest.id,
-        delta.newest.occurredAt,
-        JSON.stringify(familySummary(delta.newest)),
-        delta.familyHash,
-      );
-      touched.push(familyKey, orderKey);
-    }
-    pipeline.zadd(this.registryKey(), ...touched.flatMap((key) => [now, key]));
-    pipeline.pexpire(this.registryKey(), ttl);
     throwFirstError(await pipeline.exec());
   }
 
-  async find(id: string): Promise<Entry | null> {
-    if (id < retentionCutoffId(this.retention.maxAgeMs)) return null;
-    const json = await this.client.get(this.entryKey(id));
-    return json === null ? null : parseEntry(json);
+  find(id: string): Promise<Entry | null> {
+    return this.entries.find(id);
   }
 
-  async list(query: EntryQuery): Promise<EntryPage> {
-    const ref = selectIndex(query);
-    const cutoff = retentionCutoffId(this.retention.maxAgeMs);
-    const floor = `[${cutoff}`;
-    let batchIds: Promise<string[]> | undefined;
-    const ids =
-      ref.kind === 'batch'
-        ? async (before: string | undefined, count: number) => {
-            // A batch holds at most MAX_BATCH_SIZE links: read them once, page in memory.
-            batchIds ??= this.batchIds(ref.batchId, cutoff).then((found) => found.reverse());
-            return (await batchIds).filter((id) => before === undefined || id < before).slice(0, count);
-          }
-        : (before: string | undefined, count: number) => {
-            const key = this.indexKey(ref);
-            return this.client.zrevrangebylex(key, before === undefined ? '+' : `(${before}`, floor, 'LIMIT', 0, count);
-          };
-    return scanNewestFirst(
-      {
-        ids,
-        load: (ids) => (ids.length === 0 ? [] : this.client.mget(ids.map((id) => this.entryKey(id)))),
-      },
-      query,
-    );
+  list(query: EntryQuery): Promise<EntryPage> {
+    return scanPage(this.entries.source(selectIndex(query)), query);
   }
 
-  async batch(batchId: string): Promise<Entry[]> {
-    const ids = await this.batchIds(batchId, retentionCutoffId(this.retention.maxAgeMs));
-    if (ids.length === 0) return [];
-    const rows = await this.client.mget(ids.map((id) => this.entryKey(id)));
-    return rows.flatMap((json) => {
-      const entry = json === null ? null : parseEntry(json);
-      return entry ? [entry] : [];
-    });
+  scan(query: Omit<EntryQuery, 'limit' | 'after'>): AsyncIterable<Entry> {
+    return scanAll((q) => this.list(q), query);
   }
 
-  /** Ids of a batch within retention, oldest first (at most MAX_BATCH_SIZE). */
-  private async batchIds(batchId: string, cutoff: string): Promise<string[]> {
-    const start = batchLink(batchId, '');
-    const links = await this.client.zrangebylex(this.batchesKey(), `[${start}`, `(${enc(batchId)}\x01`, 'LIMIT', 0, MAX_BATCH_SIZE);
-    return links.map((link) => link.slice(start.length)).filter((id) => id >= cutoff);
+  batch(batchId: string): Promise<Entry[]> {
+    return this.entries.batch(batchId);
   }
 
-  async families(query: FamilyQuery): Promise<{ data: EntryFamily[]; next: string | null }> {
-    const limit = clampLimit(query.limit);
-    const orderKeys = await this.client.zrevrangebylex(
-      this.familyOrderKey(query.type),
-      query.before ? `(${query.before}` : '+',
-      '-',
-      'LIMIT',
-      0,
-      limit + 1,
-    );
-    const page = orderKeys.slice(0, limit);
-    if (page.length === 0) return { data: [], next: null };
+  families(query: FamilyQuery): Promise<FamilyPage> {
+    return this.familyReads.families(query);
+  }
+
+  family(type: string, familyHash: string): Promise<EntryFamily | null> {
+    return this.familyReads.family(type, familyHash);
+  }
+
+  /** One pipeline of HGETALL, one per bucket. */
+  async counters(query: CounterQuery): Promise<CounterSeries> {
+    const starts = bucketStarts(query);
     const pipeline = this.client.pipeline();
-    for (const orderKey of page) pipeline.hgetall(this.familyKey(query.type, orderKey.slice(ULID_LENGTH)));
-    const results = throwFirstError(await pipeline.exec());
-    const data: EntryFamily[] = [];
-    page.forEach((orderKey, i) => {
-      const family = toFamily(query.type, orderKey.slice(ULID_LENGTH), results[i] as Record<string, string>);
-      // Skip families whose hash expired, and stale order keys left behind by a re-created family.
-      if (family && family.lastEntryId === orderKey.slice(0, ULID_LENGTH)) data.push(family);
+    for (const at of starts) pipeline.hgetall(this.keys.counter(query.name, query.granularity, at));
+    const results = starts.length > 0 ? (throwFirstError(await pipeline.exec()) as Record<string, string>[]) : [];
+    let approximate = false;
+    const buckets = starts.map((at, i) => {
+      const values: Record<string, number> = {};
+      for (const [key, raw] of Object.entries(results[i] ?? {})) {
+        if (key === COUNTER_APPROX_FIELD) approximate = true;
+        else values[key] = Number(raw);
+      }
+      return { at: new Date(at).toISOString(), values };
     });
-    return { data, next: orderKeys.length > limit ? page[page.length - 1] : null };
+    return { name: query.name, granularity: query.granularity, buckets, approximate };
   }
 
-  async family(type: string, familyHash: string): Promise<EntryFamily | null> {
-    return toFamily(type, familyHash, await this.client.hgetall(this.familyKey(type, familyHash)));
+  update(id: string, patch: EntryPatch, options: UpdateOptions): Promise<Entry> {
+    return this.updates.update(id, patch, options);
   }
 
-  async count(type: string): Promise<number> {
-    return this.client.zcard(this.indexKey({ kind: 'type', type }));
+  audit(id: string): Promise<AuditRecord[]> {
+    return this.updates.audit(id);
   }
 
-  async clear(): Promise<void> {
-    // Entries are found through the global index, every other key through the registry.
-    await this.forEachMember(this.indexKey({ kind: 'all' }), (ids) => ids.map((id) => this.entryKey(id)));
-    await this.forEachMember(this.registryKey(), (keys) => keys);
-    await this.client.del(this.indexKey({ kind: 'all' }), this.registryKey(), this.typesKey(), this.batchesKey());
+  count(type: string): Promise<number> {
+    return this.client.zcard(this.keys.type(type));
   }
 
-  async prune(): Promise<void> {
-    const now = Date.now();
-    const cutoff = retentionCutoffId(this.retention.maxAgeMs, now);
-    for (const type of await this.client.smembers(this.typesKey())) {
-      await this.pruneType(type, cutoff);
-      await this.pruneFamilies(type, cutoff);
-    }
-    // Batch ids are ULIDs: links of batches older than the cutoff sort before it.
-    await this.client.zremrangebylex(this.batchesKey(), '-', `(${cutoff}`);
-    // Registered keys not written for maxAgeMs have expired by themselves.
-    await this.client.zremrangebyscore(this.registryKey(), '-inf', now - this.retention.maxAgeMs);
+  subscribe(listener: (notice: WriteNotice) => void): () => void {
+    return this.notifications.subscribe(listener);
+  }
+
+  clear(): Promise<void> {
+    return this.pruner.clear();
+  }
+
+  prune(): Promise<void> {
+    return this.pruner.prune();
   }
 
   isReady(): boolean {
@@ -268,7 +159,7 @@ export class RedisRepository implements EntryRepository {
   whenReady(timeoutMs: number): Promise<void> {
     if (this.isReady() || this.client.status === 'end') return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const done = () => {
+      const done = (): void => {
         clearTimeout(timer);
         this.client.off('ready', done);
         resolve();
@@ -279,8 +170,9 @@ export class RedisRepository implements EntryRepository {
     });
   }
 
-  /** Quits the client only when this repository owns it, and waits until its socket is closed. */
+  /** Stops notifications; quits the client only when this repository owns it, and waits until it is closed. */
   async close(): Promise<void> {
+    this.notifications.close();
     if (!this.ownsClient || this.client.status === 'end') return;
     const ended = new Promise<void>((resolve) => {
       this.client.once('end', () => resolve());
@@ -293,162 +185,4 @@ export class RedisRepository implements EntryRepository {
     }
     await ended;
   }
-
-  /** Evicts entries of a type past the age cutoff or beyond maxEntriesPerType (oldest first). */
-  private async pruneType(type: string, cutoff: string): Promise<void> {
-    const key = this.indexKey({ kind: 'type', type });
-    const [card, old] = throwFirstError(
-      await this.client.pipeline().zcard(key).zlexcount(key, '-', `(${cutoff}`).exec(),
-    ) as [number, number];
-    if (card === 0) {
-      await this.client.srem(this.typesKey(), type);
-      return;
-    }
-    const remove = Math.min(PRUNE_MAX_PER_TYPE, Math.max(old, card - this.retention.maxEntriesPerType));
-    if (remove <= 0) return;
-    // One ZRANGE for the whole set: instances pruning concurrently evict the same ids.
-    const ids = await this.client.zrange(key, 0, String(remove - 1));
-    for (let i = 0; i < ids.length; i += CHUNK) await this.evict(ids.slice(i, i + CHUNK), key);
-  }
-
-  /** Deletes entries and their references from every index they are in. */
-  private async evict(ids: string[], typeKey: string): Promise<void> {
-    const rows = await this.client.mget(ids.map((id) => this.entryKey(id)));
-    const pipeline = this.client.pipeline();
-    const refs = new Map<string, string[]>();
-    const links: string[] = [];
-    rows.forEach((json, i) => {
-      const entry = json === null ? null : parseEntry(json);
-      if (!entry) return;
-      if (entry.batchId) links.push(batchLink(entry.batchId, ids[i]));
-      for (const key of this.indexKeysOf(entry)) {
-        if (!this.isSecondaryIndex(key)) continue;
-        const list = refs.get(key);
-        if (list) list.push(ids[i]);
-        else refs.set(key, [ids[i]]);
-      }
-    });
-    pipeline.del(...ids.map((id) => this.entryKey(id)));
-    pipeline.zrem(typeKey, ...ids);
-    pipeline.zrem(this.indexKey({ kind: 'all' }), ...ids);
-    for (const [key, list] of refs) pipeline.zrem(key, ...list);
-    if (links.length > 0) pipeline.zrem(this.batchesKey(), ...links);
-    throwFirstError(await pipeline.exec());
-  }
-
-  /** Drops families not seen since the cutoff and the least recently seen beyond maxEntriesPerType. */
-  private async pruneFamilies(type: string, cutoff: string): Promise<void> {
-    const key = this.familyOrderKey(type);
-    const [card, old] = throwFirstError(
-      await this.client.pipeline().zcard(key).zlexcount(key, '-', `(${cutoff}`).exec(),
-    ) as [number, number];
-    const drop = Math.min(PRUNE_MAX_PER_TYPE, Math.max(old, card - this.retention.maxEntriesPerType));
-    if (drop <= 0) return;
-    const orderKeys = await this.client.zrange(key, 0, String(drop - 1));
-    for (let i = 0; i < orderKeys.length; i += CHUNK) {
-      const chunk = orderKeys.slice(i, i + CHUNK);
-      const pipeline = this.client.pipeline();
-      pipeline.del(...chunk.map((orderKey) => this.familyKey(type, orderKey.slice(ULID_LENGTH))));
-      pipeline.zrem(key, ...chunk);
-      throwFirstError(await pipeline.exec());
-    }
-  }
-
-  /** Walks a sorted set in rank chunks, deleting the keys `toKeys` maps each chunk to. */
-  private async forEachMember(key: string, toKeys: (members: string[]) => string[]): Promise<void> {
-    for (let start = 0; ; start += CHUNK) {
-      const members = await this.client.zrange(key, start, String(start + CHUNK - 1));
-      if (members.length > 0) await this.client.del(...toKeys(members));
-      if (members.length < CHUNK) return;
-    }
-  }
-
-  private entryKey(id: string): string {
-    return `${this.prefix}e:${id}`;
-  }
-
-  private indexKey(ref: IndexRef): string {
-    switch (ref.kind) {
-      case 'batch':
-        throw new Error('batches live in one set: read them with batchIds()');
-      case 'family':
-        return `${this.prefix}i:family:${enc(ref.familyHash)}`;
-      case 'tag':
-        return `${this.prefix}i:tag:${enc(ref.key)}:${enc(ref.value)}`;
-      case 'type':
-        return `${this.prefix}i:type:${enc(ref.type)}`;
-      case 'all':
-        return `${this.prefix}i:all`;
-    }
-  }
-
-  /** Tag, family and batch indexes (as opposed to the type and global ones). */
-  /**
-   * Whether a tag or family index should drop its expired ids in this write: at most once a
-   * minute per key (per process), not on every flush.
-   */
-  private trimDue(key: string, now: number): boolean {
-    const last = this.lastTrim.get(key);
-    if (last !== undefined && now - last < TRIM_INTERVAL_MS) return false;
-    if (this.lastTrim.size >= 10_000) this.lastTrim.clear();
-    this.lastTrim.set(key, now);
-    return true;
-  }
-
-  private isSecondaryIndex(key: string): boolean {
-    return !key.startsWith(`${this.prefix}i:type:`) && key !== `${this.prefix}i:all`;
-  }
-
-  private indexKeysOf(entry: Entry): string[] {
-    const keys = [this.indexKey({ kind: 'all' }), this.indexKey({ kind: 'type', type: entry.type })];
-    for (const [key, value] of Object.entries(entry.tags ?? {})) keys.push(this.indexKey({ kind: 'tag', key, value }));
-    if (entry.familyHash) keys.push(this.indexKey({ kind: 'family', familyHash: entry.familyHash }));
-    return keys;
-  }
-
-  private familyKey(type: string, familyHash: string): string {
-    return `${this.prefix}fam:${enc(type)}:${enc(familyHash)}`;
-  }
-
-  private familyOrderKey(type: string): string {
-    return `${this.prefix}fams:${enc(type)}`;
-  }
-
-  private batchesKey(): string {
-    return `${this.prefix}i:batches`;
-  }
-
-  private typesKey(): string {
-    return `${this.prefix}types`;
-  }
-
-  private registryKey(): string {
-    return `${this.prefix}keys`;
-  }
-}
-
-/** Pipeline results without their error slots; throws the first error. */
-function throwFirstError(results: [Error | null, unknown][] | null): unknown[] {
-  if (!results) throw new Error('Redis pipeline was aborted');
-  for (const [error] of results) if (error) throw error;
-  return results.map(([, value]) => value);
-}
-
-function toFamily(type: string, familyHash: string, hash: Record<string, string>): EntryFamily | null {
-  if (!hash || hash.count === undefined) return null;
-  let summary: Record<string, string> = {};
-  try {
-    summary = JSON.parse(hash.summary ?? '{}') as Record<string, string>;
-  } catch {
-    // A corrupt summary only loses the summary.
-  }
-  return {
-    type,
-    familyHash,
-    count: Number(hash.count),
-    firstSeen: hash.firstSeen ?? '',
-    lastSeen: hash.lastSeen ?? '',
-    lastEntryId: hash.lastEntryId ?? '',
-    summary,
-  };
 }
