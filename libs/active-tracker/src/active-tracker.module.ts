@@ -1,4 +1,4 @@
-import { Logger, Module, Provider } from '@nestjs/common';
+import { Inject, Logger, Module, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
 import { ACTIVE_TRACKER_NEST_HOOKS, ACTIVE_TRACKER_OPTIONS, ACTIVE_TRACKER_RUNTIME } from './active-tracker.constants.js';
 import { ACTIVE_TRACKER_MODULE_OPTIONS, ActiveTrackerConfigurableModule } from './active-tracker.module-definition.js';
 import { ActiveTrackerModuleOptions, resolveOptions, ResolvedActiveTrackerOptions } from './active-tracker.options.js';
@@ -35,4 +35,13 @@ const providers: Provider[] = [
  * inject, useFactory })`; global by default so `ActiveTracker` can be injected anywhere.
  */
 @Module({ providers, exports: [ActiveTracker, EntryRepository, ACTIVE_TRACKER_RUNTIME, ACTIVE_TRACKER_OPTIONS] })
-export class ActiveTrackerModule extends ActiveTrackerConfigurableModule {}
+export class ActiveTrackerModule extends ActiveTrackerConfigurableModule implements NestModule {
+  constructor(@Inject(ACTIVE_TRACKER_RUNTIME) private readonly runtime: TrackerRuntime) {
+    super();
+  }
+
+  /** No middleware: the hook on the HTTP adapter is installed here, before routes are registered. */
+  configure(_consumer: MiddlewareConsumer): void {
+    this.runtime.installHttp();
+  }
+}

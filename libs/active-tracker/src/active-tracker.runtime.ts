@@ -31,6 +31,7 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
   /** True while capture runs (between module init and shutdown). */
   capturing = false;
   readonly hookStates: NestHookStates & { http: HookState };
+  private readonly adapterHost: HttpAdapterHost | undefined;
   private readonly startHooks: Array<(batch: Batch) => void> = [];
   private readonly endHooks: Array<(batch: Batch) => void> = [];
   private teardowns: Array<() => void> = [];
@@ -56,11 +57,22 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
       codec: this.codec,
       filter: options.filter,
     });
-    const http = options.enabled ? installHttpCapture(adapterHost?.httpAdapter, this, () => this.getMountPath()) : 'not needed';
-    this.hookStates = { ...nestHooks, http };
+    this.adapterHost = adapterHost;
+    this.hookStates = { ...nestHooks, http: 'not needed' };
     for (const [hook, state] of Object.entries(this.hookStates)) {
       if (state.startsWith('unavailable')) this.logger.warn(`${hook} capture is disabled: ${state.slice('unavailable: '.length)}`);
     }
+  }
+
+  /**
+   * Installs HTTP capture on the app's adapter. Called from the module's `configure()`: the
+   * adapter exists by then (also with @nestjs/testing, which creates it after compiling the
+   * module) and routes are not registered yet. A standalone or microservice app never calls it.
+   */
+  installHttp(): void {
+    if (!this.options.enabled || this.hookStates.http !== 'not needed') return;
+    this.hookStates.http = installHttpCapture(this.adapterHost?.httpAdapter, this, () => this.getMountPath());
+    if (this.hookStates.http.startsWith('unavailable')) this.logger.warn(`HTTP capture is disabled: ${this.hookStates.http.slice('unavailable: '.length)}`);
   }
 
   get plugins(): ActiveTrackerPlugin[] {

@@ -36,15 +36,9 @@ export interface EntryDraft {
   tags?: Record<string, unknown>;
   /**
    * Type-specific payload. It is kept by reference and serialized once, after the response, so it
-   * must not be mutated once recorded. A field may be a `JsonText` (JSON written by the host).
+   * must not be mutated once recorded. A field may be a `JsonText` (JSON text the host wrote).
    */
   content: Record<string, unknown>;
-  /**
-   * True when `content` holds only JSON values (plain objects and arrays, strings, finite numbers,
-   * booleans, null, JsonText): the recorder then serializes it natively instead of walking it.
-   * Leave it unset for arbitrary app data (Maps, Errors, class instances, cycles...).
-   */
-  jsonSafe?: boolean;
   /**
    * Extra literal values to redact in this entry. The values of the batch it is recorded in
    * (`redactCurrent`) always apply as well.

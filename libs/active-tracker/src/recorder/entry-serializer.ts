@@ -1,9 +1,9 @@
 import type { EntryDraft } from '../entries/entry.js';
-import { JsonText, JSON_TEXT_MARKER } from '../entries/json-text.js';
+import { JsonText } from '../entries/json-text.js';
 import type { PreparedEntry } from '../storage/prepared-entry.js';
 import { familySummary } from '../storage/prepared-entry.js';
 import type { EntryCodec } from './entry-codec.js';
-import { redactString, sanitizeValue, SanitizeState } from './entry-sanitizer.js';
+import { isClean, redactString, sanitizeValue, type SanitizeState } from './entry-sanitizer.js';
 import { REDACTED, SensitiveKeys } from './sensitive-keys.js';
 
 /** Longest tag value kept. */
@@ -36,6 +36,11 @@ export class Redactions {
     }
     return false;
   }
+
+  /** The values, for the walker (sorted longest first). */
+  get list(): readonly string[] {
+    return this.values;
+  }
 }
 
 export interface SerializeOptions {
@@ -60,11 +65,10 @@ export interface SerializeInput {
 
 /**
  * Serializes a draft once into the stored JSON of its Entry, with redaction, truncation and field
- * encryption in the same pass. The fast path is V8's native JSON.stringify per content field: a
- * field whose JSON text is short enough, holds no sensitive key (checked on the text with one
- * native RegExp, see SensitiveKeys.mayAppearIn) and no literal secret needs nothing else. Only a
- * field that fails one of those checks, or a draft not marked `jsonSafe`, goes through the
- * JavaScript walk (`sanitizeValue`), the one payload walker.
+ * encryption in the same pass. The fast path is V8's native JSON.stringify per content field, after
+ * a read-only check (`isClean`) that nothing in it needs redacting, cutting or converting; JSON
+ * text the host already produced (a response body) is embedded as it is. Only a field that fails
+ * the check is copied by the one payload walker (`sanitizeValue`).
  */
 export function serializeDraft(input: SerializeInput, options: SerializeOptions): PreparedEntry {
   const { draft, redactions, sensitive } = input;
@@ -74,7 +78,7 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
   let content = '';
   const raw = draft.content ?? {};
   for (const key in raw) {
-    let json = fieldJson(key, raw[key], draft.jsonSafe === true, input, options, state);
+    let json = fieldJson(key, raw[key], input, options, state);
     if (json === undefined) continue;
     if (encrypted?.has(key)) json = codec!.encrypt(draft.type, json);
     const name = redactions.empty ? key : redactions.redact(key);
@@ -134,14 +138,7 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
 }
 
 /** The JSON text of one content field, or undefined to leave it out (undefined, functions). */
-function fieldJson(
-  key: string,
-  value: unknown,
-  jsonSafe: boolean,
-  input: SerializeInput,
-  options: SerializeOptions,
-  state: SanitizeState,
-): string | undefined {
+function fieldJson(key: string, value: unknown, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string | undefined {
   const { redactions, sensitive } = input;
   if (sensitive.matches(key)) return `"${REDACTED}"`;
   switch (typeof value) {
@@ -159,37 +156,42 @@ function fieldJson(
       return undefined;
   }
   if (value === null) return 'null';
-  if (value instanceof JsonText) return jsonTextField(value.text, input, options, state);
-  if (jsonSafe) {
-    let text: string | undefined;
+  if (value instanceof JsonText) return jsonTextField(value, input, options, state);
+  return valueJson(value, input, options, state);
+}
+
+/** JSON of an object or array: native when the check passes, else through the walker. */
+function valueJson(value: unknown, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string {
+  const { redactions, sensitive } = input;
+  if (isClean(value, redactions.list, options.maxString, sensitive.matches)) {
     try {
-      text = JSON.stringify(value);
+      const text = JSON.stringify(value);
+      if (text !== undefined) return text;
     } catch {
-      text = undefined; // a cycle or a BigInt after all: the walker describes it
-    }
-    if (text !== undefined && text.length <= options.maxString && !sensitive.mayAppearIn(text) && !redactions.appearIn(text)) {
-      return text;
+      /* the walker describes what JSON.stringify cannot */
     }
   }
-  return JSON.stringify(sanitizeValue(value, redactions.values, options.maxString, state)) ?? 'null';
+  return JSON.stringify(sanitizeValue(value, redactions.list, options.maxString, state)) ?? 'null';
 }
 
 /**
- * JSON text written by the host (a response body): kept as text in a `$json` wrapper that reads
- * decode, so an invalid document can never corrupt the stored entry. Redacting it needs a parse.
+ * JSON text the host wrote: embedded as it is when it is valid (made from `source` by res.json(),
+ * or checked by parsing) and needs no redaction; redacted through its parsed value otherwise; kept
+ * as a string when it is not JSON or longer than the cap.
  */
-function jsonTextField(text: string, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string {
+function jsonTextField(value: JsonText, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string {
+  const { text } = value;
   if (text.length > options.maxString) return JSON.stringify(cut(input.redactions.redact(text), options.maxString, state));
-  if (input.sensitive.mayAppearIn(text) || input.redactions.appearIn(text)) {
-    let parsed: unknown;
+  let parsed = value.source;
+  if (parsed === undefined) {
     try {
       parsed = JSON.parse(text);
     } catch {
       return JSON.stringify(input.redactions.redact(text));
     }
-    return JSON.stringify(sanitizeValue(parsed, input.redactions.values, options.maxString, state)) ?? 'null';
   }
-  return `{"${JSON_TEXT_MARKER}":${JSON.stringify(text)}}`;
+  if (isClean(parsed, input.redactions.list, options.maxString, input.sensitive.matches) && !input.redactions.appearIn(text)) return text;
+  return JSON.stringify(sanitizeValue(parsed, input.redactions.list, options.maxString, state)) ?? 'null';
 }
 
 function cut(text: string, max: number, state: SanitizeState): string {

@@ -46,23 +46,11 @@ export function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[-_.\s]/g, '');
 }
 
-const SEPARATORS = '[-_.\\s]*';
-
-/** Regex source matching `fragment` in a key as written, with separators allowed between its letters. */
-function spelled(fragment: string): string {
-  return [...fragment].map((c) => c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join(SEPARATORS);
-}
-
-/**
- * A compiled list of sensitive keys: `matches(key)` for a walk over an object, and
- * `mayAppearIn(json)` to tell from serialized JSON, natively and without parsing it, whether any
- * object key in it could be sensitive (false positives only cost a slower, exact pass).
- */
+/** A compiled list of sensitive keys: `matches(key)`, cached per key, for the walks over payloads. */
 export class SensitiveKeys {
   private readonly contains: string[];
   private readonly equals: Set<string>;
   private readonly cache = new Map<string, boolean>();
-  private readonly keyPattern: RegExp | null;
 
   constructor(readonly items: readonly string[] = DEFAULT_SENSITIVE_KEYS) {
     this.contains = [];
@@ -76,13 +64,6 @@ export class SensitiveKeys {
         if (fragment) this.contains.push(fragment);
       }
     }
-    // A JSON object key: a string directly followed by a colon. Fragments may sit anywhere in it,
-    // exact names must fill it (separators allowed, as normalization drops them).
-    const alternatives = [
-      ...this.contains.map((f) => `"(?:[^"\\\\]|\\\\.)*?${spelled(f)}(?:[^"\\\\]|\\\\.)*"\\s*:`),
-      ...[...this.equals].map((name) => `"${SEPARATORS}${spelled(name)}${SEPARATORS}"\\s*:`),
-    ];
-    this.keyPattern = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'i') : null;
   }
 
   /** True when the value of `key` must be redacted. */
@@ -95,11 +76,6 @@ export class SensitiveKeys {
     }
     return hit;
   };
-
-  /** False when no object key of this JSON text can be sensitive (so it needs no redaction pass). */
-  mayAppearIn(json: string): boolean {
-    return this.keyPattern !== null && this.keyPattern.test(json);
-  }
 
   /** This list plus more items. */
   with(extra: readonly string[] | undefined): SensitiveKeys {

@@ -1,7 +1,6 @@
 import { encodeTime } from 'ulid';
 import type { Entry } from '../entries/entry.js';
 import { withoutCiphertext } from '../entries/encrypted-value.js';
-import { decodeJsonTextFields } from '../entries/json-text.js';
 import type { EntryPage, EntryQuery } from './entry-repository.js';
 
 /**
@@ -52,16 +51,11 @@ export function selectIndex(query: Omit<EntryQuery, 'limit'>): IndexRef {
   return { kind: 'all' };
 }
 
-/**
- * Parses a stored entry (decoding the JSON text fields the recorder stored unparsed); a corrupt or
- * foreign value is treated as missing.
- */
+/** Parses a stored entry; a corrupt or foreign value is treated as missing. */
 export function parseEntry(json: string): Entry | null {
   try {
     const value: unknown = JSON.parse(json);
-    if (value === null || typeof value !== 'object' || typeof (value as Entry).id !== 'string') return null;
-    decodeJsonTextFields((value as Entry).content);
-    return value as Entry;
+    return value !== null && typeof value === 'object' && typeof (value as Entry).id === 'string' ? (value as Entry) : null;
   } catch {
     return null;
   }

@@ -178,7 +178,6 @@ export class EventsPlugin implements ActiveTrackerPlugin {
       familyHash: eventFamilyKey(content.name),
       tags: { ...(ctx?.tags ?? {}), ...tagStrings(content.eventTags) },
       content: content as unknown as Record<string, unknown>,
-      jsonSafe: true,
       trackerId: ctx?.trackerId ?? this.host?.trackerId ?? null,
     };
   }

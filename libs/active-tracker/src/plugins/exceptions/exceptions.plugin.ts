@@ -186,7 +186,6 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
       tags: ctx ? { ...ctx.tags } : {},
       // Top-level scalars (class, message, locationLabel) are what the family aggregate keeps.
       content: { ...(content as unknown as Record<string, unknown>), locationLabel: where || null },
-      jsonSafe: true,
       trackerId: ctx?.trackerId ?? this.host?.trackerId ?? null,
     };
   }

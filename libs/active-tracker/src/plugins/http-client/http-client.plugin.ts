@@ -258,7 +258,6 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
       familyHash: null,
       tags: { ...(ctx?.tags ?? {}), host: exchange.host, status: content.error ? 'error' : String(content.status ?? 'none') },
       content: content as unknown as Record<string, unknown>,
-      jsonSafe: true,
       trackerId: ctx?.trackerId ?? host.trackerId,
     };
     // Explicit batch: this callback may run in another request's async context.

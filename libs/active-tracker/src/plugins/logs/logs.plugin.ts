@@ -112,7 +112,6 @@ export class LogsPlugin implements ActiveTrackerPlugin {
       familyHash: null,
       tags: { ...(ctx?.tags ?? {}), level: line.level },
       content: content as unknown as Record<string, unknown>,
-      jsonSafe: true,
       trackerId: ctx?.trackerId ?? trackerId,
     };
   }

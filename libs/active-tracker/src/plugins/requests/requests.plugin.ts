@@ -191,7 +191,6 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
       familyHash: routePattern ? this.familyOf(method, routePattern) : null,
       tags: { ...ctx.tags },
       content: content as unknown as Record<string, unknown>,
-      jsonSafe: true,
       sensitiveKeys: this.pluginOptions.redactKeys,
       counters: [
         { name: REQUEST_COUNTERS.byStatus, key: `${Math.floor(status / 100)}xx`, value: 1 },

@@ -1,9 +1,44 @@
 import type { ServerResponse } from 'node:http';
 import { JsonText } from '../../entries/json-text.js';
 
+const RECORDER = Symbol('activeTracker.responseBody');
+
+type Writer = (this: ServerResponse, ...args: unknown[]) => unknown;
+type Recorded = ServerResponse & { [RECORDER]?: ResponseBodyRecorder; json?: (body: unknown) => unknown };
+
+/*
+ * One set of wrapper functions shared by every response: each reads the recorder from the response
+ * it is called on, so recording a response allocates no closure. They forward the host's arguments
+ * untouched (`arguments` + apply: no rest/spread copies).
+ */
+function recordingWrite(this: Recorded): unknown {
+  const recorder = this[RECORDER]!;
+  recorder.collect(arguments[0], typeof arguments[1] === 'string' ? (arguments[1] as BufferEncoding) : undefined);
+  return recorder.write.apply(this, arguments as unknown as unknown[]);
+}
+
+function recordingEnd(this: Recorded): unknown {
+  const recorder = this[RECORDER]!;
+  const chunk = arguments[0];
+  if (chunk !== undefined && typeof chunk !== 'function') {
+    recorder.collect(chunk, typeof arguments[1] === 'string' ? (arguments[1] as BufferEncoding) : undefined);
+  }
+  return recorder.end.apply(this, arguments as unknown as unknown[]);
+}
+
+function recordingJson(this: Recorded): unknown {
+  const recorder = this[RECORDER]!;
+  // Express's res.json() serializes this value: it proves the text valid and is cheaper to check.
+  recorder.source ??= { value: arguments[0] };
+  // The Buffer res.json() then hands to end() is its own, never reused: no need to copy it.
+  recorder.ownedChunks = true;
+  return recorder.json!.apply(this, arguments as unknown as unknown[]);
+}
+
 /**
  * Copies what the host writes to the response, up to `limit` bytes, without changing a byte of it:
- * `write`/`end` are wrapped on this one response object and always forward their arguments as-is.
+ * `write`/`end` (and Express's `json`) are wrapped on this one response object and always forward
+ * their arguments as they are.
  */
 export class ResponseBodyRecorder {
   /** UTF-8 strings are kept as they are (immutable, no copy); anything else as copied bytes. */
@@ -12,25 +47,26 @@ export class ResponseBodyRecorder {
   /** Total bytes written by the host (also past the limit). */
   total = 0;
   truncated = false;
+  /** The value passed to Express's res.json(), if that is how the body was sent. */
+  source: { value: unknown } | undefined;
+  /** True while the chunks written are the framework's own buffers (res.json), kept without a copy. */
+  ownedChunks = false;
+  readonly write: Writer;
+  readonly end: Writer;
+  readonly json: Writer | undefined;
 
   constructor(res: ServerResponse, private readonly limit: number) {
-    const originalWrite = res.write;
-    const originalEnd = res.end;
-    const self = this;
-    // `arguments` + apply: forwards exactly what the host passed, without rest/spread copies.
-    res.write = function (this: ServerResponse, chunk: unknown, encoding?: unknown) {
-      self.collect(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
-      return (originalWrite as (...args: unknown[]) => boolean).apply(this, arguments as unknown as unknown[]);
-    } as typeof res.write;
-    res.end = function (this: ServerResponse, chunk?: unknown, encoding?: unknown) {
-      if (chunk !== undefined && typeof chunk !== 'function') {
-        self.collect(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
-      }
-      return (originalEnd as (...args: unknown[]) => ServerResponse).apply(this, arguments as unknown as unknown[]);
-    } as typeof res.end;
+    const target = res as Recorded;
+    this.write = target.write as unknown as Writer;
+    this.end = target.end as unknown as Writer;
+    this.json = typeof target.json === 'function' ? (target.json as unknown as Writer) : undefined;
+    target[RECORDER] = this;
+    target.write = recordingWrite as typeof res.write;
+    target.end = recordingEnd as typeof res.end;
+    if (this.json) target.json = recordingJson;
   }
 
-  private collect(chunk: unknown, encoding?: BufferEncoding): void {
+  collect(chunk: unknown, encoding?: BufferEncoding): void {
     try {
       if (chunk === null || chunk === undefined) return;
       if (typeof chunk === 'string' && (encoding === undefined || encoding === 'utf8' || encoding === 'utf-8')) {
@@ -59,7 +95,7 @@ export class ResponseBodyRecorder {
         this.truncated = true;
         return;
       }
-      this.keep(buf, true);
+      this.keep(buf, buf !== chunk || !this.ownedChunks);
     } catch {
       /* capture never breaks the response */
     }
@@ -75,8 +111,8 @@ export class ResponseBodyRecorder {
   }
 
   /**
-   * The captured body: JSON text (a JsonText, parsed only when read back) for a complete JSON
-   * response, text for other text types, a short description of binary data.
+   * The captured body: a JsonText for a complete JSON response (serialized by the recorder only
+   * if it needs redacting), text for other text types, a short description of binary data.
    */
   body(contentType: string | undefined): unknown {
     if (this.total === 0) return null;
@@ -88,6 +124,7 @@ export class ResponseBodyRecorder {
       chunks.length === 1 && typeof chunks[0] === 'string'
         ? chunks[0]
         : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))).toString('utf8');
-    return !this.truncated && type.includes('json') ? new JsonText(text) : text;
+    if (this.truncated || !type.includes('json')) return text;
+    return new JsonText(text, this.source?.value);
   }
 }
