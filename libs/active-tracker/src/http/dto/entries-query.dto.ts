@@ -1,7 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { COUNTER_GRANULARITIES, CounterGranularity } from '../../storage/counters.js';
-import { FAMILY_ORDERS, FamilyOrder } from '../../storage/entry-repository.js';
+import { COUNTER_GRANULARITIES, type CounterGranularity } from '../../storage/counters.js';
+import { FAMILY_ORDERS, type FamilyOrder } from '../../storage/entry-repository.js';
 
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const TYPE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
