@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import {
   ActiveTrackerModuleOptions,
   ActiveTrackerOptionsError,
+  DEFAULT_BUFFER_MAX_BYTES,
   DEFAULT_KEY_PREFIX,
   DEFAULT_MAX_AGE_MS,
   DEFAULT_MAX_ENTRIES_PER_TYPE,
@@ -41,7 +42,7 @@ describe('resolveOptions: defaults', () => {
       expect(o.redis).toBeUndefined();
       expect(o.keyPrefix).toBe(DEFAULT_KEY_PREFIX);
       expect(o.perPage).toBe(50);
-      expect(o.retention).toEqual({ maxAgeMs: DEFAULT_MAX_AGE_MS, maxEntriesPerType: DEFAULT_MAX_ENTRIES_PER_TYPE });
+      expect(o.retention).toEqual({ maxAgeMs: DEFAULT_MAX_AGE_MS, maxEntriesPerType: DEFAULT_MAX_ENTRIES_PER_TYPE, types: {} });
       expect(DEFAULT_MAX_AGE_MS).toBe(7 * 24 * 3600 * 1000);
       expect(o.authentication).toBeUndefined();
       expect(o.authorize).toBeUndefined();
@@ -50,7 +51,12 @@ describe('resolveOptions: defaults', () => {
       expect(o.plugins.map((p) => p.name)).toEqual(expect.arrayContaining(['requests', 'exceptions']));
       expect(o.sensitiveKeys).toEqual([...DEFAULT_SENSITIVE_KEYS]);
       expect(o.maxPayloadBytes).toBe(64 * 1024);
-      expect(o.buffer).toEqual({ maxEntries: 10_000, flushIntervalMs: 100, flushBatchSize: 500 });
+      expect(o.buffer).toEqual({ maxEntries: 10_000, maxBytes: DEFAULT_BUFFER_MAX_BYTES, flushIntervalMs: 100, flushBatchSize: 500, flushBytes: 512 * 1024 });
+      expect(DEFAULT_BUFFER_MAX_BYTES).toBe(8 * 1024 * 1024);
+      expect(o.batches).toEqual({ graceMs: 20, maxDrafts: 1000 });
+      expect(o.sampling).toEqual({ rate: 1, keepSlowerThanMs: 1000 });
+      expect(o.encryption).toBeUndefined();
+      expect(DEFAULT_KEY_PREFIX).toBe('{activetracker}:');
       expect(o.filter).toBeUndefined();
     }
   });
@@ -84,14 +90,14 @@ describe('resolveOptions: defaults', () => {
     expect(o.redis).toBe('redis://localhost:6390/2');
     expect(o.keyPrefix).toBe('x:');
     expect(o.perPage).toBe(1000);
-    expect(o.retention).toEqual({ maxAgeMs: DEFAULT_MAX_AGE_MS, maxEntriesPerType: 5 });
+    expect(o.retention).toEqual({ maxAgeMs: DEFAULT_MAX_AGE_MS, maxEntriesPerType: 5, types: {} });
     // The password is everything after the first colon.
     expect(o.authentication).toEqual({ user: 'admin', password: 'pa:ss' });
     expect(o.authorize).toBe(authorize);
     expect(o.plugins).toBe(mine);
     expect(o.sensitiveKeys).toEqual(['ssn']);
     expect(o.maxPayloadBytes).toBe(1);
-    expect(o.buffer).toEqual({ maxEntries: 10_000, flushIntervalMs: 7, flushBatchSize: 500 });
+    expect(o.buffer).toEqual({ maxEntries: 10_000, maxBytes: DEFAULT_BUFFER_MAX_BYTES, flushIntervalMs: 7, flushBatchSize: 500, flushBytes: 512 * 1024 });
     expect(o.filter).toBe(filter);
   });
 
@@ -129,6 +135,87 @@ describe('resolveOptions: defaults', () => {
     expect(b.buffer.maxEntries).toBe(10_000);
     expect(b.retention.maxAgeMs).toBe(DEFAULT_MAX_AGE_MS);
     expect(b.sensitiveKeys).not.toContain('mutated');
+  });
+});
+
+describe('resolveOptions: capture core v2 options', () => {
+  const KEY = Buffer.alloc(32, 7);
+
+  it('bounds the write buffer in bytes; a write starts at a quarter of the byte bound at most', () => {
+    expect(resolveOptions({ buffer: { maxBytes: 1024 * 1024 } }, defaultPlugins).buffer).toMatchObject({ maxBytes: 1024 * 1024, flushBytes: 256 * 1024 });
+    expect(resolveOptions({ buffer: { maxBytes: 64 * 1024 } }, defaultPlugins).buffer).toMatchObject({ maxBytes: 64 * 1024, flushBytes: 16 * 1024 });
+    expect(resolveOptions({ buffer: { maxBytes: 64 * 1024 * 1024 } }, defaultPlugins).buffer).toMatchObject({ flushBytes: 512 * 1024 });
+    expect(problemsOf({ buffer: { maxBytes: 65535 } })).toEqual([expect.stringContaining('"buffer.maxBytes" must be at least 65536')]);
+    expect(problemsOf({ buffer: { maxBytes: 1.5 } })).toEqual([expect.stringContaining('"buffer.maxBytes"')]);
+  });
+
+  it('reads batches.graceMs (0..10000) and batches.maxEntries (1..100000, the recorder\'s maxDrafts)', () => {
+    expect(resolveOptions({ batches: { graceMs: 0, maxEntries: 5 } }, defaultPlugins).batches).toEqual({ graceMs: 0, maxDrafts: 5 });
+    expect(resolveOptions({ batches: { graceMs: 10_000 } }, defaultPlugins).batches).toEqual({ graceMs: 10_000, maxDrafts: 1000 });
+    for (const [input, named] of [
+      [{ batches: 3 }, '"batches"'],
+      [{ batches: null }, '"batches"'],
+      [{ batches: { graceMs: -1 } }, '"batches.graceMs"'],
+      [{ batches: { graceMs: 10_001 } }, '"batches.graceMs"'],
+      [{ batches: { graceMs: 2.5 } }, '"batches.graceMs"'],
+      [{ batches: { maxEntries: 0 } }, '"batches.maxEntries"'],
+      [{ batches: { maxEntries: 100_001 } }, '"batches.maxEntries"'],
+    ] as const) {
+      expect(problemsOf(input)).toEqual([expect.stringContaining(named)]);
+    }
+  });
+
+  it('reads sampling: rate in (0, 1], keepSlowerThanMs (null disables the rule), a keep function', () => {
+    const keep = (): boolean => true;
+    expect(resolveOptions({ sampling: { rate: 0.25, keepSlowerThanMs: null, keep } }, defaultPlugins).sampling).toEqual({ rate: 0.25, keepSlowerThanMs: null, keep });
+    expect(resolveOptions({ sampling: { keepSlowerThanMs: 50 } }, defaultPlugins).sampling).toEqual({ rate: 1, keepSlowerThanMs: 50 });
+    for (const [input, named] of [
+      [{ sampling: 'half' }, '"sampling"'],
+      [{ sampling: { rate: 0 } }, '"sampling.rate"'],
+      [{ sampling: { rate: 1.01 } }, '"sampling.rate"'],
+      [{ sampling: { rate: '0.5' } }, '"sampling.rate"'],
+      [{ sampling: { keepSlowerThanMs: 0 } }, '"sampling.keepSlowerThanMs"'],
+      [{ sampling: { keep: true } }, '"sampling.keep"'],
+    ] as const) {
+      expect(problemsOf(input)).toEqual([expect.stringContaining(named)]);
+    }
+  });
+
+  it('reads retention.types and validates each override', () => {
+    const o = resolveOptions({ retention: { types: { log: { maxAgeMs: 1000 }, llm: { maxEntriesPerType: 5 } } } }, defaultPlugins);
+    expect(o.retention.types).toEqual({ log: { maxAgeMs: 1000 }, llm: { maxEntriesPerType: 5 } });
+    expect(problemsOf({ retention: { types: [] } })).toEqual([expect.stringContaining('"retention.types"')]);
+    expect(problemsOf({ retention: { types: { log: 3 } } })).toEqual([expect.stringContaining('"retention.types.log"')]);
+    expect(problemsOf({ retention: { types: { log: { maxAgeMs: 0 } } } })).toEqual([expect.stringContaining('"retention.types.log.maxAgeMs"')]);
+    expect(problemsOf({ retention: { types: { log: { maxAge: 5 } } } })).toEqual([expect.stringContaining('"maxAge"')]);
+  });
+
+  it('accepts a valid encryption option as given and lists every problem of an invalid one', () => {
+    const encryption = { keys: { k1: KEY, k2: KEY.toString('hex'), k3: KEY.toString('base64') }, currentKeyId: 'k2', fields: { llm: ['prompt'] } };
+    expect(resolveOptions({ encryption }, defaultPlugins).encryption).toBe(encryption);
+    const problems = problemsOf({ encryption: { keys: { 'bad id!': KEY, short: Buffer.alloc(16) }, currentKeyId: 'nope', fields: { llm: 'prompt' }, canDecrypt: 1 } });
+    expect(problems).toEqual([
+      expect.stringContaining('key id "bad id!"'),
+      expect.stringContaining('"encryption.keys.short" must be 32 bytes'),
+      expect.stringContaining('"encryption.currentKeyId"'),
+      expect.stringContaining('"encryption.canDecrypt"'),
+      expect.stringContaining('"encryption.fields.llm"'),
+    ]);
+  });
+
+  it('needs a hash tag in keyPrefix on Redis Cluster (the default one has it); a single server does not', () => {
+    const cluster = new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true });
+    const single = new Redis({ lazyConnect: true });
+    try {
+      expect(resolveOptions({ redis: cluster }, defaultPlugins).keyPrefix).toBe('{activetracker}:');
+      expect(resolveOptions({ redis: cluster, keyPrefix: 'app:{at}:' }, defaultPlugins).keyPrefix).toBe('app:{at}:');
+      expect(problemsOf({ redis: cluster, keyPrefix: 'activetracker:' })).toEqual([expect.stringContaining('hash tag')]);
+      expect(problemsOf({ redis: cluster, keyPrefix: 'at:{}:' })).toEqual([expect.stringContaining('hash tag')]);
+      expect(resolveOptions({ redis: single, keyPrefix: 'activetracker:' }, defaultPlugins).keyPrefix).toBe('activetracker:');
+    } finally {
+      cluster.disconnect();
+      single.disconnect();
+    }
   });
 });
 
@@ -194,6 +281,8 @@ describe('resolveOptions: validation', () => {
     ['buffer.maxEntries', { buffer: { maxEntries: 0 } }, '"buffer.maxEntries"'],
     ['buffer.flushIntervalMs', { buffer: { flushIntervalMs: 1.5 } }, '"buffer.flushIntervalMs"'],
     ['buffer.flushBatchSize', { buffer: { flushBatchSize: -3 } }, '"buffer.flushBatchSize"'],
+    ['buffer.maxBytes', { buffer: { maxBytes: 0 } }, '"buffer.maxBytes"'],
+    ['encryption not object', { encryption: 'k' }, '"encryption"'],
     ['filter', { filter: 'request' }, '"filter"'],
   ];
   it.each(cases)('%s', (_label, input, named) => {
