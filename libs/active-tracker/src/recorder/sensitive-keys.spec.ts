@@ -1,4 +1,13 @@
-import { DEFAULT_SENSITIVE_KEYS, filterSensitive, normalizeKey, REDACTED, sensitiveKeyMatcher } from './sensitive-keys.js';
+import { sanitizeValue } from './entry-sanitizer.js';
+import { DEFAULT_SENSITIVE_KEYS, normalizeKey, REDACTED, SensitiveKeys, sensitiveKeyMatcher } from './sensitive-keys.js';
+
+/**
+ * filterSensitive was removed in capture core v2: the recorder's walker (sanitizeValue with
+ * `isSensitive`) is the one payload walker. Its former guarantees are checked through it.
+ */
+function filterSensitive(value: unknown, isSensitive: (key: string) => boolean): unknown {
+  return sanitizeValue(value, [], 1_000_000, { truncated: false, isSensitive });
+}
 
 describe('normalizeKey', () => {
   it('lower-cases and drops "-", "_", "." and whitespace', () => {
@@ -59,6 +68,91 @@ describe('sensitiveKeyMatcher (defaults)', () => {
   });
 });
 
+describe('sensitiveKeyMatcher (defaults): payment cards and national identifiers', () => {
+  const isSensitive = sensitiveKeyMatcher();
+
+  // Plain items match keys containing them; "=name" items match the whole (normalized) key only.
+  it.each([
+    'creditCard',
+    'credit_card_number',
+    'cardNumber',
+    'card_number',
+    'Card-Number',
+    'debitCard',
+    'card',
+    'CARD',
+    'cc',
+    'CC',
+    'cc_num',
+    'ccNumber',
+    'cvv',
+    'CVV2',
+    'cvc',
+    'CVC',
+    'cvc2',
+    'csc',
+    'card_verification_value',
+    'securityCode',
+    'security_code',
+    'pan',
+    'pin',
+    'PIN',
+    'iban',
+    'IBAN',
+    'ssn',
+    'SSN',
+    'social_security_number',
+    'socialSecurityNo',
+  ])('%s is sensitive', (key) => {
+    expect(isSensitive(key)).toBe(true);
+  });
+
+  // Ordinary words containing a short "=name" item are left alone.
+  it.each(['accept', 'success', 'access', 'account', 'discard', 'cards', 'cardinality', 'pinned', 'pinCount', 'spinner', 'span', 'company', 'panel', 'lessons', 'classname', 'recvc', 'ccEmail', 'occupation'])(
+    '%s is not sensitive',
+    (key) => {
+      expect(isSensitive(key)).toBe(false);
+    },
+  );
+
+  it('documents the "=name" rule: exact items are short names that would otherwise match ordinary words', () => {
+    for (const item of ['=cc', '=cvv', '=cvc', '=ssn', '=pin', '=pan', '=card', '=iban']) expect(DEFAULT_SENSITIVE_KEYS).toContain(item);
+    // the same names as plain items would match by "contains"
+    const contains = sensitiveKeyMatcher(['cc', 'pin', 'ssn']);
+    expect(contains('accept')).toBe(true);
+    expect(contains('spinner')).toBe(true);
+    expect(contains('classname')).toBe(true);
+  });
+});
+
+describe('SensitiveKeys', () => {
+  it('matches "=name" items on the whole normalized key and plain items by "contains"', () => {
+    const keys = new SensitiveKeys(['=Order-Id', 'tenant']);
+    expect(keys.matches('order_id')).toBe(true);
+    expect(keys.matches('ORDERID')).toBe(true);
+    expect(keys.matches('order_id_2')).toBe(false);
+    expect(keys.matches('myTenantName')).toBe(true);
+    expect(keys.matches('password')).toBe(false);
+    expect(new SensitiveKeys(['=', '=-']).matches('')).toBe(false);
+  });
+
+  it('with() adds items to a copy; without items it returns the same list', () => {
+    const base = new SensitiveKeys(['token']);
+    const more = base.with(['=region']);
+    expect(more).not.toBe(base);
+    expect(more.matches('region')).toBe(true);
+    expect(more.matches('token')).toBe(true);
+    expect(base.matches('region')).toBe(false);
+    expect(base.with([])).toBe(base);
+    expect(base.with(undefined)).toBe(base);
+  });
+
+  it('uses the defaults when given no list', () => {
+    expect(new SensitiveKeys().items).toBe(DEFAULT_SENSITIVE_KEYS);
+    expect(new SensitiveKeys().matches('cardNumber')).toBe(true);
+  });
+});
+
 describe('sensitiveKeyMatcher (custom fragments)', () => {
   it('uses exactly the given fragments, normalized', () => {
     const isSensitive = sensitiveKeyMatcher(['SSN', 'Card-Number']);
@@ -82,7 +176,7 @@ describe('sensitiveKeyMatcher (custom fragments)', () => {
   });
 });
 
-describe('filterSensitive', () => {
+describe('sensitive keys in the walker (what filterSensitive did)', () => {
   const isSensitive = sensitiveKeyMatcher();
 
   it('replaces the values of sensitive keys at any depth, leaving the rest alone', () => {
@@ -112,6 +206,10 @@ describe('filterSensitive', () => {
 
   it('passes primitives through', () => {
     for (const value of ['text', 3, true, null, undefined]) expect(filterSensitive(value, isSensitive)).toBe(value);
+  });
+
+  it('redacts a sensitive key whatever its value (objects, arrays, undefined) and keeps the key', () => {
+    expect(filterSensitive({ token: undefined, cvv: [1, 2], card: { number: '4111' } }, isSensitive)).toEqual({ token: REDACTED, cvv: REDACTED, card: REDACTED });
   });
 
   it('cuts cycles but keeps an object that is merely referenced twice', () => {
