@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { JsonText } from '../../entries/json-text.js';
 import { ResponseBodyRecorder } from './response-body.recorder.js';
 
 type Handler = (res: ServerResponse, req: IncomingMessage) => void;
@@ -15,11 +16,12 @@ interface Served {
 
 let server: Server;
 let port: number;
-let nextHandler: { limit: number; handle: Handler; recorder?: ResponseBodyRecorder } | null = null;
+let nextHandler: { limit: number; handle: Handler; recorder?: ResponseBodyRecorder; before?: (res: ServerResponse) => void } | null = null;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     const current = nextHandler!;
+    current.before?.(res);
     current.recorder = new ResponseBodyRecorder(res, current.limit);
     current.handle(res, req);
   });
@@ -32,8 +34,8 @@ afterAll(async () => {
 });
 
 /** One real HTTP round trip through a server whose response is recorded with `limit`. */
-function serve(limit: number, handle: Handler, method = 'GET'): Promise<Served> {
-  nextHandler = { limit, handle };
+function serve(limit: number, handle: Handler, method = 'GET', before?: (res: ServerResponse) => void): Promise<Served> {
+  nextHandler = { limit, handle, before };
   const current = nextHandler;
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path: '/', agent: false }, (res) => {
@@ -99,25 +101,59 @@ describe('ResponseBodyRecorder on a real node:http server', () => {
     expect(text).toBe(big.subarray(0, 1000).toString('utf8'));
   });
 
-  it('parses JSON bodies (any JSON content type, with charset)', async () => {
+  // v2: a complete JSON body is handed over as JsonText (the text as sent), parsed and checked by
+  // the recorder's serializer only after the response, instead of parsed here on the request's tick.
+  it('returns JSON bodies as JsonText: the exact text sent (any JSON content type, with charset)', async () => {
     const payload = { id: 7, name: 'Ann', tags: ['a', 'b'], nested: { ok: true } };
     const served = await serve(64 * 1024, (res) => {
       res.setHeader('content-type', 'application/json; charset=utf-8');
       res.end(JSON.stringify(payload));
     });
     expect(JSON.parse(served.bytes.toString())).toEqual(payload);
-    expect(served.recorder.body(served.headers['content-type'])).toEqual(payload);
-    expect(served.recorder.body('application/problem+json')).toEqual(payload);
+    for (const type of [served.headers['content-type'], 'application/problem+json', 'APPLICATION/JSON']) {
+      const body = served.recorder.body(type);
+      expect(body).toBeInstanceOf(JsonText);
+      expect((body as JsonText).text).toBe(served.bytes.toString());
+      expect(JSON.parse((body as JsonText).text)).toEqual(payload);
+      // written with res.end: no source value
+      expect((body as JsonText).source).toBeUndefined();
+    }
   });
 
-  it('keeps truncated or invalid JSON as text', async () => {
+  it("keeps the value passed to Express's res.json() as the JsonText source, and the bytes unchanged", async () => {
+    const payload = { id: 8, items: [1, 2, 3] };
+    let jsonReturned: unknown;
+    const served = await serve(
+      64 * 1024,
+      (res) => {
+        jsonReturned = (res as ServerResponse & { json(v: unknown): unknown }).json(payload);
+      },
+      'GET',
+      (res) => {
+        // What express does: serialize, set the type, end with a Buffer of its own.
+        (res as ServerResponse & { json(v: unknown): unknown }).json = function (this: ServerResponse, value: unknown) {
+          this.setHeader('content-type', 'application/json; charset=utf-8');
+          this.end(Buffer.from(JSON.stringify(value)));
+          return this;
+        };
+      },
+    );
+    expect(served.bytes.toString()).toBe(JSON.stringify(payload));
+    expect(jsonReturned).toBeDefined();
+    const body = served.recorder.body(served.headers['content-type']) as JsonText;
+    expect(body).toBeInstanceOf(JsonText);
+    expect(body.source).toBe(payload);
+    expect(body.text).toBe(JSON.stringify(payload));
+  });
+
+  it('keeps truncated JSON as plain text, and hands invalid complete JSON over as JsonText (the serializer stores it as a string)', async () => {
     const payload = JSON.stringify({ list: Array.from({ length: 100 }, (_, i) => i) });
     const truncated = await serve(20, (res) => res.end(payload));
     expect(truncated.recorder.truncated).toBe(true);
     expect(truncated.recorder.body('application/json')).toBe(payload.slice(0, 20));
 
     const invalid = await serve(1000, (res) => res.end('{not json'));
-    expect(invalid.recorder.body('application/json')).toBe('{not json');
+    expect(invalid.recorder.body('application/json')).toEqual(new JsonText('{not json'));
   });
 
   it('treats a missing content type as text and describes binary types with their size', async () => {
@@ -152,7 +188,7 @@ describe('ResponseBodyRecorder on a real node:http server', () => {
     });
     expect(served.bytes.toString()).toBe('12345');
     expect(served.recorder.truncated).toBe(false);
-    expect(served.recorder.body('application/json')).toBe(12345);
+    expect(served.recorder.body('application/json')).toEqual(new JsonText('12345'));
   });
 
   it('copies captured chunks, so a host reusing its buffer does not change the capture', async () => {
@@ -186,6 +222,8 @@ describe('ResponseBodyRecorder on a real node:http server', () => {
     });
     expect(served.headers['content-length']).toBe(String(Buffer.byteLength(body)));
     expect(served.bytes.toString()).toBe(body);
-    expect(served.recorder.body('application/json')).toEqual({ ok: 'ü' });
+    const captured = served.recorder.body('application/json') as JsonText;
+    expect(captured).toBeInstanceOf(JsonText);
+    expect(JSON.parse(captured.text)).toEqual({ ok: 'ü' });
   });
 });
