@@ -1,9 +1,9 @@
-import { BadRequestException, InternalServerErrorException, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, InternalServerErrorException, NotFoundException } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fakeHost } from '../../../test/support/fake-host.js';
 import { InstrumentationBus } from '../../bus/instrumentation-bus.js';
-import { runInContext, TrackerContext } from '../../context/request-context.js';
+import { BatchDraft, runInContext, TrackerContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
-import type { PluginHost } from '../plugin.js';
-import { resolveOptions } from '../../active-tracker.options.js';
 import { exceptions, ExceptionsPlugin, ExceptionsPluginOptions } from './exceptions.plugin.js';
 
 class PaymentDeclined extends Error {}
@@ -11,18 +11,20 @@ class PaymentDeclined extends Error {}
 function setup(options: ExceptionsPluginOptions = {}) {
   const bus = new InstrumentationBus();
   bus.raiseOnError = true;
-  const drafts: EntryDraft[] = [];
   const plugin = exceptions(options);
-  const host: PluginHost = {
-    bus,
-    trackerId: 'tracker-1',
-    options: resolveOptions({ plugins: [plugin] }, () => []),
-    logger: new Logger('test'),
-    record: (draft) => drafts.push(draft),
-  };
-  const teardown = plugin.register(host);
-  return { bus, drafts, plugin, teardown };
+  const fake = fakeHost(plugin, { bus });
+  const teardown = plugin.register(fake.host);
+  return { bus, drafts: fake.drafts, records: fake.records, processBatch: fake.processBatch, plugin, teardown };
 }
+
+/** A request batch whose response went out with `status`. */
+function requestBatch(status: number): TrackerContext {
+  const batch = new TrackerContext('tracker-1');
+  batch.http = { req: {} as IncomingMessage & Record<string, any>, res: { statusCode: status } as ServerResponse };
+  return batch;
+}
+
+const inBatch = (drafts: EntryDraft[]): BatchDraft[] => drafts.map((draft) => ({ draft, recordedAt: Date.now() }));
 
 describe('ExceptionsPlugin', () => {
   let teardown: (() => void) | undefined;
@@ -128,6 +130,74 @@ describe('ExceptionsPlugin', () => {
     } finally {
       for (const l of listenersBefore) process.on('unhandledRejection', l as any);
     }
+  });
+
+  it('records into the batch running now (explicit batch for the recorder)', () => {
+    const s = setup();
+    teardown = s.teardown;
+    const ctx = new TrackerContext('tracker-1');
+    runInContext(ctx, () => s.plugin.capture(new Error('in a batch'), 'manual'));
+    s.plugin.capture(new Error('outside'), 'manual');
+    expect(s.records.map((r) => [r.draft.content.message, r.batch])).toEqual([
+      ['in a batch', ctx],
+      ['outside', undefined],
+    ]);
+    expect(s.drafts[1].batchId).toBeNull();
+  });
+
+  describe('batch processor: the status the client got', () => {
+    it("sets an HTTP exception's status to the response's (a filter answered 503 to an error that looked like a 500)", () => {
+      const s = setup();
+      teardown = s.teardown;
+      const batch = requestBatch(503);
+      runInContext(batch, () => s.bus.instrument('handle_exception.nest', { exception: new Error('db down') }));
+      expect(s.drafts[0].content.status).toBe(500);
+      const drafts = inBatch(s.drafts);
+      s.processBatch(batch, drafts);
+      expect(drafts.map((d) => d.draft.content.status)).toEqual([503]);
+    });
+
+    it('drops an HTTP exception a filter answered with a 4xx, unless captureClientErrors', () => {
+      for (const captureClientErrors of [false, true]) {
+        const s = setup({ captureClientErrors });
+        const batch = requestBatch(422);
+        runInContext(batch, () => {
+          s.bus.instrument('handle_exception.nest', { exception: new Error('validation, mapped by a filter') });
+          s.plugin.capture(new Error('handled by the app, recorded by hand'), 'manual');
+        });
+        const other: EntryDraft = { type: 'log', content: { level: 'error', message: 'kept' } };
+        const drafts = inBatch([...s.drafts, other]);
+        s.processBatch(batch, drafts);
+        expect(drafts.map((d) => d.draft.content.message)).toEqual(
+          captureClientErrors
+            ? ['validation, mapped by a filter', 'handled by the app, recorded by hand', 'kept']
+            : ['handled by the app, recorded by hand', 'kept'],
+        );
+        // only HTTP-origin exceptions take the response status
+        expect(drafts.find((d) => d.draft.content.origin === 'manual')!.draft.content.status).toBeNull();
+        s.teardown();
+      }
+    });
+
+    it('leaves batches without an HTTP exchange (jobs) alone', () => {
+      const s = setup();
+      teardown = s.teardown;
+      const job = new TrackerContext('tracker-1', undefined, 'job');
+      runInContext(job, () => s.plugin.capture(new Error('job failed'), 'http'));
+      const drafts = inBatch(s.drafts);
+      s.processBatch(job, drafts);
+      expect(drafts.map((d) => d.draft.content.status)).toEqual([500]);
+    });
+
+    it('stops processing batches after teardown', () => {
+      const s = setup();
+      const batch = requestBatch(404);
+      runInContext(batch, () => s.plugin.capture(new Error('x'), 'http'));
+      s.teardown();
+      const drafts = inBatch(s.drafts);
+      s.processBatch(batch, drafts);
+      expect(drafts).toHaveLength(1);
+    });
   });
 
   it('validates its options', () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Module, Query } from '@nestjs/common';
+import { Controller, Get, Module, Query } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { execFileSync } from 'node:child_process';
@@ -15,12 +15,13 @@ import { ActiveTrackerModule } from '../../active-tracker.module.js';
 import { resolveOptions } from '../../active-tracker.options.js';
 import { TrackerRuntime } from '../../active-tracker.runtime.js';
 import { ActiveTracker } from '../../active-tracker.service.js';
-import { InstrumentationBus } from '../../bus/instrumentation-bus.js';
 import { redactCurrent, runInContext, tagCurrent, TrackerContext } from '../../context/request-context.js';
-import type { Entry, EntryDraft } from '../../entries/entry.js';
+import type { Entry } from '../../entries/entry.js';
 import { EntryRepository } from '../../storage/entry-repository.js';
 import { closedPort, OutboundServer, startOutboundServer } from '../../../test/support/outbound-server.js';
-import type { PluginHost } from '../plugin.js';
+import { fakeHost } from '../../../test/support/fake-host.js';
+import { EntryRecorder } from '../../recorder/entry-recorder.js';
+import { MemoryRepository } from '../../storage/memory/memory.repository.js';
 import { requests } from '../requests/requests.plugin.js';
 import { HTTP_CLIENT_CHANNELS, httpClient, HttpClientEntryContent, HttpClientPlugin, HttpClientPluginOptions, INTERNAL_REQUEST_HEADER } from './http-client.plugin.js';
 
@@ -46,18 +47,11 @@ function httpCall(url: string, options: https.RequestOptions = {}, body?: string
 
 /** The plugin on the real channels, recording into an array. */
 function direct(options: HttpClientPluginOptions = {}, trackerId = 'tracker-1') {
-  const drafts: EntryDraft[] = [];
   const plugin = httpClient(options);
-  const host: PluginHost = {
-    bus: new InstrumentationBus(),
-    trackerId,
-    options: resolveOptions({ plugins: [plugin] }, () => []),
-    logger: new Logger('ActiveTracker'),
-    record: (draft) => drafts.push(draft),
-  };
+  const { host, drafts, records } = fakeHost(plugin, { trackerId });
   const teardown = plugin.register(host);
   const content = () => drafts.map((d) => d.content as unknown as HttpClientEntryContent);
-  return { plugin, drafts, teardown, content };
+  return { plugin, drafts, records, teardown, content };
 }
 
 async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
@@ -214,7 +208,25 @@ describe('http-client plugin on the diagnostics channels', () => {
     await sleep(30);
     expect(s.drafts).toHaveLength(1);
     expect(s.drafts[0]).toMatchObject({ batchId: mine.batchId, trackerId: 'tracker-1', tags: { plan: 'pro', host: outbound.host, status: '200' } });
-    expect(s.drafts[0].redactions).toContain('order-77');
+    // v2: the draft is recorded with its batch (the callback may run in another request's context);
+    // the batch's redactions apply when the recorder serializes it.
+    expect(s.records[0].batch).toBe(mine);
+    expect(mine.redactions).toContain('order-77');
+    const repo = new MemoryRepository({ maxAgeMs: 60_000, maxEntriesPerType: 100 });
+    const recorder = new EntryRecorder(repo, {
+      trackerId: 'tracker-1',
+      maxPayloadBytes: 64 * 1024,
+      sensitiveKeys: [],
+      buffer: { maxEntries: 100, maxBytes: 1 << 20, flushIntervalMs: 60_000, flushBatchSize: 1000, flushBytes: 1 << 20 },
+      batches: { graceMs: 0, maxDrafts: 100 },
+      sampling: { rate: 1, keepSlowerThanMs: null },
+    });
+    recorder.record(s.records[0].draft, s.records[0].batch);
+    recorder.batchEnded(mine);
+    await recorder.stop();
+    const [stored] = (await repo.list({ type: 'http-client', limit: 10 })).data;
+    expect(stored.content.url).toBe(`${outbound.url}/ok?ref=[REDACTED]`);
+    expect(JSON.stringify(stored)).not.toContain('order-77');
   });
 
   it('redacts credentials and sensitive query parameters, keeps the rest, drops the fragment', () => {
