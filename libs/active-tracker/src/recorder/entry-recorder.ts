@@ -147,7 +147,9 @@ export class EntryRecorder {
       }
       this.counters.recorded++;
       const recordedAt = Date.now();
-      if (ctx && draft.batchId !== null && ctx.state !== 'finalized') {
+      // Only this tracker's batches are grouped here: another tracker's batch is finalized (and
+      // written) by that tracker's recorder, which would store this draft in its store, or twice.
+      if (ctx && draft.batchId !== null && ctx.state !== 'finalized' && ctx.trackerId === this.options.trackerId) {
         if (ctx.drafts.length >= this.options.batches.maxDrafts) {
           ctx.droppedDrafts++;
           this.counters.dropped++;
