@@ -78,7 +78,13 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
   let content = '';
   const raw = draft.content ?? {};
   for (const key in raw) {
-    let json = fieldJson(key, raw[key], input, options, state);
+    let value: unknown;
+    try {
+      value = raw[key];
+    } catch {
+      continue; // a throwing getter must not lose the whole entry (the walker skips them too)
+    }
+    let json = fieldJson(key, value, input, options, state);
     if (json === undefined) continue;
     if (encrypted?.has(key)) json = codec!.encrypt(draft.type, json);
     const name = redactions.empty ? key : redactions.redact(key);

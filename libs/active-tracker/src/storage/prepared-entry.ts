@@ -42,7 +42,12 @@ export function familySummary(content: Record<string, unknown> | null | undefine
   for (const key in content ?? {}) {
     if (fields >= SUMMARY_FIELDS_MAX) break;
     if (skip?.(key)) continue;
-    const value = content![key];
+    let value: unknown;
+    try {
+      value = content![key];
+    } catch {
+      continue; // a throwing getter
+    }
     if (typeof value === 'string') summary[key] = value.length > SUMMARY_VALUE_MAX ? value.slice(0, SUMMARY_VALUE_MAX) : value;
     else if (typeof value === 'number' || typeof value === 'boolean') summary[key] = String(value);
     else continue;
