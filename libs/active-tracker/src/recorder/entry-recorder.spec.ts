@@ -1,10 +1,24 @@
+import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { captureEventName, InstrumentationBus } from '../bus/instrumentation-bus.js';
-import { redactCurrent, runInContext, TrackerContext } from '../context/request-context.js';
+import { BatchDraft, redactCurrent, runInContext, TrackerContext } from '../context/request-context.js';
 import { Entry, EntryDraft } from '../entries/entry.js';
-import { EntryPage, EntryQuery, EntryRepository, FamilyQuery, RetentionPolicy } from '../storage/entry-repository.js';
+import { newUlid } from '../entries/entry-id.js';
+import type { CounterQuery } from '../storage/counters.js';
+import {
+  EntryPage,
+  EntryPatch,
+  EntryQuery,
+  EntryRepository,
+  FamilyQuery,
+  RetentionPolicy,
+  UpdateOptions,
+  WriteNotice,
+} from '../storage/entry-repository.js';
 import { MemoryRepository } from '../storage/memory/memory.repository.js';
+import type { PreparedEntry } from '../storage/prepared-entry.js';
+import { unitHash } from './batch-sampler.js';
 import { EntryRecorder, RecorderOptions } from './entry-recorder.js';
 import { REDACTED } from './sensitive-keys.js';
 import { CollectingLogger } from '../../test/support/collecting-logger.js';
@@ -13,26 +27,39 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const RETENTION: RetentionPolicy = { maxAgeMs: 60 * 60 * 1000, maxEntriesPerType: 100_000 };
 const TRACKER = 'tracker-1';
 
+/** A promise released by hand: a save that answers exactly when the test says so. */
+class Gate {
+  release!: () => void;
+  readonly opened = new Promise<void>((resolve) => (this.release = resolve));
+}
+
 /**
  * Failure injection ONLY: a real MemoryRepository behind switches for "not connected", "rejects"
- * and "slow"; it also counts save() calls and their sizes.
+ * and "slow" (a delay, or a gate the test opens); it also counts save() calls, their sizes and
+ * keeps what each one was given.
  */
 class FlakyRepository implements EntryRepository {
   readonly inner = new MemoryRepository(RETENTION);
   ready = true;
   mode: 'ok' | 'reject' = 'ok';
   delayMs = 0;
+  gate: Gate | null = null;
   /** Size of every save() call, in order. */
   saves: number[] = [];
+  /** Every prepared entry handed to save(), in order (failed saves included). */
+  prepared: PreparedEntry[] = [];
   prunes = 0;
   private pending = new Set<Promise<unknown>>();
 
-  save(entries: readonly Entry[]): Promise<void> {
+  save(entries: readonly PreparedEntry[]): Promise<void> {
     this.saves.push(entries.length);
+    this.prepared.push(...entries);
     const mode = this.mode;
     const delay = this.delayMs;
+    const gate = this.gate;
     const work = (async () => {
       if (delay > 0) await sleep(delay, undefined, { ref: false });
+      if (gate) await gate.opened;
       if (mode === 'reject') throw new Error('storage exploded');
       await this.inner.save(entries);
     })();
@@ -49,6 +76,21 @@ class FlakyRepository implements EntryRepository {
   }
   list(query: EntryQuery): Promise<EntryPage> {
     return this.inner.list(query);
+  }
+  scan(query: Omit<EntryQuery, 'limit' | 'after'>): AsyncIterable<Entry> {
+    return this.inner.scan(query);
+  }
+  counters(query: CounterQuery) {
+    return this.inner.counters(query);
+  }
+  update(id: string, patch: EntryPatch, options: UpdateOptions): Promise<Entry> {
+    return this.inner.update(id, patch, options);
+  }
+  audit(id: string) {
+    return this.inner.audit(id);
+  }
+  subscribe(listener: (notice: WriteNotice) => void): () => void {
+    return this.inner.subscribe(listener);
   }
   batch(batchId: string): Promise<Entry[]> {
     return this.inner.batch(batchId);
@@ -84,22 +126,39 @@ beforeEach(() => (logs.lines = []));
 
 const recorders: EntryRecorder[] = [];
 afterEach(async () => {
+  jest.useRealTimers();
   for (const r of recorders.splice(0)) await r.stop(100);
 });
 
-function options(overrides: Partial<RecorderOptions> = {}): RecorderOptions {
+/** Recorder options; nested groups are merged with the defaults. */
+interface Overrides extends Partial<Omit<RecorderOptions, 'buffer' | 'batches' | 'sampling'>> {
+  buffer?: Partial<RecorderOptions['buffer']>;
+  batches?: Partial<RecorderOptions['batches']>;
+  sampling?: Partial<RecorderOptions['sampling']>;
+}
+
+function options(overrides: Overrides = {}): RecorderOptions {
+  const { buffer, batches, sampling, ...rest } = overrides;
   return {
     trackerId: TRACKER,
-    maxBufferEntries: 10_000,
-    // Long enough that only explicit flush() calls write, unless a test says otherwise.
-    flushIntervalMs: 60_000,
-    flushBatchSize: 100_000,
     maxPayloadBytes: 64 * 1024,
-    ...overrides,
+    sensitiveKeys: [],
+    ...rest,
+    buffer: {
+      maxEntries: 10_000,
+      maxBytes: 64 * 1024 * 1024,
+      // Long enough that only explicit flush() calls write, unless a test says otherwise.
+      flushIntervalMs: 60_000,
+      flushBatchSize: 100_000,
+      flushBytes: 1024 * 1024 * 1024,
+      ...buffer,
+    },
+    batches: { graceMs: 60_000, maxDrafts: 1000, ...batches },
+    sampling: { rate: 1, keepSlowerThanMs: null, ...sampling },
   };
 }
 
-function recorder(repository: EntryRepository, overrides: Partial<RecorderOptions> = {}): EntryRecorder {
+function recorder(repository: EntryRepository, overrides: Overrides = {}): EntryRecorder {
   const r = new EntryRecorder(repository, options(overrides));
   recorders.push(r);
   return r;
@@ -157,7 +216,7 @@ describe('EntryRecorder: entries', () => {
     await r.flush();
 
     const [bare] = await all(repo, 'bare');
-    expect(bare).toEqual({ id: expect.stringMatching(ULID), type: 'bare', batchId: null, occurredAt: expect.any(String), durationMs: null, familyHash: null, tags: {}, content: { a: 1 } });
+    expect(bare).toEqual({ id: expect.stringMatching(ULID), type: 'bare', batchId: null, occurredAt: expect.any(String), durationMs: null, familyHash: null, tags: {}, content: { a: 1 }, version: 1 });
     expect(Date.parse(bare.occurredAt)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(bare.occurredAt)).toBeLessThanOrEqual(Date.now());
 
@@ -190,7 +249,27 @@ describe('EntryRecorder: entries', () => {
     r.record(draft('messy', content));
     await r.flush();
     const [entry] = await all(repo, 'messy');
-    expect(entry.content).toEqual({ big: '10', error: { name: 'RangeError', message: 'out' }, file: '[Buffer 3 bytes]', self: '[Circular]' });
+    const fields = { big: '10', error: { name: 'RangeError', message: 'out' }, file: '[Buffer 3 bytes]' };
+    // v2 serializes each content field on its own: a reference back to the content itself is cut
+    // one level down (the content object is not a walked value).
+    expect(entry.content).toEqual({ ...fields, self: { ...fields, self: '[Circular]' } });
+  });
+
+  it('keeps an entry whose top-level content has a throwing getter, also in a family (summary)', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo);
+    const content = {
+      message: 'kept',
+      get broken(): never {
+        throw new Error('getter');
+      },
+    };
+    r.record(draft('grouped', content, { familyHash: 'fam' }));
+    await r.flush();
+    const [entry] = await all(repo, 'grouped');
+    expect(entry.content).toEqual({ message: 'kept' });
+    expect((await repo.family('grouped', 'fam'))?.summary).toEqual({ message: 'kept' });
+    expect(r.stats()).toMatchObject({ written: 1, dropped: 0 });
   });
 
   it('marks truncated content (long strings) with content.truncated', async () => {
@@ -228,9 +307,11 @@ describe('EntryRecorder: redaction', () => {
     const r = recorder(repo);
     const ctx = new TrackerContext(TRACKER);
     runInContext(ctx, () => {
-      redactCurrent('tok_live_123', 'ann@example.com');
       r.record(draft('log', { message: 'login ann@example.com with tok_live_123' }, { tags: { email: 'ann@example.com' } }));
+      // Also what was recorded before the call (the batch is serialized after it ends).
+      redactCurrent('tok_live_123', 'ann@example.com');
     });
+    r.batchEnded(ctx);
     // Outside the context nothing is redacted.
     r.record(draft('log', { message: 'later ann@example.com' }));
     await r.flush();
@@ -243,10 +324,12 @@ describe('EntryRecorder: redaction', () => {
   it("applies both the draft's redactions and the context's when a draft carrying its own is recorded inside a request", async () => {
     const repo = new MemoryRepository(RETENTION);
     const r = recorder(repo);
-    runInContext(new TrackerContext(TRACKER), () => {
+    const ctx = new TrackerContext(TRACKER);
+    runInContext(ctx, () => {
       redactCurrent('from-context');
       r.record(draft('event', { a: 'from-context', b: 'from-draft' }, { redactions: ['from-draft'] }));
     });
+    r.batchEnded(ctx);
     await r.flush();
     const [entry] = await all(repo, 'event');
     expect(entry.content).toEqual({ a: REDACTED, b: REDACTED });
@@ -297,13 +380,41 @@ describe('EntryRecorder: filter and ownership', () => {
       r.record(draft('t', { n: 'mine in other context' }, { trackerId: TRACKER }));
       r.record(draft('t', { n: 'any in other context' }, { trackerId: null }));
     });
-    runInContext(new TrackerContext(TRACKER), () => r.record(draft('t', { n: 'my context' })));
+    const my = new TrackerContext(TRACKER);
+    runInContext(my, () => r.record(draft('t', { n: 'my context' })));
     runInContext(new TrackerContext(null), () => r.record(draft('t', { n: 'context without tracker' })));
+    // Only this tracker's own batches are grouped (and ended) by this recorder.
+    r.batchEnded(my);
     await r.flush();
     const names = (await all(repo, 't')).map((e) => e.content.n).reverse();
-    expect(names).toEqual(['explicit mine', 'explicit any', 'no context', 'mine in other context', 'any in other context', 'my context', 'context without tracker']);
+    expect(names.sort()).toEqual(['explicit mine', 'explicit any', 'no context', 'mine in other context', 'any in other context', 'my context', 'context without tracker'].sort());
     // Someone else's drafts are not this recorder's business: not counted anywhere.
-    expect(r.stats()).toMatchObject({ recorded: 7, filtered: 0, dropped: 0 });
+    expect(r.stats()).toMatchObject({ recorded: 7, filtered: 0, dropped: 0, pendingBatches: 0 });
+  });
+
+  it("never puts its drafts in another tracker's batch: each tracker stores a shared draft once, in its own store", async () => {
+    // Two trackers in one process (two apps); a draft for any tracker (trackerId null) recorded
+    // while tracker-2 serves a request reaches both recorders.
+    const mineRepo = new MemoryRepository(RETENTION);
+    const theirRepo = new MemoryRepository(RETENTION);
+    const mine = recorder(mineRepo);
+    const theirs = recorder(theirRepo, { trackerId: 'tracker-2' });
+    const theirRequest = new TrackerContext('tracker-2');
+    runInContext(theirRequest, () => {
+      const shared = draft('t', { n: 'for any tracker' }, { trackerId: null });
+      mine.record(shared);
+      theirs.record(shared);
+      mine.record(draft('t', { n: 'explicitly mine' }, { trackerId: TRACKER }));
+      theirs.record(draft('t', { n: 'explicitly mine' }, { trackerId: TRACKER }));
+    });
+    expect(theirRequest.drafts.map((d) => d.draft.content.n)).toEqual(['for any tracker']);
+    theirs.batchEnded(theirRequest);
+    await Promise.all([mine.flush(), theirs.flush()]);
+    expect((await all(theirRepo, 't')).map((e) => e.content.n)).toEqual(['for any tracker']);
+    const own = await all(mineRepo, 't');
+    expect(own.map((e) => e.content.n).sort()).toEqual(['explicitly mine', 'for any tracker']);
+    // Still linked to the request they were recorded in.
+    expect(own.every((e) => e.batchId === theirRequest.batchId)).toBe(true);
   });
 });
 
@@ -331,7 +442,7 @@ describe('EntryRecorder: batching', () => {
 
   it('starts a flush early once flushBatchSize entries wait, still in one save', async () => {
     const repo = new FlakyRepository();
-    const r = recorder(repo, { flushBatchSize: 50 });
+    const r = recorder(repo, { buffer: { flushBatchSize: 50 } });
     for (let i = 0; i < 120; i++) r.record(draft('request', { i }));
     await until(() => r.stats().written === 120);
     expect(repo.saves).toEqual([120]);
@@ -340,7 +451,7 @@ describe('EntryRecorder: batching', () => {
   it('flushes periodically and records what is published on the bus', async () => {
     const repo = new FlakyRepository();
     const bus = new InstrumentationBus();
-    const r = recorder(repo, { flushIntervalMs: 10 });
+    const r = recorder(repo, { buffer: { flushIntervalMs: 10 } });
     r.start(bus);
     bus.instrument(captureEventName('request'), draft('request', { via: 'bus' }));
     bus.instrument(captureEventName('exception'), draft('exception', { via: 'bus' }));
@@ -391,7 +502,7 @@ describe('EntryRecorder: storage down', () => {
   it('never throws and never waits on record(), whatever storage does', () => {
     const repo = new FlakyRepository();
     repo.delayMs = 60_000;
-    const r = recorder(repo, { flushBatchSize: 10 });
+    const r = recorder(repo, { buffer: { flushBatchSize: 10 } });
     const started = Date.now();
     for (let i = 0; i < 1000; i++) expect(r.record(draft('request', { i }))).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1000);
@@ -402,10 +513,12 @@ describe('EntryRecorder: storage down', () => {
   it('bounds the buffer when storage is not connected: the excess is dropped and counted, then written when it returns', async () => {
     const repo = new FlakyRepository();
     repo.ready = false;
-    const r = recorder(repo, { maxBufferEntries: 100 });
+    const r = recorder(repo, { buffer: { maxEntries: 100 } });
     for (let i = 0; i < 1000; i++) r.record(draft('request', { i }));
-    expect(r.stats()).toMatchObject({ recorded: 100, buffered: 100, dropped: 900 });
+    // v2: record() only keeps a reference; the bound applies when drafts are serialized.
+    expect(r.stats()).toMatchObject({ recorded: 1000, buffered: 0, dropped: 0 });
     await r.flush();
+    expect(r.stats()).toMatchObject({ recorded: 1000, buffered: 100, dropped: 900 });
     await r.flush();
     expect(repo.saves).toEqual([]);
     expect(r.stats().storageReady).toBe(false);
@@ -428,12 +541,11 @@ describe('EntryRecorder: storage down', () => {
   it('keeps a rejected batch (within the bound) and writes it, in order, when storage recovers', async () => {
     const repo = new FlakyRepository();
     repo.mode = 'reject';
-    const r = recorder(repo, { maxBufferEntries: 100 });
+    const r = recorder(repo, { buffer: { maxEntries: 100 } });
     for (let i = 0; i < 50; i++) r.record(draft('request', { i }));
     await r.flush();
     expect(r.stats()).toMatchObject({ failedFlushes: 1, buffered: 50, dropped: 0, written: 0, storageReady: false });
     for (let i = 50; i < 130; i++) r.record(draft('request', { i }));
-    expect(r.stats()).toMatchObject({ buffered: 100, dropped: 30 });
     await r.flush();
     expect(r.stats()).toMatchObject({ failedFlushes: 2, buffered: 100, dropped: 30 });
 
@@ -447,16 +559,21 @@ describe('EntryRecorder: storage down', () => {
 
   it('drops the oldest of a rejected batch when new entries filled the buffer meanwhile', async () => {
     const repo = new FlakyRepository();
-    const r = recorder(repo, { maxBufferEntries: 100 });
+    const r = recorder(repo, { buffer: { maxEntries: 100 } });
     for (let i = 0; i < 100; i++) r.record(draft('request', { i }));
     repo.mode = 'reject';
-    repo.delayMs = 30;
+    repo.gate = new Gate();
     const flushing = r.flush();
     for (let i = 100; i < 160; i++) r.record(draft('request', { i }));
+    // flush() while a write runs serializes the new drafts into the buffer at once, then waits.
+    const second = r.flush();
+    expect(r.stats()).toMatchObject({ buffered: 60, dropped: 0 });
+    repo.gate.release();
+    repo.gate = null;
     await flushing;
+    await second;
     expect(r.stats()).toMatchObject({ buffered: 100, dropped: 60 });
     repo.mode = 'ok';
-    repo.delayMs = 0;
     await r.flush();
     const kept = (await all(repo, 'request')).map((e) => e.content.i).reverse();
     expect(kept).toEqual(Array.from({ length: 100 }, (_, i) => i + 60));
@@ -464,21 +581,21 @@ describe('EntryRecorder: storage down', () => {
 
   it('drops a timed-out batch instead of writing it twice', async () => {
     const repo = new FlakyRepository();
-    repo.delayMs = 150;
+    const hung = (repo.gate = new Gate());
     const r = recorder(repo, { flushTimeoutMs: 30 });
     for (let i = 0; i < 10; i++) r.record(draft('request', { i }));
-    const started = Date.now();
+    // Resolves although the save never answers (it would hang the test otherwise).
     await r.flush();
-    expect(Date.now() - started).toBeLessThan(140);
     expect(r.stats()).toMatchObject({ dropped: 10, buffered: 0, failedFlushes: 1, written: 0 });
 
     // While the timed-out write is still running, no second write is stacked on the store.
-    repo.delayMs = 0;
+    repo.gate = null;
     for (let i = 10; i < 15; i++) r.record(draft('request', { i }));
     await r.flush();
     expect(repo.saves).toEqual([10]);
     expect(r.stats().buffered).toBe(5);
     // The slow write lands after all; later flushes write the new entries, never the batch again.
+    hung.release();
     await repo.settle();
     await r.flush();
     expect(repo.saves).toEqual([10, 5]);
@@ -489,13 +606,20 @@ describe('EntryRecorder: storage down', () => {
 
   it('shares one flush between concurrent callers', async () => {
     const repo = new FlakyRepository();
-    repo.delayMs = 20;
+    const gate = (repo.gate = new Gate());
     const r = recorder(repo);
     for (let i = 0; i < 5; i++) r.record(draft());
     const a = r.flush();
+    // The periodic flush (everything = false) joins the running one...
+    expect(r.flush(false)).toBe(a);
+    // ...and flush() (everything) waits for it, then writes what came meanwhile.
     const b = r.flush();
-    expect(b).toBe(a);
-    await Promise.all([a, b]);
-    expect(repo.saves).toEqual([5]);
+    r.record(draft());
+    const c = r.flush();
+    gate.release();
+    repo.gate = null;
+    await Promise.all([a, b, c]);
+    expect(repo.saves).toEqual([5, 1]);
+    expect(r.stats()).toMatchObject({ written: 6, buffered: 0 });
   });
 });
