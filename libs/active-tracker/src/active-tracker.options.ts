@@ -5,6 +5,8 @@ import type { TrackerContext, BatchDraft } from './context/request-context.js';
 import { EncryptionOptions, encryptionProblems } from './recorder/entry-codec.js';
 import { DEFAULT_SENSITIVE_KEYS } from './recorder/sensitive-keys.js';
 import { isRedisClient } from './storage/redis/is-redis-client.js';
+import { viewProblems } from './plugins/plugin-view.js';
+import type { PluginRoute } from './plugins/plugin-route.js';
 import type { TypeRetention } from './storage/entry-repository.js';
 
 /** What `authorize` receives: the raw request of the platform (express `Request`). */
@@ -81,6 +83,11 @@ export interface ActiveTrackerModuleOptions {
   encryption?: EncryptionOptions;
   /** Last word on what is recorded: return false to drop a draft. */
   filter?: (draft: EntryDraft) => boolean;
+  /**
+   * Who is using the dashboard or API (kept in audit trails of changed records, e.g. LLM reviews).
+   * Default: the HTTP Basic user name when `authentication` is set, else null.
+   */
+  actor?: (req: any) => string | null | undefined | Promise<string | null | undefined>;
 }
 
 /** Options after defaults; what the rest of the library reads. */
@@ -101,6 +108,7 @@ export interface ResolvedActiveTrackerOptions {
   sampling: { rate: number; keepSlowerThanMs: number | null; keep?: (batch: TrackerContext, drafts: readonly BatchDraft[]) => boolean };
   encryption: EncryptionOptions | undefined;
   filter: ((draft: EntryDraft) => boolean) | undefined;
+  actor: ((req: any) => string | null | undefined | Promise<string | null | undefined>) | undefined;
 }
 
 export const DEFAULT_MOUNTPOINT = 'activetracker';
@@ -120,8 +128,32 @@ export class ActiveTrackerOptionsError extends Error {
 
 const KNOWN_KEYS = new Set([
   'enabled', 'mountpoint', 'redis', 'keyPrefix', 'perPage', 'retention', 'authentication', 'authorize',
-  'plugins', 'sensitiveKeys', 'maxPayloadBytes', 'buffer', 'batches', 'sampling', 'encryption', 'filter',
+  'plugins', 'sensitiveKeys', 'maxPayloadBytes', 'buffer', 'batches', 'sampling', 'encryption', 'filter', 'actor',
 ]);
+
+const ROUTE_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Problems with a plugin's contributed routes. */
+function routeProblems(routes: readonly PluginRoute[] | undefined): string[] {
+  if (routes === undefined) return [];
+  if (!Array.isArray(routes)) return ['"routes" must be an array of { method, path, handle }'];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  routes.forEach((route, i) => {
+    if (!route || !ROUTE_METHODS.has(route.method)) problems.push(`"routes[${i}].method" must be GET, POST, PUT, PATCH or DELETE`);
+    if (!route || typeof route.path !== 'string' || !/^[A-Za-z0-9_.~:-]+(\/[A-Za-z0-9_.~:-]+)*$/.test(route.path)) {
+      problems.push(`"routes[${i}].path" must be a relative path such as "families" or "entries/:id/review"`);
+    }
+    if (!route || typeof route.handle !== 'function') problems.push(`"routes[${i}].handle" must be a function`);
+    for (const dto of ['query', 'body'] as const) {
+      if (route?.[dto] !== undefined && typeof route[dto] !== 'function') problems.push(`"routes[${i}].${dto}" must be a class-validator DTO class`);
+    }
+    const key = `${route?.method} ${route?.path}`;
+    if (seen.has(key)) problems.push(`"routes[${i}]": ${key} is declared twice`);
+    seen.add(key);
+  });
+  return problems;
+}
 
 function isPositiveInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
@@ -233,7 +265,7 @@ export function resolveOptions(
       seen.add(p.name);
       let pluginProblems: string[];
       try {
-        pluginProblems = p.validate?.() ?? [];
+        pluginProblems = [...(p.validate?.() ?? []), ...(p.view !== undefined ? viewProblems(p.view) : []), ...routeProblems(p.routes)];
       } catch (error) {
         // A crashing validate() is one more problem to list, not a reason to hide the others.
         pluginProblems = [`validate() threw: ${(error as Error)?.message ?? String(error)}`];
@@ -314,6 +346,7 @@ export function resolveOptions(
     problems.push(`"keyPrefix" must contain a hash tag such as {activetracker}: on Redis Cluster (got "${keyPrefix}")`);
   }
   if (o.filter !== undefined && typeof o.filter !== 'function') problems.push('"filter" must be a function (draft) => boolean');
+  if (o.actor !== undefined && typeof o.actor !== 'function') problems.push('"actor" must be a function (req) => string | null');
 
   if (problems.length) throw new ActiveTrackerOptionsError(problems);
   return {
@@ -333,5 +366,6 @@ export function resolveOptions(
     sampling,
     encryption: o.encryption,
     filter: o.filter,
+    actor: o.actor,
   };
 }

@@ -69,6 +69,11 @@ export type {
   RunInBatchOptions,
 } from './plugins/plugin.js';
 export type { NestHook } from './http/hook-state.js';
+export type { PluginView, ViewColumn, ViewFilter, ViewFormat, ViewSection } from './plugins/plugin-view.js';
+export { sse, StreamResponse } from './plugins/plugin-route.js';
+export type { DtoClass, PluginRoute, PluginRouteContext, ServerSentEvent } from './plugins/plugin-route.js';
+export { ApiError } from './http/api-error.js';
+export type * from './contracts/api.js';
 export { defaultPlugins } from './plugins/default-plugins.js';
 export * from './plugins/requests/requests.plugin.js';
 export type { RequestFilter } from './plugins/requests/request-filters.js';

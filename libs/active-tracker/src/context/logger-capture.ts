@@ -1,10 +1,10 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { notifications } from '../bus/instrumentation-bus.js';
+import { isoTime } from '../entries/iso-time.js';
 import { appendContextLog, currentContext } from './request-context.js';
 
-/** Nest log levels, most verbose first. */
-export const LOG_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { LOG_LEVELS, type LogLevel } from '../contracts/log-level.js';
+export { LOG_LEVELS, type LogLevel };
 
 /** Payload of the `log.nest` event published for every Nest Logger / ConsoleLogger call. */
 export interface NestLogEvent {
@@ -37,14 +37,18 @@ export function installLoggerCapture(): void {
   loggerProto[PATCHED] = true;
 }
 
+const NO_PARAMS: unknown[] = [];
+
 function wrap(target: any, method: string, level: LogLevel, ownContext: (self: any) => string | undefined): void {
   const original = target[method];
   if (typeof original !== 'function') return;
-  target[method] = function (this: any, message: unknown, ...params: unknown[]) {
+  // `arguments` + apply: the host's arguments are forwarded as they are, without rest/spread copies.
+  target[method] = function (this: any, message: unknown) {
     const observed = depth === 0;
     if (observed) {
       depth++;
       try {
+        const params = arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : NO_PARAMS;
         observe(level, message, params, ownContext(this));
       } catch {
         /* logging must never fail because of the tracker */
@@ -56,7 +60,7 @@ function wrap(target: any, method: string, level: LogLevel, ownContext: (self: a
     const bufferedBefore = buffer?.length ?? 0;
     depth++;
     try {
-      return original.call(this, message, ...params);
+      return original.apply(this, arguments);
     } finally {
       depth--;
       // With `bufferLogs`, Nest queues the call and replays it on Logger.flush() through the
@@ -96,11 +100,15 @@ function observe(level: LogLevel, message: unknown, params: unknown[], ownContex
   const listening = notifications.isListening(NEST_LOG_EVENT);
   if (!ctx && !listening) return;
   const event = toEvent(level, message, params, ownContext);
-  if (ctx) appendContextLog({ level, message: event.message, context: event.context, at: new Date().toISOString() }, ctx);
+  if (ctx) appendContextLog({ level, message: event.message, context: event.context, at: isoTime(Date.now()) }, ctx);
   if (listening) notifications.instrument(NEST_LOG_EVENT, event);
 }
 
 function toEvent(level: LogLevel, message: unknown, params: unknown[], ownContext: string | undefined): NestLogEvent {
+  // The common call, logger.log('text') on a logger with a context, allocates nothing more.
+  if (params.length === 0 && typeof message === 'string') {
+    return ownContext ? { level, message, context: ownContext } : { level, message };
+  }
   const rest = params.filter((p) => p !== undefined);
   let context = ownContext;
   if (context === undefined && rest.length > 0 && typeof rest[rest.length - 1] === 'string') {

@@ -1,14 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import type { StackFrame } from '../contracts/entries.js';
+export type { StackFrame };
 
-/** One parsed line of a V8 stack trace. */
-export interface StackFrame {
-  function: string | null;
-  file: string | null;
-  line: number | null;
-  column: number | null;
-  /** True for the host app's own code (not node_modules, not node internals, not the tracker). */
-  app: boolean;
-}
 
 const FRAME_WITH_FN = /^\s*at (?:async )?(.*?) \((.*?)(?::(\d+))?(?::(\d+))?\)$/;
 const FRAME_NO_FN = /^\s*at (?:async )?(.*?)(?::(\d+))?(?::(\d+))?$/;

@@ -1,20 +1,28 @@
 import type { TrackerRuntime } from '../active-tracker.runtime.js';
-import type { EntryFamily } from '../entries/entry.js';
+import type { Entry, EntryFamily } from '../entries/entry.js';
+import type { ActiveTrackerPlugin } from '../plugins/plugin.js';
+import type { PluginRoute } from '../plugins/plugin-route.js';
 import { bucketStart, GRANULARITY_MS } from '../storage/counters.js';
 import type { TagFilter } from '../storage/entry-repository.js';
 import { ApiError } from './api-error.js';
 import { CountersQueryDto, EntriesQueryDto, FamiliesQueryDto, ULID_PATTERN } from './dto/entries-query.dto.js';
-import { validateQuery } from './dto/validate-query.js';
+import { validateBody, validateQuery } from './dto/validate-query.js';
 
 const VERSION = '0.2.0';
 
-/** A parsed API call: method, path segments under `api/`, query, and the raw request. */
+/** A parsed API call: method, path segments under `api/`, query, the JSON body and the raw request. */
 export interface ApiCall {
   method: string;
   segments: string[];
   query: Record<string, unknown>;
+  body?: unknown;
   req?: unknown;
+  /** Who is calling (see the `actor` option). */
+  actor?: string | null;
 }
+
+/** Methods whose routes take a JSON body. */
+export const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * The REST API under `<mountpoint>/api`. It runs in the HTTP adapter's request hook, outside the
@@ -38,7 +46,15 @@ export class TrackerApi {
           perPage,
           plugins: this.runtime.plugins
             .filter((p) => p.nav)
-            .map((p) => ({ name: p.name, entryType: p.entryType, title: p.nav!.title, path: p.nav!.path, icon: p.nav!.icon ?? null })),
+            .map((p) => ({
+              name: p.name,
+              entryType: p.entryType,
+              title: p.nav!.title,
+              path: p.nav!.path,
+              icon: p.nav!.icon ?? null,
+              view: p.view ?? null,
+              routes: (p.routes ?? []).map((r) => ({ method: r.method, path: `${p.name}/${r.path}` })),
+            })),
         },
       });
     }
@@ -108,7 +124,46 @@ export class TrackerApi {
       }
       return ok({ data: await repo.counters({ name: q.name, granularity, from, to }) });
     }
+    const contributed = this.pluginRoute(method, segments);
+    if (contributed) return this.runPluginRoute(contributed.plugin, contributed.route, contributed.params, call);
     throw new ApiError(404, `no API route ${method} ${route || '/'}`);
+  }
+
+  /** The contributed route `<plugin>/<path>` matching the call, with its `:name` params. */
+  private pluginRoute(method: string, segments: string[]): { plugin: ActiveTrackerPlugin; route: PluginRoute; params: Record<string, string> } | null {
+    const plugin = this.runtime.plugins.find((p) => p.name === segments[0] && p.routes && p.routes.length > 0);
+    if (!plugin) return null;
+    const rest = segments.slice(1);
+    let pathMatched = false;
+    for (const route of plugin.routes!) {
+      const parts = route.path.split('/');
+      if (parts.length !== rest.length) continue;
+      const params: Record<string, string> = {};
+      if (!parts.every((part, i) => (part.startsWith(':') ? ((params[part.slice(1)] = rest[i]), true) : part === rest[i]))) continue;
+      pathMatched = true;
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { plugin, route, params };
+    }
+    if (pathMatched) throw new ApiError(405, `method ${method} not allowed on ${segments.join('/')}`);
+    return null;
+  }
+
+  private async runPluginRoute(plugin: ActiveTrackerPlugin, route: PluginRoute, params: Record<string, string>, call: ApiCall): Promise<{ status: number; body: unknown }> {
+    const query = route.query ? validateQuery(route.query, call.query) : call.query;
+    const body = route.body ? validateBody(route.body, call.body) : call.body;
+    const mayDecrypt = await this.mayDecrypt(call);
+    const actor = call.actor ?? null;
+    const result = await route.handle({
+      params,
+      query,
+      body,
+      req: call.req as never,
+      entries: this.runtime.repository,
+      actor,
+      decode: (entry: Entry) => this.runtime.decode(entry, mayDecrypt),
+      update: (id, patch, options) => this.runtime.update(id, patch, { ...options, actor: options.actor ?? actor }, plugin.entryType),
+    });
+    if (result instanceof ApiError) throw result;
+    return { status: 200, body: result === undefined ? { data: null } : result };
   }
 
   private entryId(raw: string): string {

@@ -1,9 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TrackerRuntime } from '../active-tracker.runtime.js';
 import { decideAccess } from './access-control.js';
+import { StreamResponse } from '../plugins/plugin-route.js';
 import { ApiError } from './api-error.js';
 import { DashboardAssets } from './dashboard-assets.js';
-import { TrackerApi } from './tracker-api.js';
+import { BODY_METHODS, TrackerApi } from './tracker-api.js';
+
+/** Largest JSON body the API reads. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 type Req = IncomingMessage & Record<string, any>;
 
@@ -53,6 +57,20 @@ export class TrackerEndpoint {
     }
   }
 
+  /** Who is calling: the `actor` option, else the HTTP Basic user name when `authentication` is set. */
+  private async actorOf(req: Req): Promise<string | null> {
+    const { actor, authentication } = this.runtime.options;
+    if (actor) {
+      try {
+        const who = await actor(req);
+        return typeof who === 'string' && who ? who : null;
+      } catch {
+        return null;
+      }
+    }
+    return authentication ? authentication.user : null;
+  }
+
   private async answer(req: Req, res: ServerResponse, path: string): Promise<void> {
     try {
       const access = await decideAccess(req, this.runtime.options, this.production);
@@ -64,8 +82,12 @@ export class TrackerEndpoint {
       const mount = this.mountPath();
       const rest = decodeSafe(path.slice(mount.length).replace(/^\/+/, ''));
       if (rest === 'api' || rest.startsWith('api/')) {
+        const method = req.method ?? 'GET';
         const segments = rest.split('/').slice(1).filter(Boolean);
-        const result = await this.api.handle({ method: req.method ?? 'GET', segments, query: queryOf(req), req });
+        const body = BODY_METHODS.has(method) ? await readJsonBody(req) : undefined;
+        const actor = await this.actorOf(req);
+        const result = await this.api.handle({ method, segments, query: queryOf(req), body, req, actor });
+        if (result.body instanceof StreamResponse) return await sendStream(res, result.body);
         return sendJson(res, result.status, result.body);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -138,4 +160,51 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Length', Buffer.byteLength(json));
   res.end(json);
+}
+
+/** Reads a JSON body (at most 1 MB); 415 for another content type, 400 when it does not parse. */
+async function readJsonBody(req: Req): Promise<unknown> {
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length === 0 && req.headers['transfer-encoding'] === undefined) return undefined;
+  if (!/^application\/(.+\+)?json\b/i.test(String(req.headers['content-type'] ?? ''))) {
+    throw new ApiError(415, 'send the body as application/json');
+  }
+  if (length > MAX_BODY_BYTES) throw new ApiError(413, `the body must be at most ${MAX_BODY_BYTES} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new ApiError(413, `the body must be at most ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'the body is not valid JSON');
+  }
+}
+
+/** Writes a streamed answer with backpressure; stops reading the source when the client leaves. */
+async function sendStream(res: ServerResponse, stream: StreamResponse): Promise<void> {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', stream.contentType);
+  for (const [name, value] of Object.entries(stream.headers)) res.setHeader(name, value);
+  res.flushHeaders();
+  const iterator = stream.chunks[Symbol.asyncIterator]();
+  let closed = false;
+  const onClose = () => {
+    closed = true;
+    void iterator.return?.();
+  };
+  res.once('close', onClose);
+  try {
+    while (!closed) {
+      const next = await iterator.next();
+      if (next.done || closed) break;
+      if (!res.write(next.value)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+    }
+  } finally {
+    res.off('close', onClose);
+    if (!res.writableEnded) res.end();
+  }
 }

@@ -6,6 +6,8 @@ import type { BatchDraft, TrackerContext } from '../context/request-context.js';
 import type { Entry, EntryDraft } from '../entries/entry.js';
 import type { NestHook } from '../http/hook-state.js';
 import type { EntryRepository } from '../storage/entry-repository.js';
+import type { PluginRoute } from './plugin-route.js';
+import type { PluginView } from './plugin-view.js';
 
 /** A row of the sidebar statistics (`GET api/stats`): `error` flags bad news. */
 export interface PluginStatistic {
@@ -98,13 +100,17 @@ export interface ActiveTrackerPlugin {
   /** The Entry `type` this plugin records, e.g. 'request'. */
   readonly entryType: string;
   readonly nav?: PluginNav;
+  /** How the dashboard shows this plugin's entries (list columns, detail sections, filters). */
+  readonly view?: PluginView;
+  /** API routes under `/<mountpoint>/api/<name>/...`. */
+  readonly routes?: readonly PluginRoute[];
   /** Nest internals this plugin needs hooked; nothing is patched that no plugin asks for. */
   readonly requires?: readonly NestHook[];
   /** Problems with the plugin's own options (reported at boot together with the module's). */
   validate?(): string[];
   /** Starts capturing; the returned function (if any) stops it at shutdown. */
   register?(host: PluginHost): void | (() => void) | Promise<void | (() => void)>;
-  /** Sidebar statistics, computed from the repository (must be cheap: O(1) reads). */
+  /** Sidebar statistics, computed from the repository (must be cheap: O(1) reads); `error` flags bad news. */
   statistics?(entries: EntryReader): Promise<PluginStatistic[]>;
 }
 

@@ -1,4 +1,5 @@
 import type { EntryDraft } from '../entries/entry.js';
+import { isoTime } from '../entries/iso-time.js';
 import { JsonText } from '../entries/json-text.js';
 import type { PreparedEntry } from '../storage/prepared-entry.js';
 import { familySummary } from '../storage/prepared-entry.js';
@@ -75,7 +76,8 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
   const state: SanitizeState = { truncated: false, isSensitive: sensitive.matches };
   const codec = options.codec;
   const encrypted = codec?.fieldsOf(draft.type);
-  let content = '';
+  // One array joined once: a flat string, not a rope of a hundred concatenations.
+  const fields: string[] = [];
   const raw = draft.content ?? {};
   for (const key in raw) {
     let value: unknown;
@@ -87,40 +89,47 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
     let json = fieldJson(key, value, input, options, state);
     if (json === undefined) continue;
     if (encrypted?.has(key)) json = codec!.encrypt(draft.type, json);
-    const name = redactions.empty ? key : redactions.redact(key);
-    content += (content ? ',' : '') + JSON.stringify(name) + ':' + json;
+    fields.push(JSON.stringify(redactions.empty ? key : redactions.redact(key)) + ':' + json);
   }
-  if (state.truncated) content += (content ? ',' : '') + '"truncated":true';
+  if (state.truncated) fields.push('"truncated":true');
 
-  const tags: Record<string, string> = {};
-  for (const key in draft.tags ?? {}) {
-    const value = draft.tags![key];
-    if (value === undefined || value === null) continue;
-    const text = redactions.redact(typeof value === 'string' ? value : String(value));
-    tags[key] = text.length > MAX_TAG_VALUE ? text.slice(0, MAX_TAG_VALUE) : text;
+  let tags: Record<string, string> = NO_TAGS;
+  let tagsJson = '{}';
+  const rawTags = draft.tags;
+  if (rawTags) {
+    for (const key in rawTags) {
+      const value = rawTags[key];
+      if (value === undefined || value === null) continue;
+      const text = redactions.redact(typeof value === 'string' ? value : String(value));
+      if (tags === NO_TAGS) tags = {};
+      tags[key] = text.length > MAX_TAG_VALUE ? text.slice(0, MAX_TAG_VALUE) : text;
+    }
+    if (tags !== NO_TAGS) tagsJson = JSON.stringify(tags);
   }
-  const occurredAt = isoTime(draft.occurredAt, input.recordedAt);
+  const occurredAtMs = timeOf(draft.occurredAt, input.recordedAt);
+  const occurredAt = isoTime(occurredAtMs);
   const durationMs =
     typeof draft.durationMs === 'number' && Number.isFinite(draft.durationMs) ? Math.round(draft.durationMs * 1000) / 1000 : null;
   const familyHash = draft.familyHash ?? null;
-  const json =
-    '{"id":' +
-    JSON.stringify(input.id) +
-    ',"type":' +
-    JSON.stringify(draft.type) +
-    ',"batchId":' +
-    (input.batchId === null ? 'null' : JSON.stringify(input.batchId)) +
-    ',"occurredAt":"' +
-    occurredAt +
-    '","durationMs":' +
-    (durationMs === null ? 'null' : String(durationMs)) +
-    ',"familyHash":' +
-    (familyHash === null ? 'null' : JSON.stringify(familyHash)) +
-    ',"tags":' +
-    JSON.stringify(tags) +
-    ',"content":{' +
-    content +
-    '},"version":1}';
+  const json = [
+    '{"id":"',
+    input.id,
+    '","type":',
+    JSON.stringify(draft.type),
+    ',"batchId":',
+    input.batchId === null ? 'null' : JSON.stringify(input.batchId),
+    ',"occurredAt":"',
+    occurredAt,
+    '","durationMs":',
+    durationMs === null ? 'null' : String(durationMs),
+    ',"familyHash":',
+    familyHash === null ? 'null' : JSON.stringify(familyHash),
+    ',"tags":',
+    tagsJson,
+    ',"content":{',
+    fields.join(','),
+    '},"version":1}',
+  ].join('');
 
   let summary: Record<string, string> | undefined;
   if (familyHash) {
@@ -135,6 +144,7 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
     familyHash,
     tags,
     occurredAt,
+    occurredAtMs,
     durationMs,
     json,
     ...(summary ? { summary } : {}),
@@ -142,6 +152,8 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
     ...(input.weight !== 1 ? { weight: input.weight } : {}),
   };
 }
+
+const NO_TAGS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** The JSON text of one content field, or undefined to leave it out (undefined, functions). */
 function fieldJson(key: string, value: unknown, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string | undefined {
@@ -206,8 +218,9 @@ function cut(text: string, max: number, state: SanitizeState): string {
   return `${text.slice(0, max)}… [truncated ${text.length - max} characters]`;
 }
 
-function isoTime(value: EntryDraft['occurredAt'], fallback: number): string {
-  if (value === undefined) return new Date(fallback).toISOString();
-  const at = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(at.getTime()) ? new Date(fallback).toISOString() : at.toISOString();
+/** Epoch ms of a draft's occurredAt, or `fallback` when absent or invalid. */
+function timeOf(value: EntryDraft['occurredAt'], fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(value);
+  return Number.isFinite(ms) ? ms : fallback;
 }

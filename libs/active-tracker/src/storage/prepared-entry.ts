@@ -14,6 +14,8 @@ export interface PreparedEntry {
   readonly tags: Readonly<Record<string, string>>;
   /** ISO-8601, as in the JSON. */
   readonly occurredAt: string;
+  /** The same time in epoch ms (what counters bucket by). */
+  readonly occurredAtMs: number;
   readonly durationMs: number | null;
   /** The stored form: `JSON.stringify(entry)` of an Entry whose fields equal the ones above. */
   readonly json: string;
@@ -68,6 +70,7 @@ export function prepareEntry(entry: Entry, extra: { counters?: CounterIncrement[
     familyHash: entry.familyHash,
     tags: entry.tags,
     occurredAt: entry.occurredAt,
+    occurredAtMs: Date.parse(entry.occurredAt),
     durationMs: entry.durationMs,
     json: JSON.stringify(entry),
     summary: entry.familyHash ? familySummary(entry.content) : undefined,

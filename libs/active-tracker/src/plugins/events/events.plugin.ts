@@ -8,6 +8,8 @@ import { displayPath, parseStack, StackFrame } from '../../entries/stack-frames.
 import { sanitizeValue } from '../../recorder/entry-sanitizer.js';
 import { sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
+import type { EventSource, EventEntryContent } from '../../contracts/entries.js';
+export type { EventSource, EventEntryContent };
 
 /** A name filter of recorded notifications: a string is an exact event name, a RegExp is tested on it. */
 export type NotifyFilter = string | RegExp;
@@ -22,33 +24,7 @@ export interface EventsPluginOptions {
   reporter?: EventReporter;
 }
 
-/** Where an event was triggered. */
-export interface EventSource {
-  file: string | null;
-  line: number | null;
-  function: string | null;
-}
 
-/** The `content` of an `event` entry. */
-export interface EventEntryContent {
-  /** The key of `tracker.event(key)`, or the name of the notification. */
-  name: string;
-  /** 'event' for `tracker.event`/`trackEvent`, 'notify' for a recorded EventReporter notification. */
-  origin: 'event' | 'notify';
-  description: string | null;
-  /** The event's data, or the notification's payload (an event object's `serialize()` result); sensitive keys redacted. */
-  data: unknown;
-  /** EventReporter tags in effect (`tagged`), tag objects serialized. */
-  eventTags: Record<string, unknown>;
-  /** EventReporter context (`setContext`) of the request/job. */
-  context: Record<string, unknown>;
-  /** The first app frame (tracker.event) or the notification's source location. */
-  source: EventSource | null;
-  /** Call stack of `tracker.event` without the tracker's own frames ([] for notifications). */
-  backtrace: StackFrame[];
-  /** Notifications only: the reporter's epoch-nanosecond timestamp. */
-  timestamp?: number;
-}
 
 /** Longest family key kept verbatim; longer keys are shortened and suffixed with a hash. */
 const MAX_FAMILY_KEY = 128;

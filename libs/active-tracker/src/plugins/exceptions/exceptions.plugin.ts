@@ -7,6 +7,8 @@ import type { NestHook } from '../../http/hook-state.js';
 import { NEST_EXCEPTION_EVENT } from '../../http/exception-hook.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import { statusOf } from './exception-status.js';
+import type { ExceptionOrigin, ExceptionEntryContent } from '../../contracts/entries.js';
+export type { ExceptionOrigin, ExceptionEntryContent };
 
 /** An exception filter: a class or class name (exact match), or a RegExp tested on the class name. */
 export type ExceptionFilter = string | RegExp | (abstract new (...args: any[]) => unknown);
@@ -20,24 +22,9 @@ export interface ExceptionsPluginOptions {
   captureProcessErrors?: boolean;
 }
 
-/** Where an exception was seen. */
-export type ExceptionOrigin = 'http' | 'unhandledRejection' | 'uncaughtException' | 'manual';
 
 export { NEST_EXCEPTION_EVENT };
 
-/** The `content` of an `exception` entry. */
-export interface ExceptionEntryContent {
-  class: string;
-  message: string;
-  stack: string | null;
-  frames: StackFrame[];
-  location: { file: string | null; line: number | null; function: string | null } | null;
-  status: number | null;
-  origin: ExceptionOrigin;
-  request?: { method: string; path: string };
-  /** "file:line" of `location`, shown in family lists. */
-  locationLabel?: string | null;
-}
 
 /**
  * Records unhandled errors (anywhere in the Nest pipeline, plus process-level ones), grouped by

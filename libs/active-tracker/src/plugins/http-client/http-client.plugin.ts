@@ -5,6 +5,8 @@ import { currentContext, TrackerContext } from '../../context/request-context.js
 import type { EntryDraft } from '../../entries/entry.js';
 import { UrlRedactor } from '../../recorder/url-redaction.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
+import type { HttpClientEntryContent } from '../../contracts/entries.js';
+export type { HttpClientEntryContent };
 
 /**
  * The `node:diagnostics_channel` channels used (all present in Node 20.19+; undici publishes the
@@ -41,24 +43,6 @@ export interface HttpClientPluginOptions {
   redactQueryParams?: string[];
 }
 
-/** The `content` of an `http-client` entry. */
-export interface HttpClientEntryContent {
-  /** 'fetch' for fetch/undici, 'http' for node:http/https (axios, got, SDKs built on them...). */
-  client: 'fetch' | 'http';
-  method: string;
-  /** Full URL, credentials and sensitive query parameters replaced by [REDACTED]. */
-  url: string;
-  host: string;
-  /** Response status, null when no response arrived. */
-  status: number | null;
-  /** From the start of the call to the end of the response body (or the error). */
-  durationMs: number;
-  /** Request body size in bytes when known (content-length), else null. */
-  requestSize: number | null;
-  /** Response body size from content-length, else null (bodies are never read by the tracker). */
-  responseSize: number | null;
-  error?: { name: string; message: string; code?: string };
-}
 
 /** One outbound call in flight. */
 interface Exchange {

@@ -4,6 +4,8 @@ import { currentContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
 import type { NestHook } from '../../http/hook-state.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
+import type { LogEntryContent } from '../../contracts/entries.js';
+export type { LogEntryContent };
 
 /**
  * A log filter: a string drops lines whose context is exactly that string or whose message
@@ -19,13 +21,6 @@ export interface LogsPluginOptions {
   filters?: LogFilter[];
 }
 
-/** The `content` of a `log` entry. */
-export interface LogEntryContent {
-  level: LogLevel;
-  message: string;
-  context?: string;
-  stack?: string;
-}
 
 /** Context of the tracker's own log lines: never recorded, so recording cannot feed itself. */
 export const TRACKER_LOG_CONTEXT = 'ActiveTracker';

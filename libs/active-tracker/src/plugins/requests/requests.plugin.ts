@@ -12,6 +12,8 @@ import { histogramBucket } from '../../storage/histogram.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import { matchesRequestFilter, RequestFilter } from './request-filters.js';
 import { ResponseBodyRecorder } from './response-body.recorder.js';
+import type { RequestEntryContent } from '../../contracts/entries.js';
+export type { RequestEntryContent };
 
 /** Options of the request plugin. */
 export interface RequestsPluginOptions {
@@ -25,30 +27,6 @@ export interface RequestsPluginOptions {
   redactKeys?: string[];
 }
 
-/** The `content` of a `request` entry. */
-export interface RequestEntryContent {
-  method: string;
-  /** The request target, sensitive query parameters redacted. */
-  url: string;
-  path: string;
-  routePattern: string | null;
-  controller: string | null;
-  handler: string | null;
-  status: number;
-  ip: string | null;
-  requestHeaders: Record<string, unknown>;
-  query: unknown;
-  body: unknown;
-  bodyTruncated?: true;
-  responseHeaders: Record<string, unknown>;
-  responseBody: unknown;
-  responseBodyTruncated?: true;
-  responseSize: number;
-  log: unknown[];
-  logTruncated?: true;
-  user?: { name?: string; email?: string; avatarUrl?: string };
-  aborted?: true;
-}
 
 /** Counters every request entry adds (see the README's overview section). */
 export const REQUEST_COUNTERS = {

@@ -347,7 +347,7 @@ export class MemoryRepository implements EntryRepository {
   }
 
   private addCounters(entry: PreparedEntry, now: number): void {
-    const occurred = Date.parse(entry.occurredAt);
+    const occurred = entry.occurredAtMs;
     const weight = entryWeight(entry);
     for (const increment of entry.counters ?? []) {
       if (!validIncrement(increment)) continue;
