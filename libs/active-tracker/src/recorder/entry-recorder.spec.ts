@@ -623,3 +623,345 @@ describe('EntryRecorder: storage down', () => {
     expect(r.stats()).toMatchObject({ written: 6, buffered: 0 });
   });
 });
+
+/** A request batch of this tracker (optionally with a given id). */
+function batchOf(id?: string, kind = 'request'): TrackerContext {
+  return new TrackerContext(TRACKER, id, kind);
+}
+
+/** A batch id whose sampling hash is below (kept by chance) or at/above (dropped) `rate`. */
+function batchIdSampled(rate: number, kept: boolean): string {
+  for (;;) {
+    const id = newUlid();
+    if (unitHash(id) < rate === kept) return id;
+  }
+}
+
+/** Records `drafts` in `batch` (in its async context) and ends it. */
+function recordBatch(r: EntryRecorder, batch: TrackerContext, drafts: EntryDraft[]): TrackerContext {
+  runInContext(batch, () => drafts.forEach((d) => r.record(d)));
+  r.batchEnded(batch);
+  return batch;
+}
+
+describe('EntryRecorder: batches', () => {
+  it('holds the drafts of a batch until it ends and its grace period passes, then serializes them together', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { batches: { graceMs: 50 } });
+    const batch = batchOf();
+    runInContext(batch, () => {
+      r.record(draft('request', { n: 1 }));
+      r.record(draft('log', { n: 2 }));
+    });
+    expect(batch.drafts.map((d) => d.draft.content.n)).toEqual([1, 2]);
+    expect(batch.state).toBe('open');
+    // However long the request runs, nothing is serialized before it ends.
+    jest.advanceTimersByTime(10_000);
+    expect(r.stats()).toMatchObject({ recorded: 2, buffered: 0, pendingBatches: 0 });
+
+    r.batchEnded(batch);
+    expect(batch.state).toBe('ended');
+    expect(r.stats().pendingBatches).toBe(1);
+    // A late draft during the grace period joins the batch.
+    r.record(draft('http-client', { n: 3 }), batch);
+    jest.advanceTimersByTime(49);
+    expect(r.stats()).toMatchObject({ buffered: 0, pendingBatches: 1 });
+    jest.advanceTimersByTime(1);
+    expect(r.stats()).toMatchObject({ buffered: 3, pendingBatches: 0 });
+    expect(batch.state).toBe('finalized');
+    expect(batch.drafts).toEqual([]); // released
+    expect(batch.decision).toEqual({ keep: true, weight: 1 });
+
+    jest.useRealTimers();
+    await r.flush(false);
+    expect(repo.saves).toEqual([3]);
+    const stored = await repo.batch(batch.batchId);
+    expect(stored.map((e) => e.content.n)).toEqual([1, 2, 3]);
+  });
+
+  it('flush() finalizes ended batches without waiting for their grace period; flush(false) does not; open batches stay open', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { batches: { graceMs: 60_000 } });
+    const ended = recordBatch(r, batchOf(), [draft('request', { n: 'ended' })]);
+    const open = batchOf();
+    runInContext(open, () => r.record(draft('request', { n: 'open' })));
+    await r.flush(false);
+    expect(repo.saves).toEqual([]);
+    expect(r.stats()).toMatchObject({ pendingBatches: 1, buffered: 0 });
+    await r.flush();
+    expect(repo.saves).toEqual([1]);
+    expect(ended.state).toBe('finalized');
+    expect(open.state).toBe('open');
+    expect(r.stats()).toMatchObject({ pendingBatches: 0, written: 1 });
+    r.batchEnded(open);
+    await r.stop();
+    expect((await all(repo, 'request')).map((e) => e.content.n).sort()).toEqual(['ended', 'open']);
+  });
+
+  it('finalizes ended batches in end order, and a batch ends once', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo);
+    const first = batchOf();
+    const second = batchOf();
+    runInContext(second, () => r.record(draft('request', { n: 'second' })));
+    runInContext(first, () => r.record(draft('request', { n: 'first' })));
+    r.batchEnded(first);
+    r.batchEnded(second);
+    r.batchEnded(first);
+    expect(r.stats().pendingBatches).toBe(2);
+    await r.flush();
+    expect(repo.prepared.map((p) => JSON.parse(p.json).content.n)).toEqual(['first', 'second']);
+  });
+
+  it('writes late drafts of a kept batch with its id, redactions and weight; drops those of a sampled-out batch', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { sampling: { rate: 0.5 } });
+    const kept = recordBatch(r, batchOf(batchIdSampled(0.5, true)), [draft('request', { n: 'kept' })]);
+    const dropped = recordBatch(r, batchOf(batchIdSampled(0.5, false)), [draft('request', { n: 'dropped' })]);
+    runInContext(kept, () => redactCurrent('late-secret'));
+    await r.flush();
+    expect(kept.decision).toEqual({ keep: true, weight: 2 });
+    expect(dropped.decision).toEqual({ keep: false, weight: 0 });
+    expect(r.stats()).toMatchObject({ written: 1, sampledOut: 1 });
+
+    // After finalize: an outbound call whose body ended after the response, a log line of work
+    // the request left running (recorded in its async context).
+    r.record(draft('http-client', { n: 'late kept', url: '/x?late-secret' }), kept);
+    runInContext(kept, () => r.record(draft('log', { n: 'late kept, in context' })));
+    r.record(draft('http-client', { n: 'late dropped' }), dropped);
+    runInContext(dropped, () => r.record(draft('log', { n: 'late dropped, in context' })));
+    await r.flush();
+    expect(r.stats()).toMatchObject({ written: 3, sampledOut: 3 });
+    const late = repo.prepared.slice(1);
+    expect(late.map((p) => [JSON.parse(p.json).content.n, p.batchId, p.weight])).toEqual([
+      ['late kept', kept.batchId, 2],
+      ['late kept, in context', kept.batchId, 2],
+    ]);
+    expect(JSON.parse(late[0].json).content.url).toBe(`/x?${REDACTED}`);
+    expect(repo.prepared.some((p) => p.batchId === dropped.batchId)).toBe(false);
+  });
+
+  it('holds at most maxDrafts drafts per batch; the rest are dropped and counted', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { batches: { maxDrafts: 3 } });
+    const batch = recordBatch(r, batchOf(), Array.from({ length: 5 }, (_, i) => draft('log', { i })));
+    expect(batch.droppedDrafts).toBe(2);
+    expect(r.stats()).toMatchObject({ recorded: 5, dropped: 2 });
+    // late drafts during the grace period count against the same bound
+    r.record(draft('log', { i: 'late' }), batch);
+    expect(batch.droppedDrafts).toBe(3);
+    await r.flush();
+    expect((await all(repo, 'log')).map((e) => e.content.i).reverse()).toEqual([0, 1, 2]);
+    expect(r.stats()).toMatchObject({ written: 3, dropped: 3 });
+  });
+
+  it('runs each processor once per batch, after it ended and before sampling; processors change, remove and add drafts', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo);
+    const seen: Array<{ state: string; decision: unknown; types: string[] }> = [];
+    r.addProcessor((batch, drafts) => {
+      seen.push({ state: batch.state, decision: batch.decision, types: drafts.map((d) => d.draft.type) });
+      const queries = drafts.filter((d) => d.draft.type === 'query');
+      (drafts[0].draft.content as Record<string, unknown>).queries = queries.length; // per-request total
+      drafts.splice(drafts.indexOf(queries[1]), 1); // a duplicate folded away
+      r.record(draft('n-plus-one', { count: queries.length }), batch); // a new draft in the batch
+    });
+    const batch = recordBatch(r, batchOf(), [draft('request', { path: '/a' }), draft('query', { sql: 'q1' }), draft('query', { sql: 'q2' })]);
+    await r.flush();
+    await r.flush();
+    expect(seen).toEqual([{ state: 'ended', decision: null, types: ['request', 'query', 'query'] }]);
+    const stored = await repo.batch(batch.batchId);
+    expect(stored.map((e) => [e.type, e.content])).toEqual([
+      ['request', { path: '/a', queries: 2 }],
+      ['query', { sql: 'q1' }],
+      ['n-plus-one', { count: 2 }],
+    ]);
+    // batches without drafts are processed too (a processor may add to them)
+    recordBatch(r, batchOf(), []);
+    await r.flush();
+    expect(seen).toHaveLength(2);
+  });
+
+  it('samples what the processors leave: a processor that adds an exception keeps the batch', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { sampling: { rate: 0.01 } });
+    r.addProcessor((batch, drafts) => {
+      if (drafts.some((d) => d.draft.content.slow === true)) r.record(draft('exception', { class: 'NPlusOne' }), batch);
+    });
+    const flagged = recordBatch(r, batchOf(batchIdSampled(0.01, false)), [draft('request', { slow: true })]);
+    const plain = recordBatch(r, batchOf(batchIdSampled(0.01, false)), [draft('request', { slow: false })]);
+    await r.flush();
+    expect(flagged.decision).toEqual({ keep: true, weight: 1 });
+    expect(plain.decision).toEqual({ keep: false, weight: 0 });
+    expect((await repo.batch(flagged.batchId)).map((e) => e.type)).toEqual(['request', 'exception']);
+    expect(await repo.batch(plain.batchId)).toEqual([]);
+  });
+
+  it('a throwing processor does not lose the batch, nor stop the other processors', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo);
+    r.addProcessor(() => {
+      throw new Error('processor bug');
+    });
+    r.addProcessor((_batch, drafts) => {
+      (drafts[0].draft.content as Record<string, unknown>).processed = true;
+    });
+    const batch = recordBatch(r, batchOf(), [draft('request', { n: 1 }), draft('log', { n: 2 })]);
+    await r.flush();
+    expect((await repo.batch(batch.batchId)).map((e) => e.content)).toEqual([{ n: 1, processed: true }, { n: 2 }]);
+    expect(logs.lines.some(([level, line]) => level === 'warn' && line.includes('processor bug'))).toBe(true);
+    expect(r.stats()).toMatchObject({ written: 2, dropped: 0 });
+  });
+
+  it('stops calling a processor once removed', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo);
+    const calls: string[] = [];
+    const remove = r.addProcessor((batch) => calls.push(batch.batchId));
+    const one = recordBatch(r, batchOf(), [draft()]);
+    await r.flush();
+    remove();
+    remove();
+    recordBatch(r, batchOf(), [draft()]);
+    await r.flush();
+    expect(calls).toEqual([one.batchId]);
+  });
+});
+
+describe('EntryRecorder: sampling', () => {
+  it('keeps or drops a batch whole, and weights kept-by-chance entries 1/rate in families and counters (approximate)', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const r = recorder(repo, { sampling: { rate: 0.25 } });
+    const requestDraft = (): EntryDraft =>
+      draft('request', { path: '/items' }, { familyHash: 'GET /items', durationMs: 10, counters: [{ name: 'requests', key: '2xx', value: 1 }] });
+    const batches: TrackerContext[] = [];
+    for (let i = 0; i < 200; i++) batches.push(recordBatch(r, batchOf(), [requestDraft(), draft('log', { i })]));
+    await r.flush();
+    const kept = batches.filter((b) => b.decision!.keep);
+    // the decision is the hash of the batch id
+    for (const b of batches) expect(b.decision).toEqual(unitHash(b.batchId) < 0.25 ? { keep: true, weight: 4 } : { keep: false, weight: 0 });
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(200);
+    // whole batches: both entries of a kept one, none of a dropped one
+    expect(await repo.count('request')).toBe(kept.length);
+    expect(await repo.count('log')).toBe(kept.length);
+    expect(r.stats()).toMatchObject({ written: 2 * kept.length, sampledOut: 2 * (200 - kept.length) });
+
+    const family = (await repo.family('request', 'GET /items'))!;
+    expect(family.approximate).toBe(true);
+    expect(family.count).toBe(4 * kept.length);
+    expect(family.totalDurationMs).toBe(40 * kept.length);
+    expect(family.avgDurationMs).toBe(10);
+    const now = Date.now();
+    const series = await repo.counters({ name: 'requests', granularity: 'day', from: now - 86_400_000, to: now });
+    expect(series.approximate).toBe(true);
+    expect(series.buckets.reduce((sum, b) => sum + (b.values['2xx'] ?? 0), 0)).toBe(4 * kept.length);
+  });
+
+  it('always keeps exceptions, 5xx, slow batches and batches of the keep rule, with weight 1', async () => {
+    const repo = new MemoryRepository(RETENTION);
+    const keepRule = jest.fn((batch: TrackerContext, drafts: readonly BatchDraft[]) => batch.kind === 'job' && drafts.length === 1);
+    const r = recorder(repo, { sampling: { rate: 0.1, keepSlowerThanMs: 500, keep: keepRule } });
+    const out = () => batchIdSampled(0.1, false);
+    const withException = recordBatch(r, batchOf(out()), [draft('request', {}, { familyHash: 'f' }), draft('exception', { class: 'E' })]);
+    const server5xx = batchOf(out());
+    server5xx.http = { req: {} as never, res: { statusCode: 502 } as never };
+    recordBatch(r, server5xx, [draft('request', {}, { familyHash: 'f' })]);
+    const draft5xx = recordBatch(r, batchOf(out()), [draft('request', { status: 503 }, { familyHash: 'f' })]);
+    const slow = batchOf(out());
+    slow.endedAt = slow.startedAt + 500;
+    recordBatch(r, slow, [draft('request', {}, { familyHash: 'f' })]);
+    const job = recordBatch(r, batchOf(out(), 'job'), [draft('job', {})]);
+    const ordinary = recordBatch(r, batchOf(out()), [draft('request', { status: 200 }, { familyHash: 'f' })]);
+    const fast = batchOf(out());
+    fast.endedAt = fast.startedAt + 499;
+    recordBatch(r, fast, [draft('request', {}, { familyHash: 'f' })]);
+    await r.flush();
+    for (const b of [withException, server5xx, draft5xx, slow, job]) expect(b.decision).toEqual({ keep: true, weight: 1 });
+    for (const b of [ordinary, fast]) expect(b.decision).toEqual({ keep: false, weight: 0 });
+    expect(keepRule).toHaveBeenCalledWith(job, expect.any(Array));
+    const family = (await repo.family('request', 'f'))!;
+    expect(family.count).toBe(4);
+    expect(family.approximate).toBe(false);
+  });
+
+  it('keeps everything, unweighted, at rate 1; drafts outside any batch are never sampled', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo);
+    for (let i = 0; i < 20; i++) recordBatch(r, batchOf(), [draft('request', { i })]);
+    const low = recorder(repo, { sampling: { rate: 0.01 } });
+    for (let i = 0; i < 20; i++) low.record(draft('loose', { i }));
+    await r.flush();
+    await low.flush();
+    expect(repo.prepared.every((p) => p.weight === undefined)).toBe(true);
+    expect(await repo.count('request')).toBe(20);
+    expect(await repo.count('loose')).toBe(20);
+  });
+});
+
+describe('EntryRecorder: byte bound', () => {
+  /** Drafts that serialize to the same length whatever `i` (0..9999). */
+  const padded = (i: number): EntryDraft => draft('request', { i, padding: 'x'.repeat(404 - String(i).length) });
+
+  it('holds at most buffer.maxBytes of serialized entries while storage is down, and writes them when it is back', async () => {
+    const repo = new FlakyRepository();
+    repo.ready = false;
+    const maxBytes = 20_000;
+    const r = recorder(repo, { buffer: { maxBytes } });
+    for (let i = 0; i < 300; i++) r.record(padded(i));
+    await r.flush();
+    const down = r.stats();
+    expect(down.bufferedBytes).toBeLessThanOrEqual(maxBytes);
+    // close to the bound: the next entry would not have fitted
+    expect(down.bufferedBytes).toBeGreaterThan(maxBytes - 600);
+    expect(down.buffered).toBeLessThan(300);
+    expect(down.dropped).toBe(300 - down.buffered);
+    expect(down.storageReady).toBe(false);
+    // more entries while down: still bounded, all counted
+    for (let i = 300; i < 600; i++) r.record(padded(i));
+    await r.flush();
+    expect(r.stats().bufferedBytes).toBeLessThanOrEqual(maxBytes);
+    expect(r.stats().dropped).toBe(600 - down.buffered);
+    expect(repo.saves).toEqual([]);
+
+    repo.ready = true;
+    await r.flush();
+    expect(r.stats()).toMatchObject({ buffered: 0, bufferedBytes: 0, written: down.buffered, storageReady: true });
+    // the oldest were kept
+    expect((await all(repo, 'request')).map((e) => e.content.i).reverse()).toEqual(Array.from({ length: down.buffered }, (_, i) => i));
+    r.record(padded(1000));
+    await r.flush();
+    expect(await repo.count('request')).toBe(down.buffered + 1);
+  });
+
+  it('keeps within maxBytes when a failed write is put back while new entries arrived, dropping the oldest of the failed write', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { buffer: { maxBytes: 20_000 } });
+    for (let i = 0; i < 30; i++) r.record(padded(i));
+    repo.mode = 'reject';
+    repo.gate = new Gate();
+    const failing = r.flush();
+    for (let i = 30; i < 60; i++) r.record(padded(i));
+    const next = r.flush(); // serializes the 30 new ones while the write hangs
+    const size = repo.prepared[0].json.length;
+    const fits = Math.floor(20_000 / size);
+    repo.gate.release();
+    repo.gate = null;
+    await failing;
+    await next;
+    expect(r.stats().bufferedBytes).toBeLessThanOrEqual(20_000);
+    expect(r.stats()).toMatchObject({ buffered: fits, dropped: 60 - fits });
+    repo.mode = 'ok';
+    await r.flush();
+    expect((await all(repo, 'request')).map((e) => e.content.i).reverse()).toEqual(Array.from({ length: fits }, (_, i) => 60 - fits + i));
+  });
+
+  it('starts a write once flushBytes wait, without waiting for the interval', async () => {
+    const repo = new FlakyRepository();
+    const r = recorder(repo, { buffer: { flushBytes: 4000 } });
+    for (let i = 0; i < 12; i++) r.record(padded(i));
+    await until(() => r.stats().written === 12);
+    expect(repo.saves).toEqual([12]);
+  });
+});
