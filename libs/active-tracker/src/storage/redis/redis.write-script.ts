@@ -10,6 +10,22 @@ import type { RetentionPlan } from './redis.retention.js';
 export const WRITE_CHUNK = 1000;
 
 /**
+ * Flags of an entry in the packed chunk, telling which optional fields follow. Most entries carry
+ * few of them: a log line is flags, type, tag count, id, batch id, tag, JSON.
+ */
+const F_BATCH = 1;
+const F_FAMILY = 4;
+/** occurredAt (ISO): sent only when the entry may become its family's first or last. */
+const F_SEEN = 8;
+const F_DURATION = 16;
+/** Summary JSON: sent only for the newest entry of its family in the call. */
+const F_SUMMARY = 32;
+const F_WEIGHT = 64;
+const F_COUNTERS = 128;
+/** Lua returns every field of an entry from one unpack call: its C stack bounds how many. */
+const MAX_FIELDS = 4000;
+
+/**
  * The whole write path, one script call per chunk of entries. Per entry, `SET e:<id> NX` decides:
  * only an entry that was not stored yet is indexed, counted in its family and in counters, so a
  * retried or duplicated save (another instance, a retry after a timeout) changes nothing. The
@@ -17,14 +33,21 @@ export const WRITE_CHUNK = 1000;
  * per call: one ZADD per index key with all its new members, one HINCRBYFLOAT per counter field,
  * one HMGET + HSET per family, one ZADD per family order set. Family arithmetic is the same as
  * family-aggregate.ts (the reference): entries are added one by one, in order, to the stored
- * figures, so both stores compute the same doubles.
+ * figures, so both stores compute the same doubles. Key names are built once per key per call,
+ * never per entry (string building is what costs most in Lua).
+ *
+ * The per-entry data is one binary argument, read with Lua's struct library: one struct.unpack
+ * per field group instead of one Redis argument per field. Measured: each argument costs about
+ * 1 µs of ioredis encoding and 0.3 µs in Redis (an entry has 5 to 15 fields), an unpack call
+ * a fraction of that, and numbers travel as doubles (exact, nothing to parse).
  *
  * KEYS[1] = P types (routing: a fixed key of the prefix; also the types set).
- * ARGV header: P, now, sharedKeep, counter TTL minute/hour/day, nTypes, then per type: raw name,
- *   escaped name, keep (TTL ms).
- * ARGV per entry: id, type index (1-based), batchId|'', familyHash|'', occurredAt ISO, occurredAt ms,
- *   duration|'', histogram bucket|'', weight, summary JSON|'', nTags, tag parts (`<escaped key>=<value>`)...,
- *   nCounters, (name, key, value)..., json.
+ * ARGV: P, now, sharedKeep, counter TTL minute/hour/day, nTypes, (raw type, escaped type, keep
+ *   ms) per type, nCounterFields, (counter name, counter key) per field, then the entries, packed
+ *   big-endian, each: flags u8, type slot u16, tag count u16, increment count u16, id (u16 length
+ *   + bytes), then [batch id], tag parts (`<escaped key>=<value>`)..., [family hash, [occurredAt
+ *   ISO], [duration f64, histogram bucket i32], [summary JSON]], [weight f64], [occurredAt ms f64,
+ *   (field slot u16, value f64)...], JSON; strings other than the id are u32 length + bytes.
  * Returns the number of entries inserted. Publishes `[[id, type, batchId|false], ...]` on
  * `P written` when at least one was inserted and the `P live` key exists (someone listens).
  */
@@ -40,268 +63,422 @@ local GRAN = {
 local types = {}
 local a = 8
 for t = 1, tonumber(ARGV[7]) do
-  types[t] = { name = ARGV[a], esc = ARGV[a + 1], keep = tonumber(ARGV[a + 2]), used = false, orders = nil }
+  types[t] = { name = ARGV[a], esc = ARGV[a + 1], keep = tonumber(ARGV[a + 2]), keepArg = ARGV[a + 2], ids = {}, nIds = 0, fams = {}, famList = {} }
   a = a + 3
 end
+local fields = {}
+local nFields = tonumber(ARGV[a])
+a = a + 1
+for i = 1, nFields do
+  fields[i] = { name = ARGV[a], key = ARGV[a + 1] }
+  a = a + 2
+end
 
--- index key suffix -> { keep = ttl, members = { score, member, ... } }
-local indexes, indexOrder = {}, {}
-local function index(suffix, keep, member)
-  local ix = indexes[suffix]
-  if not ix then
-    ix = { keep = keep, members = {} }
-    indexes[suffix] = ix
-    indexOrder[#indexOrder + 1] = suffix
+local live = redis.call('EXISTS', P .. 'live') == 1
+local written, inserted = {}, 0
+-- index members as ZADD arguments {0, id, 0, id...}, per tag part / family hash
+local tagIx, tagOrder = {}, {}
+local famIx, famOrder = {}, {}
+local links, nLinks = {}, 0
+local function push(list, id)
+  local k = list.n + 2
+  list.n = k
+  list[k - 1] = 0
+  list[k] = id
+end
+-- counter sums per field slot and minute (hours and days are summed from minutes at the end)
+local cells, cellList = {}, {}
+local blob = ARGV[a]
+local size = #blob
+local pos = 1
+local read = struct.unpack
+local E = P .. 'e:'
+-- The layout of an entry's fields after its head depends only on its flags and counts: one
+-- unpack format per layout (cached for the call) reads them all at once.
+local layouts = {}
+local function layout(flags, nTags, nIncs)
+  local f = { '>' }
+  if flags % 2 == 1 then f[#f + 1] = 'I4c0' end
+  f[#f + 1] = string.rep('I4c0', nTags)
+  if flags % 8 >= 4 then
+    f[#f + 1] = 'I4c0'
+    if flags % 16 >= 8 then f[#f + 1] = 'I4c0' end
+    if flags % 32 >= 16 then f[#f + 1] = 'di4' end
+    if flags % 64 >= 32 then f[#f + 1] = 'I4c0' end
   end
-  local m = ix.members
-  m[#m + 1] = 0
-  m[#m + 1] = member
+  if flags % 128 >= 64 then f[#f + 1] = 'd' end
+  if flags >= 128 then f[#f + 1] = 'd' .. string.rep('I2d', nIncs) end
+  f[#f + 1] = 'I4c0'
+  return table.concat(f)
 end
--- registry: suffix -> expiry (ms); registered with ZADD NX (an existing member is left alone)
-local registry = {}
-local function register(suffix, expireAt)
-  registry[#registry + 1] = expireAt
-  registry[#registry + 1] = suffix
-end
-
-local families, familyList = {}, {}
-local counters, counterList = {}, {}
-local written = {}
-local links = {}
-local n = #ARGV
-while a <= n do
-  local id = ARGV[a]
-  local t = types[tonumber(ARGV[a + 1])]
-  local batch = ARGV[a + 2]
-  local fam = ARGV[a + 3]
-  local nTags = tonumber(ARGV[a + 10])
-  local tagsAt = a + 11
-  local nCounters = tonumber(ARGV[tagsAt + nTags])
-  local countersAt = tagsAt + nTags + 1
-  local jsonAt = countersAt + 3 * nCounters
-  if redis.call('SET', P .. 'e:' .. id, ARGV[jsonAt], 'PX', t.keep, 'NX') then
-    t.used = true
-    written[#written + 1] = { id, t.name, batch ~= '' and batch or false }
-    index('t:' .. t.esc, t.keep, id)
-    for i = tagsAt, tagsAt + nTags - 1 do index('g:' .. ARGV[i], sharedKeep, id) end
-    if batch ~= '' then
-      links[#links + 1] = 0
-      links[#links + 1] = batch .. '\\0' .. id
+while pos <= size do
+  local flags, slot, nTags, nIncs, id
+  flags, slot, nTags, nIncs, id, pos = read('>BI2I2I2I2c0', blob, pos)
+  local t = types[slot]
+  local shape = flags + 256 * (nTags + 65536 * nIncs)
+  local fmt = layouts[shape]
+  if not fmt then
+    fmt = layout(flags, nTags, nIncs)
+    layouts[shape] = fmt
+  end
+  local v = { read(fmt, blob, pos) }
+  local nv = #v
+  pos = v[nv]
+  local json = v[nv - 1]
+  local j = 1
+  local batch
+  if flags % 2 == 1 then batch = v[1]; j = 2 end
+  local tagsAt = j
+  j = j + nTags
+  local fam, seen, dur, bucket, summary
+  if flags % 8 >= 4 then
+    fam = v[j]; j = j + 1
+    if flags % 16 >= 8 then seen = v[j]; j = j + 1 end
+    if flags % 32 >= 16 then dur = v[j]; bucket = v[j + 1]; j = j + 2 end
+    if flags % 64 >= 32 then summary = v[j]; j = j + 1 end
+  end
+  local weight = 1
+  if flags % 128 >= 64 then weight = v[j]; j = j + 1 end
+  local at, incsAt
+  if flags >= 128 then at = v[j]; incsAt = j + 1 end
+  if redis.call('SET', E .. id, json, 'PX', t.keepArg, 'NX') then
+    inserted = inserted + 1
+    if live then written[inserted] = { id, t.name, batch or false } end
+    local k = t.nIds + 2
+    t.nIds = k
+    t.ids[k - 1] = 0
+    t.ids[k] = id
+    for i = tagsAt, tagsAt + nTags - 1 do
+      local part = v[i]
+      local list = tagIx[part]
+      if not list then list = { n = 0 }; tagIx[part] = list; tagOrder[#tagOrder + 1] = part end
+      push(list, id)
     end
-    local weight = tonumber(ARGV[a + 8])
-    if fam ~= '' then
-      index('f:' .. fam, sharedKeep, id)
-      local fk = t.esc .. ':' .. fam
-      local f = families[fk]
+    if batch then
+      nLinks = nLinks + 2
+      links[nLinks - 1] = 0
+      links[nLinks] = batch .. '\\0' .. id
+    end
+    if fam then
+      local list = famIx[fam]
+      if not list then list = { n = 0 }; famIx[fam] = list; famOrder[#famOrder + 1] = fam end
+      push(list, id)
+      local f = t.fams[fam]
       if not f then
-        local cur = redis.call('HMGET', P .. 'F:' .. fk, '${FF.count}', '${FF.timed}', '${FF.total}', '${FF.max}', '${FF.firstId}', '${FF.lastId}', '${FF.approximate}')
+        local F = P .. 'F:' .. t.esc .. ':' .. fam
+        local cur = redis.call('HMGET', F, '${FF.count}', '${FF.timed}', '${FF.total}', '${FF.max}', '${FF.firstId}', '${FF.lastId}', '${FF.approximate}')
         f = {
-          t = t, hash = fam, fk = fk,
+          hash = fam, F = F, H = P .. 'Fh:' .. t.esc .. ':' .. fam,
           n = tonumber(cur[1]) or 0, tn = tonumber(cur[2]) or 0, tot = tonumber(cur[3]) or 0,
           max = cur[4] and tonumber(cur[4]) or nil,
           fid = cur[5] or nil, lid = cur[6] or nil, oldLid = cur[6] or nil, ap = cur[7] == '1',
           hist = {}, histOrder = {},
         }
-        families[fk] = f
-        familyList[#familyList + 1] = f
+        t.fams[fam] = f
+        t.famList[#t.famList + 1] = f
       end
       f.n = f.n + weight
       if weight ~= 1 then f.ap = true end
-      if ARGV[a + 6] ~= '' then
-        local ms = tonumber(ARGV[a + 6])
+      if dur then
         f.tn = f.tn + weight
-        f.tot = f.tot + ms * weight
-        if f.max == nil or ms > f.max then f.max = ms end
-        local bucket = ARGV[a + 7]
-        if f.hist[bucket] == nil then
-          f.hist[bucket] = 0
+        f.tot = f.tot + dur * weight
+        if f.max == nil or dur > f.max then f.max = dur end
+        local c = f.hist[bucket]
+        if c == nil then
           f.histOrder[#f.histOrder + 1] = bucket
+          c = 0
         end
-        f.hist[bucket] = f.hist[bucket] + weight
+        f.hist[bucket] = c + weight
       end
-      if f.fid == nil or before(id, f.fid) then
+      if f.fid == nil or less(id, f.fid) then
         f.fid = id
-        f.fs = ARGV[a + 4]
+        f.fs = seen
       end
-      if f.lid == nil or before(f.lid, id) then
+      if f.lid == nil or less(f.lid, id) then
         f.lid = id
-        f.ls = ARGV[a + 4]
-        f.sum = ARGV[a + 9]
+        f.ls = seen
+        f.sum = summary
       end
     end
-    if nCounters > 0 then
-      local at = tonumber(ARGV[a + 5])
-      for _, g in ipairs(GRAN) do
-        local start = math.floor(at / g[2]) * g[2]
-        local expireAt = start + g[3]
-        if expireAt > now then
-          local ck = 'c:'
-          for c = countersAt, jsonAt - 1, 3 do
-            local suffix = ck .. ARGV[c] .. ':' .. g[1] .. ':' .. string.format('%.0f', start)
-            local cell = counters[suffix]
-            if not cell then
-              cell = { sums = {}, fields = {}, approx = false, expireAt = expireAt }
-              counters[suffix] = cell
-              counterList[#counterList + 1] = suffix
-            end
-            local key = ARGV[c + 1]
-            if cell.sums[key] == nil then
-              cell.sums[key] = 0
-              cell.fields[#cell.fields + 1] = key
-            end
-            cell.sums[key] = cell.sums[key] + tonumber(ARGV[c + 2]) * weight
-            if weight ~= 1 then cell.approx = true end
-          end
+    if at then
+      local minute = at - at % ${GRANULARITY_MS.minute}
+      for c = incsAt, incsAt + 2 * nIncs - 1, 2 do
+        local slot = v[c]
+        local byMinute = cells[slot]
+        if not byMinute then byMinute = {}; cells[slot] = byMinute end
+        local cell = byMinute[minute]
+        if not cell then
+          cell = { field = fields[slot], minute = minute, sum = 0, approx = false }
+          byMinute[minute] = cell
+          cellList[#cellList + 1] = cell
         end
-      end
-    end
-  end
-  a = jsonAt + 1
-end
-
-if #written == 0 then return 0 end
-
-for _, suffix in ipairs(indexOrder) do
-  local ix = indexes[suffix]
-  callChunked('ZADD', P .. suffix, ix.members)
-  redis.call('PEXPIRE', P .. suffix, ix.keep)
-  register(suffix, now + ix.keep)
-end
-if #links > 0 then callChunked('ZADD', P .. 'b', links) end
-
--- Families: one HSET per family, then one ZADD per order set of each type.
-for _, f in ipairs(familyList) do
-  local t = f.t
-  local F, H = P .. 'F:' .. f.fk, P .. 'Fh:' .. f.fk
-  local fields = { '${FF.count}', num(f.n), '${FF.timed}', num(f.tn), '${FF.total}', num(f.tot), '${FF.firstId}', f.fid, '${FF.lastId}', f.lid, '${FF.approximate}', f.ap and '1' or '0' }
-  if f.max ~= nil then fields[#fields + 1] = '${FF.max}'; fields[#fields + 1] = num(f.max) end
-  if f.fs then fields[#fields + 1] = '${FF.firstSeen}'; fields[#fields + 1] = f.fs end
-  if f.ls then fields[#fields + 1] = '${FF.lastSeen}'; fields[#fields + 1] = f.ls; fields[#fields + 1] = '${FF.summary}'; fields[#fields + 1] = f.sum end
-  redis.call('HSET', F, unpack(fields))
-  redis.call('PEXPIRE', F, t.keep)
-  register('F:' .. f.fk, now + t.keep)
-  local p = -1
-  if #f.histOrder > 0 then
-    for _, bucket in ipairs(f.histOrder) do redis.call('HINCRBYFLOAT', H, bucket, num(f.hist[bucket])) end
-    redis.call('PEXPIRE', H, t.keep)
-    register('Fh:' .. f.fk, now + t.keep)
-  end
-  if f.tn > 0 then p = p95(redis.call('HGETALL', H)) end
-  if not t.orders then t.orders = { lastSeen = {}, lastSeenGone = {}, count = {}, total = {}, avg = {}, max = {}, p95 = {} } end
-  local o = t.orders
-  if f.oldLid ~= f.lid then
-    if f.oldLid then o.lastSeenGone[#o.lastSeenGone + 1] = f.oldLid .. f.hash end
-    o.lastSeen[#o.lastSeen + 1] = 0
-    o.lastSeen[#o.lastSeen + 1] = f.lid .. f.hash
-  end
-  local function score(list, value) list[#list + 1] = value; list[#list + 1] = f.hash end
-  score(o.count, round3(f.n))
-  score(o.total, round3(f.tot))
-  score(o.avg, f.tn > 0 and round3(f.tot / f.tn) or -1)
-  score(o.max, f.max ~= nil and round3(f.max) or -1)
-  score(o.p95, p)
-end
-for _, t in ipairs(types) do
-  local o = t.orders
-  if o then
-    local base = 'Fo:' .. t.esc .. ':'
-    if #o.lastSeenGone > 0 then callChunked('ZREM', P .. base .. 'lastSeen', o.lastSeenGone) end
-    for _, order in ipairs({ 'lastSeen', 'count', 'total', 'avg', 'max', 'p95' }) do
-      if #o[order] > 0 then
-        for i = 1, #o[order], 2 do o[order][i] = num(o[order][i]) end
-        callChunked('ZADD', P .. base .. order, o[order])
-        redis.call('PEXPIRE', P .. base .. order, t.keep)
-        register(base .. order, now + t.keep)
+        cell.sum = cell.sum + v[c + 1] * weight
+        if weight ~= 1 then cell.approx = true end
       end
     end
   end
 end
 
--- Counters: one HINCRBYFLOAT per field of each bucket touched by this call.
-for _, suffix in ipairs(counterList) do
-  local cell = counters[suffix]
-  local key = P .. suffix
-  for _, field in ipairs(cell.fields) do redis.call('HINCRBYFLOAT', key, field, num(cell.sums[field])) end
-  if cell.approx then redis.call('HSET', key, '${COUNTER_APPROX_FIELD}', '1') end
-  redis.call('PEXPIREAT', key, string.format('%.0f', cell.expireAt))
-  register(suffix, cell.expireAt)
+if inserted == 0 then return 0 end
+
+-- registry: suffix -> expiry (ms); ZADD NX leaves members already registered alone
+local registry = {}
+local function register(suffix, expireAt)
+  registry[#registry + 1] = expireAt
+  registry[#registry + 1] = suffix
 end
+local function addIndex(suffix, members, keep)
+  callChunked('ZADD', P .. suffix, members)
+  redis.call('PEXPIRE', P .. suffix, keep)
+  register(suffix, now + keep)
+end
+for _, part in ipairs(tagOrder) do addIndex('g:' .. part, tagIx[part], sharedKeep) end
+for _, fam in ipairs(famOrder) do addIndex('f:' .. fam, famIx[fam], sharedKeep) end
+if nLinks > 0 then callChunked('ZADD', P .. 'b', links) end
 
 local typeNames = {}
-for _, t in ipairs(types) do if t.used then typeNames[#typeNames + 1] = t.esc end end
+for _, t in ipairs(types) do
+  if t.nIds > 0 then
+    typeNames[#typeNames + 1] = t.esc
+    addIndex('t:' .. t.esc, t.ids, t.keep)
+  end
+  -- Families: one HSET each, then one ZADD per order set of the type.
+  if #t.famList > 0 then
+    local o = { lastSeen = {}, count = {}, total = {}, avg = {}, max = {}, p95 = {} }
+    local gone = {}
+    for _, f in ipairs(t.famList) do
+      local hset = { '${FF.count}', num(f.n), '${FF.timed}', num(f.tn), '${FF.total}', num(f.tot), '${FF.firstId}', f.fid, '${FF.lastId}', f.lid, '${FF.approximate}', f.ap and '1' or '0' }
+      if f.max ~= nil then hset[#hset + 1] = '${FF.max}'; hset[#hset + 1] = num(f.max) end
+      if f.fs then hset[#hset + 1] = '${FF.firstSeen}'; hset[#hset + 1] = f.fs end
+      if f.ls then hset[#hset + 1] = '${FF.lastSeen}'; hset[#hset + 1] = f.ls end
+      if f.sum then hset[#hset + 1] = '${FF.summary}'; hset[#hset + 1] = f.sum end
+      redis.call('HSET', f.F, unpack(hset))
+      redis.call('PEXPIRE', f.F, t.keep)
+      register(string.sub(f.F, #P + 1), now + t.keep)
+      -- The histogram: read once, this call's counts added, the changed buckets written back in
+      -- one HSET; p95 comes from the merged counts. Unchanged durations leave the p95 score alone.
+      local p
+      if #f.histOrder > 0 then
+        local flat = redis.call('HGETALL', f.H)
+        local counts = {}
+        for i = 1, #flat, 2 do counts[tonumber(flat[i])] = tonumber(flat[i + 1]) end
+        local changed = {}
+        for _, bucket in ipairs(f.histOrder) do
+          local c = (counts[bucket] or 0) + f.hist[bucket]
+          counts[bucket] = c
+          changed[#changed + 1] = bucket
+          changed[#changed + 1] = num(c)
+        end
+        callChunked('HSET', f.H, changed)
+        redis.call('PEXPIRE', f.H, t.keep)
+        register(string.sub(f.H, #P + 1), now + t.keep)
+        p = p95(counts)
+      elseif f.tn == 0 then
+        p = -1
+      end
+      if f.oldLid ~= f.lid then
+        if f.oldLid then gone[#gone + 1] = f.oldLid .. f.hash end
+        o.lastSeen[#o.lastSeen + 1] = 0
+        o.lastSeen[#o.lastSeen + 1] = f.lid .. f.hash
+      end
+      local h = f.hash
+      local c, tt, av, mx, pp = o.count, o.total, o.avg, o.max, o.p95
+      c[#c + 1] = num(round3(f.n)); c[#c + 1] = h
+      tt[#tt + 1] = num(round3(f.tot)); tt[#tt + 1] = h
+      av[#av + 1] = f.tn > 0 and num(round3(f.tot / f.tn)) or '-1'; av[#av + 1] = h
+      mx[#mx + 1] = f.max ~= nil and num(round3(f.max)) or '-1'; mx[#mx + 1] = h
+      if p then pp[#pp + 1] = num(p); pp[#pp + 1] = h end
+    end
+    local base = 'Fo:' .. t.esc .. ':'
+    if #gone > 0 then callChunked('ZREM', P .. base .. 'lastSeen', gone) end
+    for _, order in ipairs({ 'lastSeen', 'count', 'total', 'avg', 'max', 'p95' }) do
+      if #o[order] > 0 then addIndex(base .. order, o[order], t.keep) end
+    end
+  end
+end
+
+-- Counters: minute sums added up per bucket of each granularity, then one HINCRBYFLOAT per
+-- field of each bucket (buckets already past their TTL are skipped, as the memory store does).
+local buckets = {}
+for _, cell in ipairs(cellList) do
+  for _, g in ipairs(GRAN) do
+    local start = cell.minute - cell.minute % g[2]
+    local expireAt = start + g[3]
+    if expireAt > now then
+      local suffix = 'c:' .. cell.field.name .. ':' .. g[1] .. ':' .. string.format('%.0f', start)
+      local b = buckets[suffix]
+      if not b then
+        b = { expireAt = expireAt, approx = false, sums = {}, keys = {} }
+        buckets[suffix] = b
+        buckets[#buckets + 1] = suffix
+      end
+      local key = cell.field.key
+      if b.sums[key] == nil then
+        b.sums[key] = 0
+        b.keys[#b.keys + 1] = key
+      end
+      b.sums[key] = b.sums[key] + cell.sum
+      if cell.approx then b.approx = true end
+    end
+  end
+end
+for _, suffix in ipairs(buckets) do
+  local b = buckets[suffix]
+  for _, key in ipairs(b.keys) do redis.call('HINCRBYFLOAT', P .. suffix, key, num(b.sums[key])) end
+  if b.approx then redis.call('HSET', P .. suffix, '${COUNTER_APPROX_FIELD}', '1') end
+  redis.call('PEXPIREAT', P .. suffix, string.format('%.0f', b.expireAt))
+  register(suffix, b.expireAt)
+end
+
 redis.call('SADD', P .. 'types', unpack(typeNames))
-if #registry > 0 then callChunked('ZADD', P .. 'r', registry, 'NX') end
+callChunked('ZADD', P .. 'r', registry, 'NX')
 for _, shared in ipairs({ 'types', 'r', 'b' }) do redis.call('PEXPIRE', P .. shared, sharedKeep) end
 
-if redis.call('EXISTS', P .. 'live') == 1 then
-  redis.call('PUBLISH', P .. 'written', cjson.encode(written))
-end
-return #written
+if live then redis.call('PUBLISH', P .. 'written', cjson.encode(written)) end
+return inserted
 `;
 
-/** Per-type slot of the header: entries name their type by its 1-based position. */
-interface TypeSlot {
-  index: number;
-  type: string;
+/** Where each family of a chunk starts and ends (by id): only those entries send occurredAt / the summary. */
+function familyEdges(entries: readonly PreparedEntry[]): Map<string, { first: string; last: string }> | null {
+  let edges: Map<string, { first: string; last: string }> | null = null;
+  for (const entry of entries) {
+    if (!entry.familyHash) continue;
+    edges ??= new Map();
+    const key = `${entry.type}\u0000${entry.familyHash}`;
+    const edge = edges.get(key);
+    if (!edge) edges.set(key, { first: entry.id, last: entry.id });
+    else if (entry.id < edge.first) edge.first = entry.id;
+    else if (entry.id > edge.last) edge.last = entry.id;
+  }
+  return edges;
+}
+
+/** A growable big-endian byte writer for the packed entries. */
+class Packer {
+  private buf: Buffer;
+  pos = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  private room(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  u8(value: number): void {
+    this.room(1);
+    this.buf[this.pos++] = value;
+  }
+
+  u16(value: number): void {
+    if (value > 0xffff) throw new RangeError(`ActiveTracker: ${value} does not fit the Redis write format (at most 65535)`);
+    this.room(2);
+    this.pos = this.buf.writeUInt16BE(value, this.pos);
+  }
+
+  i32(value: number): void {
+    this.room(4);
+    this.pos = this.buf.writeInt32BE(value, this.pos);
+  }
+
+  f64(value: number): void {
+    this.room(8);
+    this.pos = this.buf.writeDoubleBE(value, this.pos);
+  }
+
+  /** A string as u32 byte length + UTF-8 bytes (u16 length with `short`). */
+  str(value: string, short = false): void {
+    const head = short ? 2 : 4;
+    this.room(head + value.length * 3);
+    const bytes = this.buf.write(value, this.pos + head, 'utf8');
+    if (short) this.u16(bytes);
+    else this.pos = this.buf.writeUInt32BE(bytes, this.pos);
+    this.pos += bytes;
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
 }
 
 /**
- * The arguments of one script call (after KEYS) for a chunk of entries. Strings only: ioredis
- * would otherwise convert every number itself, and a flat array is the cheapest it encodes.
+ * The arguments of one script call (after KEYS) for a chunk of entries: a few header strings and
+ * the packed entries (see WRITE_LUA).
  */
-export function writeArguments(entries: readonly PreparedEntry[], scriptPrefix: string, retention: RetentionPlan, now: number): string[] {
-  const slots = new Map<string, TypeSlot>();
-  const body: string[] = [];
+export function writeArguments(entries: readonly PreparedEntry[], scriptPrefix: string, retention: RetentionPlan, now: number): Array<string | Buffer> {
+  const slots = new Map<string, number>();
+  const fieldSlots = new Map<string, Map<string, number>>();
+  const fieldList: string[] = [];
+  const edges = familyEdges(entries);
+  let estimate = 0;
+  for (const entry of entries) estimate += entry.json.length + 160;
+  const out = new Packer(estimate);
+  const tagParts: string[] = [];
   for (const entry of entries) {
     let slot = slots.get(entry.type);
-    if (!slot) slots.set(entry.type, (slot = { index: slots.size + 1, type: entry.type }));
-    const ms = entry.durationMs;
-    const timed = typeof ms === 'number' && Number.isFinite(ms);
-    const weight = entryWeight(entry);
-    body.push(
-      entry.id,
-      String(slot.index),
-      entry.batchId ?? '',
-      entry.familyHash ?? '',
-      entry.occurredAt,
-      String(Date.parse(entry.occurredAt) || 0),
-      timed ? String(ms) : '',
-      timed ? String(histogramBucket(ms)) : '',
-      String(weight),
-      entry.familyHash ? JSON.stringify(entry.summary ?? {}) : '',
-    );
+    if (slot === undefined) slots.set(entry.type, (slot = slots.size + 1));
     const tags = entry.tags;
-    let nTags = 0;
-    const tagsAt = body.push('0') - 1;
-    for (const key in tags) {
-      body.push(RedisKeys.tagPart(key, tags[key]));
-      nTags++;
+    tagParts.length = 0;
+    for (const key in tags) tagParts.push(RedisKeys.tagPart(key, tags[key]));
+    const edge = entry.familyHash ? edges!.get(`${entry.type}\u0000${entry.familyHash}`)! : null;
+    const ms = entry.durationMs;
+    const timed = edge !== null && typeof ms === 'number' && Number.isFinite(ms);
+    const weight = entryWeight(entry);
+    let increments = 0;
+    for (const increment of entry.counters ?? []) if (validIncrement(increment)) increments++;
+    const flags =
+      (entry.batchId ? F_BATCH : 0) |
+      (edge ? F_FAMILY : 0) |
+      (edge && (entry.id === edge.first || entry.id === edge.last) ? F_SEEN : 0) |
+      (timed ? F_DURATION : 0) |
+      (edge && entry.id === edge.last ? F_SUMMARY : 0) |
+      (weight !== 1 ? F_WEIGHT : 0) |
+      (increments > 0 ? F_COUNTERS : 0);
+    if (tagParts.length + 2 * increments > MAX_FIELDS) {
+      throw new RangeError(`ActiveTracker: entry ${entry.id} has more than ${MAX_FIELDS} tags and counter increments (the Redis write format's limit)`);
     }
-    body[tagsAt] = String(nTags);
-    const increments = entry.counters;
-    if (increments && increments.length > 0) {
-      const countAt = body.push('0') - 1;
-      let nCounters = 0;
-      for (const increment of increments) {
-        if (!validIncrement(increment)) continue;
-        body.push(increment.name, increment.key, String(increment.value));
-        nCounters++;
+    out.u8(flags);
+    out.u16(slot);
+    out.u16(tagParts.length);
+    out.u16(increments);
+    out.str(entry.id, true);
+    if (flags & F_BATCH) out.str(entry.batchId!);
+    for (const part of tagParts) out.str(part);
+    if (flags & F_FAMILY) {
+      out.str(entry.familyHash!);
+      if (flags & F_SEEN) out.str(entry.occurredAt);
+      if (flags & F_DURATION) {
+        out.f64(ms!);
+        out.i32(histogramBucket(ms!));
       }
-      body[countAt] = String(nCounters);
-    } else {
-      body.push('0');
+      if (flags & F_SUMMARY) out.str(JSON.stringify(entry.summary ?? {}));
     }
-    body.push(entry.json);
+    if (flags & F_WEIGHT) out.f64(weight);
+    if (flags & F_COUNTERS) {
+      out.f64(Date.parse(entry.occurredAt) || 0);
+      for (const increment of entry.counters!) {
+        if (!validIncrement(increment)) continue;
+        let byKey = fieldSlots.get(increment.name);
+        if (!byKey) fieldSlots.set(increment.name, (byKey = new Map()));
+        let field = byKey.get(increment.key);
+        if (field === undefined) {
+          byKey.set(increment.key, (field = fieldList.length / 2 + 1));
+          fieldList.push(increment.name, increment.key);
+        }
+        out.u16(field);
+        out.f64(increment.value);
+      }
+    }
+    out.str(entry.json);
   }
-  const header = [
-    scriptPrefix,
-    String(now),
-    String(retention.sharedKeepMs),
-    ...retention.counterTtls.map(String),
-    String(slots.size),
-  ];
-  for (const { type } of slots.values()) header.push(type, escapeKeyPart(type), String(retention.keepOf(type)));
-  return header.concat(body);
+  const args: Array<string | Buffer> = [scriptPrefix, String(now), String(retention.sharedKeepMs), ...retention.counterTtls.map(String), String(slots.size)];
+  for (const type of slots.keys()) args.push(type, escapeKeyPart(type), String(retention.keepOf(type)));
+  args.push(String(fieldList.length / 2), ...fieldList, out.bytes());
+  return args;
 }
 
 // The header order of counter TTLs must match GRAN in the script.
