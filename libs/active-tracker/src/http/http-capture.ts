@@ -45,12 +45,14 @@ export function installHttpCapture(adapter: AbstractHttpAdapter | undefined, run
     try {
       ctx = new TrackerContext(runtime.id);
       ctx.http = { req, res };
-      runtime.startBatch(ctx);
       res.once('close', () => runtime.endBatch(ctx));
     } catch {
       return next(); // capture never harms the host
     }
-    return runInContext(ctx, next);
+    return runInContext(ctx, () => {
+      runtime.startBatch(ctx); // in the batch's context, so start hooks and their events see it
+      return next();
+    });
   });
 
   const previousRouteHook = hooked.getOnRouteTriggered?.();

@@ -1,7 +1,14 @@
+import { notifications } from '../bus/instrumentation-bus.js';
 import { currentContext } from '../context/request-context.js';
 import type { HookState } from './hook-state.js';
 
 const PATCHED = Symbol.for('activeTracker.routeHookInstalled');
+
+/**
+ * Published when a controller handler starts (Rails' `start_processing.action_controller`), after
+ * routing and before guards: `{ controller, handler, method, path, route, request }`.
+ */
+export const START_PROCESSING_EVENT = 'start_processing.nest';
 /** Nest's own file: not part of its public API, hence the guarded dynamic import. */
 const MODULE = '@nestjs/core/router/router-execution-context.js';
 
@@ -35,6 +42,7 @@ export function installRouteHook(): Promise<HookState> {
             ctx.route.controller = controller;
             ctx.route.handler = method;
           }
+          if (notifications.isListening(START_PROCESSING_EVENT)) publishStart(controller, method, args[0], ctx?.route.pattern);
           return (handler as (...a: unknown[]) => unknown).apply(this, args);
         };
       };
@@ -44,4 +52,22 @@ export function installRouteHook(): Promise<HookState> {
     (error: unknown) => `unavailable: ${MODULE} could not be loaded (${(error as Error)?.message ?? error})` as HookState,
   );
   return state;
+}
+
+function publishStart(controller: string | undefined, handler: string | undefined, req: unknown, route: string | undefined): void {
+  try {
+    const request = req as { method?: string; originalUrl?: string; url?: string } | undefined;
+    const url = String(request?.originalUrl ?? request?.url ?? '');
+    const q = url.indexOf('?');
+    notifications.instrument(START_PROCESSING_EVENT, {
+      controller: controller ?? null,
+      handler: handler ?? null,
+      method: request?.method ?? null,
+      path: q < 0 ? url : url.slice(0, q),
+      route: route ?? null,
+      request: req,
+    });
+  } catch {
+    /* a subscriber's failure never reaches the request */
+  }
 }

@@ -4,30 +4,12 @@ import { performance } from 'node:perf_hooks';
 import { currentContext, TrackerContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
 import { UrlRedactor } from '../../recorder/url-redaction.js';
+import type { InstrumentationHandle } from '../../bus/instrumentation-bus.js';
+import { describeError, guard, hasUndiciHeader, hostOf, HTTP_CLIENT_CHANNELS, toSize, undiciHeader, type Listener } from './http-client.channels.js';
+export { HTTP_CLIENT_CHANNELS };
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import type { HttpClientEntryContent } from '../../contracts/entries.js';
 export type { HttpClientEntryContent };
-
-/**
- * The `node:diagnostics_channel` channels used (all present in Node 20.19+; undici publishes the
- * same names whether it is Node's bundled copy behind `fetch` or the npm package).
- */
-export const HTTP_CLIENT_CHANNELS = {
-  /** fetch/undici request created (in the caller's async context). */
-  undiciCreate: 'undici:request:create',
-  /** fetch/undici response headers received: status, content-length. */
-  undiciHeaders: 'undici:request:headers',
-  /** fetch/undici response body complete (published even when there are no trailers). */
-  undiciTrailers: 'undici:request:trailers',
-  /** fetch/undici failure (connect error, abort, timeout), before or after the headers. */
-  undiciError: 'undici:request:error',
-  /** http/https ClientRequest created (in the caller's async context). */
-  httpStart: 'http.client.request.start',
-  /** http/https response headers parsed (despite its name, before the body is read). */
-  httpResponse: 'http.client.response.finish',
-  /** http/https request failure. */
-  httpError: 'http.client.request.error',
-} as const;
 
 /** Requests carrying this header are the tracker's own and never recorded. */
 export const INTERNAL_REQUEST_HEADER = 'x-activetracker-internal';
@@ -58,9 +40,15 @@ interface Exchange {
   status: number | null;
   responseSize: number | null;
   done: boolean;
+  /** The request.http_client event, started only when someone listens. */
+  event: InstrumentationHandle<Record<string, unknown>> | null;
 }
 
-type Listener = (message: unknown, name: string | symbol) => void;
+/**
+ * Published when an outbound call ends, timed from its start: `{ client, method, url, host, status,
+ * requestSize, responseSize, error? }` (the URL redacted as in the entry).
+ */
+export const HTTP_CLIENT_EVENT = 'request.http_client';
 
 /**
  * Outbound HTTP: calls made with `fetch`/undici and `http`/`https`, observed through
@@ -155,6 +143,7 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
       status: null,
       responseSize: null,
       done: false,
+      event: owner.bus.isListening(HTTP_CLIENT_EVENT) ? owner.bus.start(HTTP_CLIENT_EVENT, {}) : null,
     });
   }
 
@@ -233,6 +222,14 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
       responseSize: exchange.responseSize,
     };
     if (error !== undefined) content.error = describeError(error);
+    if (exchange.event) {
+      try {
+        const { durationMs: _, ...payload } = content;
+        exchange.event.finish(payload);
+      } catch {
+        /* a subscriber's failure never reaches the host */
+      }
+    }
     const ctx = exchange.ctx;
     const draft: EntryDraft = {
       type: this.entryType,
@@ -261,69 +258,5 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
 /** The outbound HTTP plugin: `httpClient({ filters: ['https://telemetry.example.com/'] })`. */
 export function httpClient(options: HttpClientPluginOptions = {}): HttpClientPlugin {
   return new HttpClientPlugin(options);
-}
-
-/** diagnostics_channel rethrows subscriber errors on the next tick (an uncaught exception): never let one escape. */
-function guard(fn: (message: any) => void): Listener {
-  return (message) => {
-    try {
-      fn(message);
-    } catch {
-      /* capture never harms the host */
-    }
-  };
-}
-
-function describeError(error: unknown): NonNullable<HttpClientEntryContent['error']> {
-  if (error !== null && typeof error === 'object') {
-    const e = error as { name?: unknown; message?: unknown; code?: unknown; cause?: { code?: unknown } };
-    const out: NonNullable<HttpClientEntryContent['error']> = {
-      name: typeof e.name === 'string' ? e.name : (error.constructor?.name ?? 'Error'),
-      message: typeof e.message === 'string' ? e.message : String(error),
-    };
-    const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
-    if (code) out.code = code;
-    return out;
-  }
-  return { name: 'Error', message: String(error) };
-}
-
-/** undici request headers: a flat [name, value, ...] array (undici 6/7) or a raw "name: value\r\n" string (older). */
-function hasUndiciHeader(headers: unknown, name: string): boolean {
-  if (Array.isArray(headers)) {
-    for (let i = 0; i < headers.length; i++) {
-      const item = headers[i];
-      if (Array.isArray(item)) {
-        if (String(item[0]).toLowerCase() === name) return true;
-      } else if (i % 2 === 0 && String(item).toLowerCase() === name) return true;
-    }
-    return false;
-  }
-  if (typeof headers === 'string') {
-    const lower = headers.toLowerCase();
-    return lower.startsWith(`${name}:`) || lower.includes(`\n${name}:`);
-  }
-  return false;
-}
-
-/** A response header from undici's flat [name, value, ...] array of Buffers/strings. */
-function undiciHeader(headers: unknown, name: string): string | undefined {
-  if (!Array.isArray(headers)) return undefined;
-  for (let i = 0; i + 1 < headers.length; i += 2) {
-    if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
-  }
-  return undefined;
-}
-
-function toSize(value: unknown): number | null {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined || raw === null || raw === '') return null;
-  const n = Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : null;
-}
-
-function hostOf(origin: string): string {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#]*@)?([^/?#]*)/i.exec(origin);
-  return m ? m[1] : origin;
 }
 

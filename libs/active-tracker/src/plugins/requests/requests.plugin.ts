@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { InstrumentationHandle } from '../../bus/instrumentation-bus.js';
 import type { TrackerContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
 import type { NestHook } from '../../http/hook-state.js';
@@ -36,10 +37,19 @@ export const REQUEST_COUNTERS = {
   duration: 'requests.duration',
 } as const;
 
+/**
+ * Published when a request ends (Rails' `process_action.action_controller`), timed from its start
+ * to its end like the request entry: `{ controller, handler, method, path, route, status, aborted,
+ * request, response }`.
+ */
+export const PROCESS_ACTION_EVENT = 'process_action.nest';
+
 /** What the plugin keeps for a request between its start and its end. */
 interface Capture {
   t0: number;
   output: ResponseBodyRecorder | null;
+  /** The process_action.nest event, started only when someone listens. */
+  event: InstrumentationHandle<Record<string, unknown>> | null;
 }
 
 /**
@@ -108,9 +118,11 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
   private start(batch: TrackerContext): void {
     const http = batch.http;
     if (!http || (this.filters.length > 0 && this.isFiltered(pathOf(http.req)))) return;
+    const bus = this.host!.bus;
     this.live.set(batch, {
       t0: performance.now(),
       output: this.captureBodies ? new ResponseBodyRecorder(http.res, this.maxBodyBytes) : null,
+      event: bus.isListening(PROCESS_ACTION_EVENT) ? bus.start(PROCESS_ACTION_EVENT, { request: http.req, response: http.res }) : null,
     });
   }
 
@@ -119,6 +131,22 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
     const host = this.host;
     if (!capture || !host || !batch.http) return;
     const draft = this.buildDraft(batch.http.req, batch.http.res, batch, capture.output, performance.now() - capture.t0);
+    if (capture.event) {
+      const c = draft.content as unknown as RequestEntryContent;
+      try {
+        capture.event.finish({
+          controller: c.controller,
+          handler: c.handler,
+          method: c.method,
+          path: c.path,
+          route: c.routePattern,
+          status: c.status,
+          aborted: c.aborted === true,
+        });
+      } catch {
+        /* a subscriber's failure never reaches the host */
+      }
+    }
     host.record(draft, batch);
   }
 
