@@ -178,8 +178,8 @@ function fieldJson(key: string, value: unknown, input: SerializeInput, options: 
   return valueJson(value, input, options, state);
 }
 
-/** JSON of an object or array: native when the check passes, else through the walker. */
-function valueJson(value: unknown, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string {
+/** JSON of an object or array: native when the check passes, else through the walker (undefined: left out, as JSON.stringify does). */
+function valueJson(value: unknown, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string | undefined {
   const { redactions, sensitive } = input;
   if (isClean(value, redactions.list, options.maxString, sensitive.matches)) {
     try {
@@ -189,7 +189,7 @@ function valueJson(value: unknown, input: SerializeInput, options: SerializeOpti
       /* the walker describes what JSON.stringify cannot */
     }
   }
-  return JSON.stringify(sanitizeValue(value, redactions.list, options.maxString, state)) ?? 'null';
+  return JSON.stringify(sanitizeValue(value, redactions.list, options.maxString, state));
 }
 
 /**

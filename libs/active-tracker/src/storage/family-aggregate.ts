@@ -19,7 +19,8 @@ export interface FamilyAggregate {
   firstSeen: string;
   lastEntryId: string;
   lastSeen: string;
-  summary: Record<string, string>;
+  /** The newest entry's summary (shared, never mutated: prepared entries are immutable). */
+  summary: Readonly<Record<string, string>>;
   /** Histogram bucket -> weighted count. */
   buckets: Map<number, number>;
   approximate: boolean;
@@ -35,13 +36,15 @@ export function newFamilyAggregate(entry: PreparedEntry): FamilyAggregate {
     firstSeen: entry.occurredAt,
     lastEntryId: entry.id,
     lastSeen: entry.occurredAt,
-    summary: { ...(entry.summary ?? {}) },
+    summary: entry.summary ?? NO_SUMMARY,
     buckets: new Map(),
     approximate: false,
   };
   addToFamily(aggregate, entry);
   return aggregate;
 }
+
+const NO_SUMMARY: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Counts one new entry in the aggregate. Out-of-order entries never move firstSeen later or lastSeen earlier. */
 export function addToFamily(aggregate: FamilyAggregate, entry: PreparedEntry): void {
@@ -63,7 +66,7 @@ export function addToFamily(aggregate: FamilyAggregate, entry: PreparedEntry): v
   if (entry.id > aggregate.lastEntryId) {
     aggregate.lastEntryId = entry.id;
     aggregate.lastSeen = entry.occurredAt;
-    aggregate.summary = { ...(entry.summary ?? {}) };
+    aggregate.summary = entry.summary ?? NO_SUMMARY;
   }
 }
 

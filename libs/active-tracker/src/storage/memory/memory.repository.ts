@@ -4,6 +4,7 @@ import {
   bucketStarts,
   COUNTER_GRANULARITIES,
   counterTtlMs,
+  type CounterGranularity,
   CounterQuery,
   CounterSeries,
   validIncrement,
@@ -54,7 +55,10 @@ import { IdIndex, lowerBound, upperBound } from './id-index.js';
 interface StoredEntry {
   json: string;
   type: string;
-  indexKeys: string[];
+  familyHash: string | null;
+  batchId: string | null;
+  /** Tag index keys (only for tagged entries). */
+  tagKeys: string[] | null;
 }
 
 interface TypeFamilies {
@@ -69,6 +73,9 @@ interface CounterCell {
   expiresAt: number;
 }
 
+/** Counter cells of one counter name: per granularity, by bucket start (numbers: no key strings to build). */
+type CounterCells = Record<CounterGranularity, Map<number, CounterCell>>;
+
 /** Most counter buckets kept; beyond it the soonest to expire go first. */
 const MAX_COUNTER_CELLS = 50_000;
 
@@ -80,10 +87,15 @@ const MAX_COUNTER_CELLS = 50_000;
  */
 export class MemoryRepository implements EntryRepository {
   private readonly entries = new Map<string, StoredEntry>();
-  /** Index key -> ids. Keys: 'all', 'type:<t>', 'tag:<k>\0<v>', 'family:<hash>', 'batch:<id>'. */
+  /**
+   * Index key -> ids. Keys: 'type:<t>', 'tag:<k>\0<v>', 'family:<hash>'. Type-less reads merge the
+   * type indexes and batches are found from their start time (see batch()), so a save maintains
+   * one to three indexes per entry instead of five.
+   */
   private readonly indexes = new Map<string, IdIndex>();
   private readonly familiesByType = new Map<string, TypeFamilies>();
-  private readonly counterCells = new Map<string, CounterCell>();
+  private readonly counterCells = new Map<string, CounterCells>();
+  private counterCellCount = 0;
   private readonly audits = new Map<string, AuditRecord[]>();
   private readonly listeners = new Set<(notice: WriteNotice) => void>();
   private readonly isLive = (id: string): boolean => this.entries.has(id);
@@ -97,9 +109,11 @@ export class MemoryRepository implements EntryRepository {
     for (const entry of entries) {
       // Idempotent per id: a retried or duplicated save neither stores nor counts twice.
       if (this.entries.has(entry.id)) continue;
-      const indexKeys = this.indexKeysOf(entry);
-      this.entries.set(entry.id, { json: entry.json, type: entry.type, indexKeys });
-      for (const key of indexKeys) this.index(key).insert(entry.id);
+      const tagKeys = this.tagKeysOf(entry);
+      this.entries.set(entry.id, { json: entry.json, type: entry.type, familyHash: entry.familyHash, batchId: entry.batchId, tagKeys });
+      this.index(this.indexKey({ kind: 'type', type: entry.type })).insert(entry.id);
+      if (entry.familyHash) this.index(this.indexKey({ kind: 'family', familyHash: entry.familyHash })).insert(entry.id);
+      if (tagKeys) for (const key of tagKeys) this.index(key).insert(entry.id);
       if (entry.familyHash) this.countFamily(entry);
       if (entry.counters) this.addCounters(entry, now);
       types.add(entry.type);
@@ -120,27 +134,34 @@ export class MemoryRepository implements EntryRepository {
 
   async list(query: EntryQuery): Promise<EntryPage> {
     const ref = selectIndex(query);
-    const index = this.indexes.get(this.indexKey(ref));
-    if (!index) return { data: [], next: query.after ? query.after : null };
+    if (ref.kind === 'batch') return this.listBatch(ref.batchId, query);
+    const indexes = ref.kind === 'all' ? this.typeIndexes() : [this.indexes.get(this.indexKey(ref))].filter((i): i is IdIndex => !!i);
+    if (indexes.length === 0) return { data: [], next: query.after ? query.after : null };
     // The type's own cutoff when the index holds one type; the longest one otherwise (then each
     // loaded entry is checked against its type's cutoff).
     const floor = ref.kind === 'type' ? this.cutoffId(ref.type) : this.cutoffId();
     return scanPage(
       {
-        ids: (before, count) => {
-          const ids = index.ids;
-          const low = lowerBound(ids, floor);
-          const out: string[] = [];
-          for (let at = (before === undefined ? ids.length : lowerBound(ids, before)) - 1; at >= low && out.length < count; at--) out.push(ids[at]);
-          return out;
-        },
-        idsAfter: (after, count) => {
-          const ids = index.ids;
-          const out: string[] = [];
-          for (let at = Math.max(upperBound(ids, after), lowerBound(ids, floor)); at < ids.length && out.length < count; at++) out.push(ids[at]);
-          return out;
-        },
+        ids: (before, count) => mergeDescending(indexes, floor, before, count),
+        idsAfter: (after, count) => mergeAscending(indexes, floor, after, count),
         load: (ids) => ids.map((id) => this.liveJson(id)),
+      },
+      query,
+    );
+  }
+
+  /** A batch's entries as an index (batch filters are rare: their ids are found by a bounded scan). */
+  private async listBatch(batchId: string, query: EntryQuery): Promise<EntryPage> {
+    const ids = this.batchIds(batchId);
+    return scanPage(
+      {
+        ids: (before, count) => {
+          const out: string[] = [];
+          for (let at = (before === undefined ? ids.length : lowerBound(ids, before)) - 1; at >= 0 && out.length < count; at--) out.push(ids[at]);
+          return out;
+        },
+        idsAfter: (after, count) => ids.slice(upperBound(ids, after), upperBound(ids, after) + count),
+        load: (list) => list.map((id) => this.liveJson(id)),
       },
       query,
     );
@@ -151,14 +172,36 @@ export class MemoryRepository implements EntryRepository {
   }
 
   async batch(batchId: string): Promise<Entry[]> {
-    const index = this.indexes.get(this.indexKey({ kind: 'batch', batchId }));
-    if (!index) return [];
     const out: Entry[] = [];
-    for (let at = lowerBound(index.ids, this.cutoffId()); at < index.ids.length && out.length < MAX_BATCH_SIZE; at++) {
-      const json = this.liveJson(index.ids[at]);
+    for (const id of this.batchIds(batchId)) {
+      const json = this.liveJson(id);
       const entry = json === null ? null : parseEntry(json);
       if (entry) out.push(entry);
+      if (out.length === MAX_BATCH_SIZE) break;
     }
+    return out;
+  }
+
+  /**
+   * Ids of a batch's entries within retention, oldest first. Entries are recorded after their batch
+   * starts, and a batch id is a ULID of its start: only entries from that time on are examined.
+   */
+  private batchIds(batchId: string): string[] {
+    const from = ULID_LIKE.test(batchId) ? batchId.slice(0, 10) : '';
+    const cutoff = this.cutoffId();
+    const ids: string[] = [];
+    for (const index of this.typeIndexes()) {
+      const list = index.ids;
+      for (let at = lowerBound(list, from > cutoff ? from : cutoff); at < list.length; at++) {
+        if (this.entries.get(list[at])?.batchId === batchId) ids.push(list[at]);
+      }
+    }
+    return ids.sort();
+  }
+
+  private typeIndexes(): IdIndex[] {
+    const out: IdIndex[] = [];
+    for (const [key, index] of this.indexes) if (key.startsWith('type:')) out.push(index);
     return out;
   }
 
@@ -206,8 +249,9 @@ export class MemoryRepository implements EntryRepository {
   async counters(query: CounterQuery): Promise<CounterSeries> {
     const now = Date.now();
     let approximate = false;
+    const cells = this.counterCells.get(query.name)?.[query.granularity];
     const buckets = bucketStarts(query).map((at) => {
-      const cell = this.counterCells.get(counterKey(query.name, query.granularity, at));
+      const cell = cells?.get(at);
       if (!cell || cell.expiresAt <= now) return { at: new Date(at).toISOString(), values: {} };
       approximate ||= cell.approximate;
       return { at: new Date(at).toISOString(), values: Object.fromEntries(cell.values) };
@@ -228,12 +272,12 @@ export class MemoryRepository implements EntryRepository {
     for (const tag of applied.removedTags) {
       const key = this.indexKey({ kind: 'tag', ...tag });
       this.indexes.get(key)?.remove(id);
-      stored.indexKeys = stored.indexKeys.filter((k) => k !== key);
+      stored.tagKeys = stored.tagKeys?.filter((k) => k !== key) ?? null;
     }
     for (const tag of applied.addedTags) {
       const key = this.indexKey({ kind: 'tag', ...tag });
       this.index(key).insert(id);
-      stored.indexKeys.push(key);
+      (stored.tagKeys ??= []).push(key);
     }
     const trail = this.audits.get(id) ?? [];
     trail.push(auditRecord(applied, options));
@@ -260,6 +304,7 @@ export class MemoryRepository implements EntryRepository {
     this.indexes.clear();
     this.familiesByType.clear();
     this.counterCells.clear();
+    this.counterCellCount = 0;
     this.audits.clear();
   }
 
@@ -275,7 +320,15 @@ export class MemoryRepository implements EntryRepository {
       if (index.ids.length === 0) this.indexes.delete(key);
     }
     const now = Date.now();
-    for (const [key, cell] of this.counterCells) if (cell.expiresAt <= now) this.counterCells.delete(key);
+    for (const byGranularity of this.counterCells.values()) {
+      for (const cells of Object.values(byGranularity)) {
+        for (const [at, cell] of cells) {
+          if (cell.expiresAt > now) continue;
+          cells.delete(at);
+          this.counterCellCount--;
+        }
+      }
+    }
     for (const id of this.audits.keys()) if (!this.entries.has(id)) this.audits.delete(id);
   }
 
@@ -320,11 +373,9 @@ export class MemoryRepository implements EntryRepository {
     }
   }
 
-  private indexKeysOf(entry: PreparedEntry): string[] {
-    const keys = ['all', this.indexKey({ kind: 'type', type: entry.type })];
-    for (const key in entry.tags) keys.push(this.indexKey({ kind: 'tag', key, value: entry.tags[key] }));
-    if (entry.familyHash) keys.push(this.indexKey({ kind: 'family', familyHash: entry.familyHash }));
-    if (entry.batchId) keys.push(this.indexKey({ kind: 'batch', batchId: entry.batchId }));
+  private tagKeysOf(entry: PreparedEntry): string[] | null {
+    let keys: string[] | null = null;
+    for (const key in entry.tags) (keys ??= []).push(this.indexKey({ kind: 'tag', key, value: entry.tags[key] }));
     return keys;
   }
 
@@ -351,15 +402,18 @@ export class MemoryRepository implements EntryRepository {
     const weight = entryWeight(entry);
     for (const increment of entry.counters ?? []) {
       if (!validIncrement(increment)) continue;
+      let byGranularity = this.counterCells.get(increment.name);
+      if (!byGranularity) this.counterCells.set(increment.name, (byGranularity = { minute: new Map(), hour: new Map(), day: new Map() }));
       for (const granularity of COUNTER_GRANULARITIES) {
         const at = bucketStart(occurred, granularity);
-        const expiresAt = at + counterTtlMs(granularity, this.retention.maxAgeMs);
-        if (expiresAt <= now) continue;
-        const key = counterKey(increment.name, granularity, at);
-        let cell = this.counterCells.get(key);
+        const cells = byGranularity[granularity];
+        let cell = cells.get(at);
         if (!cell) {
-          if (this.counterCells.size >= MAX_COUNTER_CELLS) this.dropSoonestCounter();
-          this.counterCells.set(key, (cell = { values: new Map(), approximate: false, expiresAt }));
+          const expiresAt = at + counterTtlMs(granularity, this.retention.maxAgeMs);
+          if (expiresAt <= now) continue;
+          if (this.counterCellCount >= MAX_COUNTER_CELLS) this.dropSoonestCounter();
+          cells.set(at, (cell = { values: new Map(), approximate: false, expiresAt }));
+          this.counterCellCount++;
         }
         cell.values.set(increment.key, (cell.values.get(increment.key) ?? 0) + increment.value * weight);
         if (weight !== 1) cell.approximate = true;
@@ -368,15 +422,21 @@ export class MemoryRepository implements EntryRepository {
   }
 
   private dropSoonestCounter(): void {
-    let soonest: string | undefined;
-    let at = Infinity;
-    for (const [key, cell] of this.counterCells) {
-      if (cell.expiresAt < at) {
-        at = cell.expiresAt;
-        soonest = key;
+    let soonest: Map<number, CounterCell> | undefined;
+    let soonestAt = 0;
+    let expiresAt = Infinity;
+    for (const byGranularity of this.counterCells.values()) {
+      for (const cells of Object.values(byGranularity)) {
+        for (const [at, cell] of cells) {
+          if (cell.expiresAt < expiresAt) {
+            expiresAt = cell.expiresAt;
+            soonest = cells;
+            soonestAt = at;
+          }
+        }
       }
     }
-    if (soonest !== undefined) this.counterCells.delete(soonest);
+    if (soonest?.delete(soonestAt)) this.counterCellCount--;
   }
 
   private notify(notice: WriteNotice): void {
@@ -416,13 +476,17 @@ export class MemoryRepository implements EntryRepository {
   private evict(id: string, stored: StoredEntry): void {
     this.entries.delete(id);
     this.audits.delete(id);
-    for (const key of stored.indexKeys) {
-      const index = this.indexes.get(key);
-      if (!index) continue;
-      index.dead++;
-      if (index.live === 0) this.indexes.delete(key);
-      else if (index.dead * 2 > index.ids.length) index.compact(this.isLive);
-    }
+    this.markDead(this.indexKey({ kind: 'type', type: stored.type }));
+    if (stored.familyHash) this.markDead(this.indexKey({ kind: 'family', familyHash: stored.familyHash }));
+    if (stored.tagKeys) for (const key of stored.tagKeys) this.markDead(key);
+  }
+
+  private markDead(key: string): void {
+    const index = this.indexes.get(key);
+    if (!index) return;
+    index.dead++;
+    if (index.live === 0) this.indexes.delete(key);
+    else if (index.dead * 2 > index.ids.length) index.compact(this.isLive);
   }
 
   /** Drops the least recently seen families beyond maxEntriesPerType, and those not seen since `cutoff`. */
@@ -438,8 +502,32 @@ export class MemoryRepository implements EntryRepository {
   }
 }
 
-function counterKey(name: string, granularity: string, at: number): string {
-  return `${name}\u0000${granularity}\u0000${at}`;
+/** A ULID, or an id that starts like one (its first 10 characters are its time). */
+const ULID_LIKE = /^[0-9A-HJKMNP-TV-Z]{10}/;
+
+/** Up to `count` ids strictly before `before` and not before `floor`, newest first, across sorted indexes. */
+function mergeDescending(indexes: readonly IdIndex[], floor: string, before: string | undefined, count: number): string[] {
+  if (indexes.length === 1) {
+    const ids = indexes[0].ids;
+    const low = lowerBound(ids, floor);
+    const out: string[] = [];
+    for (let at = (before === undefined ? ids.length : lowerBound(ids, before)) - 1; at >= low && out.length < count; at--) out.push(ids[at]);
+    return out;
+  }
+  const all: string[] = [];
+  for (const index of indexes) all.push(...mergeDescending([index], floor, before, count));
+  return all.sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, count);
+}
+
+/** Up to `count` ids strictly after `after` and not before `floor`, oldest first, across sorted indexes. */
+function mergeAscending(indexes: readonly IdIndex[], floor: string, after: string, count: number): string[] {
+  const all: string[] = [];
+  for (const index of indexes) {
+    const ids = index.ids;
+    for (let at = Math.max(upperBound(ids, after), lowerBound(ids, floor)), n = 0; at < ids.length && n < count; at++, n++) all.push(ids[at]);
+  }
+  if (indexes.length > 1) all.sort();
+  return all.slice(0, count);
 }
 
 /** Inserts into a sorted array; keys mostly arrive in increasing order, so this is usually a push. */
