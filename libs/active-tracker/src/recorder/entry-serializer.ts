@@ -195,11 +195,11 @@ function valueJson(value: unknown, input: SerializeInput, options: SerializeOpti
 /**
  * JSON text the host wrote: embedded as it is when it is valid (made from `source` by res.json(),
  * or checked by parsing) and needs no redaction; redacted through its parsed value otherwise; kept
- * as a string when it is not JSON or longer than the cap.
+ * as a string when it is not JSON. Longer than the cap: see longJsonTextField.
  */
 function jsonTextField(value: JsonText, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string {
   const { text } = value;
-  if (text.length > options.maxString) return JSON.stringify(cut(input.redactions.redact(text), options.maxString, state));
+  if (text.length > options.maxString) return longJsonTextField(value, input, options, state);
   let parsed = value.source;
   if (parsed === undefined) {
     try {
@@ -210,6 +210,24 @@ function jsonTextField(value: JsonText, input: SerializeInput, options: Serializ
   }
   if (isClean(parsed, input.redactions.list, options.maxString, input.sensitive.matches) && !input.redactions.appearIn(text)) return text;
   return JSON.stringify(sanitizeValue(parsed, input.redactions.list, options.maxString, state)) ?? 'null';
+}
+
+/**
+ * JSON text longer than the cap: its redacted copy (sensitive keys, literals, long strings cut),
+ * embedded when that fits the cap, else cut as a string. Cutting the text as it came would keep
+ * the values of the sensitive keys it holds.
+ */
+function longJsonTextField(value: JsonText, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string {
+  let parsed = value.source;
+  if (parsed === undefined) {
+    try {
+      parsed = JSON.parse(value.text);
+    } catch {
+      return JSON.stringify(cut(input.redactions.redact(value.text), options.maxString, state));
+    }
+  }
+  const json = JSON.stringify(sanitizeValue(parsed, input.redactions.list, options.maxString, state)) ?? 'null';
+  return json.length <= options.maxString ? json : JSON.stringify(cut(json, options.maxString, state));
 }
 
 function cut(text: string, max: number, state: SanitizeState): string {
