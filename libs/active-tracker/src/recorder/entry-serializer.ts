@@ -89,7 +89,7 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
     let json = fieldJson(key, value, input, options, state);
     if (json === undefined) continue;
     if (encrypted?.has(key)) json = codec!.encrypt(draft.type, json);
-    fields.push(JSON.stringify(redactions.empty ? key : redactions.redact(key)) + ':' + json);
+    fields.push((redactions.empty ? keyPrefix(key) : JSON.stringify(redactions.redact(key)) + ':') + json);
   }
   if (state.truncated) fields.push('"truncated":true');
 
@@ -137,6 +137,7 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
     summary = familySummary(raw, (key) => sensitive.matches(key) || encrypted?.has(key) === true);
     if (!redactions.empty) for (const key in summary) summary[key] = redactions.redact(summary[key]);
   }
+  // One object literal with every field (no conditional spreads: each costs an object here).
   return {
     id: input.id,
     type: draft.type,
@@ -147,13 +148,24 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
     occurredAtMs,
     durationMs,
     json,
-    ...(summary ? { summary } : {}),
-    ...(draft.counters && draft.counters.length > 0 ? { counters: draft.counters } : {}),
-    ...(input.weight !== 1 ? { weight: input.weight } : {}),
+    summary,
+    counters: draft.counters && draft.counters.length > 0 ? draft.counters : undefined,
+    weight: input.weight,
   };
 }
 
 const NO_TAGS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** `"key":` of content keys, which are few and repeat from entry to entry. */
+const keyPrefixes = new Map<string, string>();
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = JSON.stringify(key) + ':';
+    if (keyPrefixes.size < 2000) keyPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
 
 /** The JSON text of one content field, or undefined to leave it out (undefined, functions). */
 function fieldJson(key: string, value: unknown, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string | undefined {
