@@ -134,8 +134,11 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
   let summary: Record<string, string> | undefined;
   if (familyHash) {
     // Kept in clear in the aggregate: never a sensitive or encrypted field, literals redacted.
-    summary = familySummary(raw, (key) => sensitive.matches(key) || encrypted?.has(key) === true);
-    if (!redactions.empty) for (const key in summary) summary[key] = redactions.redact(summary[key]);
+    summary = familySummary(
+      raw,
+      (key) => sensitive.matches(key) || encrypted?.has(key) === true,
+      redactions.empty ? undefined : (text) => redactions.redact(text),
+    );
   }
   // One object literal with every field (no conditional spreads: each costs an object here).
   return {

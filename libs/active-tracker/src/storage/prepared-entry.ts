@@ -36,9 +36,14 @@ const SUMMARY_FIELDS_MAX = 20;
  * Summary fields of a family: the scalar (string, number, boolean) top-level `content` fields,
  * strings truncated. Plugins that want a field in family lists (class, message, location, sql...)
  * put it at the top level of `content` as a scalar. `skip` leaves out fields that must not be kept
- * in clear (encrypted ones).
+ * in clear (encrypted ones); `redact` is applied to keys and to string values before they are cut,
+ * so a literal secret is never left half visible.
  */
-export function familySummary(content: Record<string, unknown> | null | undefined, skip?: (key: string) => boolean): Record<string, string> {
+export function familySummary(
+  content: Record<string, unknown> | null | undefined,
+  skip?: (key: string) => boolean,
+  redact?: (text: string) => string,
+): Record<string, string> {
   const summary: Record<string, string> = {};
   let fields = 0;
   for (const key in content ?? {}) {
@@ -50,8 +55,11 @@ export function familySummary(content: Record<string, unknown> | null | undefine
     } catch {
       continue; // a throwing getter
     }
-    if (typeof value === 'string') summary[key] = value.length > SUMMARY_VALUE_MAX ? value.slice(0, SUMMARY_VALUE_MAX) : value;
-    else if (typeof value === 'number' || typeof value === 'boolean') summary[key] = String(value);
+    const name = redact ? redact(key) : key;
+    if (typeof value === 'string') {
+      const text = redact ? redact(value) : value;
+      summary[name] = text.length > SUMMARY_VALUE_MAX ? text.slice(0, SUMMARY_VALUE_MAX) : text;
+    } else if (typeof value === 'number' || typeof value === 'boolean') summary[name] = String(value);
     else continue;
     fields++;
   }
