@@ -15,6 +15,15 @@ export interface StackFrame {
   app: boolean;
 }
 
+/** A Logger call made while a request ran, as listed in its `log`. */
+export interface RequestLogLine {
+  level: string;
+  message: string;
+  context?: string;
+  /** ISO-8601 time of the call. */
+  at: string;
+}
+
 /** The `content` of a `request` entry. */
 export interface RequestEntryContent {
   method: string;
@@ -34,7 +43,7 @@ export interface RequestEntryContent {
   responseBody: unknown;
   responseBodyTruncated?: true;
   responseSize: number;
-  log: unknown[];
+  log: RequestLogLine[];
   logTruncated?: true;
   user?: { name?: string; email?: string; avatarUrl?: string };
   aborted?: true;
