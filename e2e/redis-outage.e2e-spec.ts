@@ -1,6 +1,12 @@
 import request from 'supertest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { INestApplication } from '@nestjs/common';
-import { ActiveTracker, EntryRepository, TrackerRuntime } from '@active-tracker/nestjs';
+import { ACTIVE_TRACKER_RUNTIME, ActiveTracker, EntryRepository, type TrackerRuntime } from '@active-tracker/nestjs';
+
+/** A full garbage collection, so heap figures measure what is retained. */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 import { startRedisServer, type RedisServer } from '../libs/active-tracker/test/support/redis-server.js';
 import { createScenarioApp } from './support/scenario-app.js';
 
@@ -27,7 +33,7 @@ describe('Redis outage', () => {
   it('keeps serving every host request, bounds the buffer, and resumes writing when Redis returns', async () => {
     app = await createScenarioApp({ tracker: { redis: redis.url, keyPrefix: 'outage:', buffer: { maxEntries: 50, flushIntervalMs: 20 } } });
     const server = app.getHttpServer();
-    const runtime = app.get(TrackerRuntime);
+    const runtime = app.get<TrackerRuntime>(ACTIVE_TRACKER_RUNTIME);
     const repo = app.get<EntryRepository>(EntryRepository);
 
     await request(server).get('/things').expect(200);
@@ -55,17 +61,52 @@ describe('Redis outage', () => {
     await until(() => runtime.recorder.stats().buffered === 0);
     expect(await repo.count('request')).toBeGreaterThanOrEqual(1);
     await request(server).get('/things?after=1').expect(200);
-    await until(async () => runtime.recorder.stats().buffered === 0 && (await repo.count('request')) >= 2);
-    const page = await request(server).get('/activetracker/api/entries?type=request&limit=100').expect(200);
-    expect(page.body.data.map((e: any) => e.content.url)).toContain('/things?after=1');
-    expect(page.body.data.length).toBeLessThanOrEqual(51);
+    // Written once its batch is finalized and flushed (a few ms), without any help.
+    let urls: string[] = [];
+    await until(async () => {
+      const page = await request(server).get('/activetracker/api/entries?type=request&limit=100').expect(200);
+      urls = page.body.data.map((e: any) => e.content.url);
+      return urls.includes('/things?after=1');
+    });
+    expect(urls.length).toBeLessThanOrEqual(51);
   }, 30_000);
+
+  it('bounds the memory held during an outage by buffer.maxBytes, not by the number of entries', async () => {
+    await app?.close();
+    const maxBytes = 4 * 1024 * 1024;
+    app = await createScenarioApp({ tracker: { redis: redis.url, keyPrefix: 'bytes:', buffer: { maxBytes, flushIntervalMs: 20 } } });
+    const server = app.getHttpServer();
+    const runtime = app.get<TrackerRuntime>(ACTIVE_TRACKER_RUNTIME);
+    await request(server).get('/things').expect(200);
+    await app.get(ActiveTracker).flush();
+    // ~40 KB in and ~40 KB out per request: 400 requests make ~32 MB of entries, far past the
+    // byte bound, and far below the default entry bound (10,000): only the byte bound can hold.
+    const body = { items: Array.from({ length: 800 }, (_, i) => ({ id: i, name: `item number ${i} with some text` })) };
+    await redis.kill();
+    try {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 400; i++) await request(server).post('/things/echo').send(body).expect(201);
+      await app.get(ActiveTracker).flush(); // finalizes every ended batch into the (full) buffer
+      gc();
+      const grown = process.memoryUsage().heapUsed - before;
+      const stats = runtime.recorder.stats();
+      expect(stats.bufferedBytes).toBeLessThanOrEqual(maxBytes);
+      expect(stats.bufferedBytes).toBeGreaterThan(maxBytes / 2);
+      expect(stats.dropped).toBeGreaterThan(200);
+      // What is retained is the bounded buffer plus noise, not the ~32 MB that was captured.
+      expect(grown).toBeLessThan(maxBytes * 2 + 8 * 1024 * 1024);
+    } finally {
+      await redis.restart();
+    }
+    await until(() => runtime.recorder.stats().buffered === 0, 20_000);
+  }, 60_000);
 
   it('keeps serving while Redis hangs (SIGSTOP) and recovers when it answers again', async () => {
     await app?.close();
     app = await createScenarioApp({ tracker: { redis: redis.url, keyPrefix: 'hang:', buffer: { maxEntries: 50, flushIntervalMs: 20 } } });
     const server = app.getHttpServer();
-    const runtime = app.get(TrackerRuntime);
+    const runtime = app.get<TrackerRuntime>(ACTIVE_TRACKER_RUNTIME);
     await request(server).get('/things').expect(200);
     await app.get(ActiveTracker).flush();
     redis.pause();
