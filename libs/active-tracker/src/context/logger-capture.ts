@@ -1,7 +1,9 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { notifications } from '../bus/instrumentation-bus.js';
 import { isoTime } from '../entries/iso-time.js';
-import { appendContextLog, currentContext } from './request-context.js';
+import { isClean, sanitizeValue } from '../recorder/entry-sanitizer.js';
+import { DEFAULT_SENSITIVE_KEYS, sensitiveKeyMatcher } from '../recorder/sensitive-keys.js';
+import { appendContextLog, currentContext, MAX_REQUEST_LOG_BYTES } from './request-context.js';
 
 import { LOG_LEVELS, type LogLevel } from '../contracts/log-level.js';
 export { LOG_LEVELS, type LogLevel };
@@ -126,10 +128,21 @@ function toEvent(level: LogLevel, message: unknown, params: unknown[], ownContex
   return { level, message: text, ...(context ? { context } : {}), ...(stack ? { stack } : {}) };
 }
 
+/** Keys of logged objects whose values never reach a log line (the tracker's default sensitive keys). */
+const isSensitiveLogKey = sensitiveKeyMatcher(DEFAULT_SENSITIVE_KEYS);
+
+/**
+ * A logged value as text. Objects go through the recorder's walker, so the values of sensitive
+ * keys (`logger.log({ cardNumber })`) are redacted before the line is kept or published; the
+ * read-only check lets clean objects take native JSON.stringify.
+ */
 function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   try {
+    if (value !== null && typeof value === 'object' && !isClean(value, [], MAX_REQUEST_LOG_BYTES, isSensitiveLogKey)) {
+      return JSON.stringify(sanitizeValue(value, [], MAX_REQUEST_LOG_BYTES, { truncated: false, isSensitive: isSensitiveLogKey })) ?? String(value);
+    }
     return JSON.stringify(value) ?? String(value);
   } catch {
     return String(value);
