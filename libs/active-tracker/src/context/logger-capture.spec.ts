@@ -304,6 +304,81 @@ describe('logger capture with the default ConsoleLogger', () => {
   });
 });
 
+describe('logger capture: sensitive keys of logged objects never reach a log line', () => {
+  const CARD = '4111111111111111';
+
+  it('redacts card numbers, CVCs, SSNs, passwords and tokens in logged objects, at any depth, in the request log and the event', () => {
+    listen();
+    const { ctx } = inContext(() => {
+      new Logger('Pay').log({ cardNumber: CARD, amount: 5 });
+      new Logger('Pay').log('charging', { user: 'ann', card: { number: CARD, cvc: '123' }, meta: [{ ssn: '078-05-1120', cvv: '999' }] });
+      Logger.warn({ password: 'hunter2', nested: { access_token: 'tok-1', ok: true } }, 'Auth');
+      new Logger('Pay').error({ creditCard: CARD }, STACK);
+    });
+    expect(ctx.log.map((l) => l.message)).toEqual([
+      '{"cardNumber":"[REDACTED]","amount":5}',
+      'charging {"user":"ann","card":"[REDACTED]","meta":[{"ssn":"[REDACTED]","cvv":"[REDACTED]"}]}',
+      '{"password":"[REDACTED]","nested":{"access_token":"[REDACTED]","ok":true}}',
+      '{"creditCard":"[REDACTED]"}',
+    ]);
+    expect(events.map((e) => e.message)).toEqual(ctx.log.map((l) => l.message));
+    const all = JSON.stringify([ctx.log, events]);
+    for (const secret of [CARD, '123', '078-05-1120', '999', 'hunter2', 'tok-1']) expect(all).not.toContain(`"${secret}`);
+    expect(events[2].context).toBe('Auth');
+    expect(events[3].stack).toBe(STACK);
+  });
+
+  it('also in Maps, Sets, class instances and objects with toJSON, and cuts cycles instead of losing the line', () => {
+    listen();
+    class Payment {
+      constructor(readonly cardNumber: string, readonly amount: number) {}
+    }
+    const cyclic: Record<string, unknown> = { token: 't', id: 1 };
+    cyclic.self = cyclic;
+    const { ctx } = inContext(() => {
+      const logger = new Logger('L');
+      logger.log(new Map<string, unknown>([['cvv', '321'], ['id', 7]]));
+      logger.log(new Payment(CARD, 3));
+      logger.log({ toJSON: () => ({ secret: 's', shown: 'yes' }) });
+      logger.log(cyclic);
+      logger.log(new Set([{ pin: '0000' }]));
+    });
+    expect(ctx.log.map((l) => l.message)).toEqual([
+      '{"cvv":"[REDACTED]","id":7}',
+      '{"cardNumber":"[REDACTED]","amount":3}',
+      '{"secret":"[REDACTED]","shown":"yes"}',
+      '{"token":"[REDACTED]","id":1,"self":"[Circular]"}',
+      '[{"pin":"[REDACTED]"}]',
+    ]);
+  });
+
+  it('leaves ordinary keys, primitives and clean objects as JSON.stringify writes them', () => {
+    listen();
+    const { ctx } = inContext(() => {
+      const logger = new Logger('L');
+      logger.log({ accept: 'json', success: true, access: 'ro', discard: 1, n: null, at: new Date(0) });
+      logger.log('n', 42, true, null);
+      logger.log([1, 'two', { three: 3 }]);
+    });
+    expect(ctx.log.map((l) => l.message)).toEqual([
+      '{"accept":"json","success":true,"access":"ro","discard":1,"n":null,"at":"1970-01-01T00:00:00.000Z"}',
+      'n 42 true null',
+      '[1,"two",{"three":3}]',
+    ]);
+  });
+
+  it('gives the host logger the original object, unredacted (only what the tracker keeps is redacted)', () => {
+    const custom = new RecordingLogger();
+    Logger.overrideLogger(custom);
+    const logged = { cardNumber: CARD };
+    const { ctx } = inContext(() => new Logger('Pay').log(logged));
+    expect(custom.calls).toEqual([['log', [logged, 'Pay']]]);
+    expect(custom.calls[0][1][0]).toBe(logged);
+    expect(logged.cardNumber).toBe(CARD);
+    expect(ctx.log[0].message).toBe('{"cardNumber":"[REDACTED]"}');
+  });
+});
+
 describe('logger capture with a host LoggerService (Logger.overrideLogger)', () => {
   it('still captures every call, once', () => {
     const custom = new RecordingLogger();
