@@ -13,6 +13,7 @@ const common = {
   transform,
   moduleNameMapper: {
     '^@active-tracker/nestjs$': '<rootDir>/libs/active-tracker/src/index.ts',
+    '^@active-tracker/plugin-deprecations$': '<rootDir>/libs/plugin-deprecations/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };
