@@ -6,6 +6,9 @@ import type { HookState } from './hook-state.js';
 import { pathOf, TrackerEndpoint } from './tracker-endpoint.js';
 
 type Req = IncomingMessage & Record<string, any>;
+
+/** The batch of a response, for the shared 'close' listener. */
+const BATCH = Symbol('activeTracker.batch');
 type RequestHook = (this: unknown, req: Req, res: ServerResponse, done: (error?: unknown) => void) => unknown;
 type RouteTriggered = (method: unknown, path: string) => void;
 
@@ -34,6 +37,12 @@ export function installHttpCapture(adapter: AbstractHttpAdapter | undefined, run
   const type = hooked.getType?.();
   if (type !== 'express') return `unavailable: HTTP capture supports the Express adapter, not "${type}"`;
   const endpoint = new TrackerEndpoint(runtime, mountPath);
+  // One 'close' listener function for every response (the batch rides on the response): no
+  // closure and no once-wrapper per request.
+  const onClose = function (this: ServerResponse & { [BATCH]?: TrackerContext }): void {
+    const batch = this[BATCH];
+    if (batch) runtime.endBatch(batch);
+  };
 
   const previousRequestHook = hooked.onRequestHook;
   hooked.setOnRequestHook(function trackerRequestHook(this: unknown, req, res, done) {
@@ -45,7 +54,8 @@ export function installHttpCapture(adapter: AbstractHttpAdapter | undefined, run
     try {
       ctx = new TrackerContext(runtime.id);
       ctx.http = { req, res };
-      res.once('close', () => runtime.endBatch(ctx));
+      (res as ServerResponse & { [BATCH]?: TrackerContext })[BATCH] = ctx;
+      res.on('close', onClose);
     } catch {
       return next(); // capture never harms the host
     }

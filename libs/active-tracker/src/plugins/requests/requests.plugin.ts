@@ -70,7 +70,8 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
   private host: PluginHost | null = null;
   private urls = new UrlRedactor([]);
   private sensitive = new SensitiveKeys();
-  private readonly live = new WeakMap<TrackerContext, Capture>();
+  /** Where this plugin keeps its capture on a batch (a property, not a WeakMap: no ephemerons to trace). */
+  private readonly slot = Symbol('activeTracker.requests');
   /** Family hash per "METHOD /route/:pattern" (a handful of routes: hashed once each). */
   private readonly families = new Map<string, string>();
 
@@ -119,15 +120,15 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
     const http = batch.http;
     if (!http || (this.filters.length > 0 && this.isFiltered(pathOf(http.req)))) return;
     const bus = this.host!.bus;
-    this.live.set(batch, {
+    (batch as unknown as Record<symbol, Capture>)[this.slot] = {
       t0: performance.now(),
       output: this.captureBodies ? new ResponseBodyRecorder(http.res, this.maxBodyBytes) : null,
       event: bus.isListening(PROCESS_ACTION_EVENT) ? bus.start(PROCESS_ACTION_EVENT, { request: http.req, response: http.res }) : null,
-    });
+    };
   }
 
   private finish(batch: TrackerContext): void {
-    const capture = this.live.get(batch);
+    const capture = (batch as unknown as Record<symbol, Capture | undefined>)[this.slot];
     const host = this.host;
     if (!capture || !host || !batch.http) return;
     const draft = this.buildDraft(batch.http.req, batch.http.res, batch, capture.output, performance.now() - capture.t0);
