@@ -31,6 +31,36 @@ describe('TrackerContext', () => {
   it('keeps a given batchId', () => {
     expect(new TrackerContext('t', '01ARZ3NDEKTSV4RRFFQ69G5FAV').batchId).toBe('01ARZ3NDEKTSV4RRFFQ69G5FAV');
   });
+
+  it('starts as an open request batch with no drafts, no end and no sampling decision', () => {
+    const batch = new TrackerContext('t');
+    expect(batch.kind).toBe('request');
+    expect(batch.state).toBe('open');
+    expect(batch.drafts).toEqual([]);
+    expect(batch.droppedDrafts).toBe(0);
+    expect(batch.endedAt).toBeNull();
+    expect(batch.decision).toBeNull();
+    expect(batch.http).toBeUndefined();
+    expect(batch.route).toEqual({});
+    expect(batch.eventContext).toEqual({});
+  });
+
+  it('takes the kind of a batch outside HTTP (a job, a scheduled run)', () => {
+    const job = new TrackerContext('t', undefined, 'job');
+    expect(job.kind).toBe('job');
+    expect(job.batchId).toMatch(ULID);
+  });
+
+  it('gives every batch its own state (no shared arrays between contexts)', () => {
+    const a = new TrackerContext('t');
+    const b = new TrackerContext('t');
+    a.drafts.push({ draft: { type: 'x', content: {} }, recordedAt: 1 });
+    a.tags.k = 'v';
+    a.redactions.push('s');
+    expect(b.drafts).toEqual([]);
+    expect(b.tags).toEqual({});
+    expect(b.redactions).toEqual([]);
+  });
 });
 
 describe('runInContext / currentContext', () => {
