@@ -111,6 +111,21 @@ describe('events plugin', () => {
     expect(c.backtrace[1]).toMatchObject({ function: 'OrdersController.place', file: expect.stringMatching(SPEC_FILE) });
   });
 
+  it('copies the data at the call: changes the app makes afterwards (before the batch is written) are not recorded', async () => {
+    app = await boot([events()]);
+    const tracker = app.get(ActiveTracker);
+    const data: Record<string, unknown> = { status: 'placed', items: [{ sku: 'A' }], apiToken: 'tok-9' };
+    await tracker.runInBatch('job', async () => {
+      tracker.event('order.changed', 'copied now', data);
+      data.status = 'mutated';
+      (data.items as Array<Record<string, unknown>>).push({ sku: 'B' });
+      data.apiToken = 'tok-10';
+    });
+    const [recorded] = await list(app, 'event');
+    expect((recorded.content as any).data).toEqual({ status: 'placed', items: [{ sku: 'A' }], apiToken: '[REDACTED]' });
+    expect(recorded.batchId).not.toBeNull();
+  });
+
   it('trackEvent works outside DI, inside a request (linked) and outside one (no batch)', async () => {
     app = await boot([requests(), events()]);
     await request(app.getHttpServer()).get('/orders/place?who=bo').expect(200);
