@@ -6,7 +6,9 @@ import vm from 'node:vm';
 import { startRedisServer, RedisServer } from '../../test/support/redis-server.js';
 import { resolveOptions } from '../active-tracker.options.js';
 import { InstrumentationBus } from '../bus/instrumentation-bus.js';
+import { runInContext, TrackerContext } from '../context/request-context.js';
 import { Entry, EntryDraft } from '../entries/entry.js';
+import { unitHash } from './batch-sampler.js';
 import { createRepository } from '../storage/create-repository.js';
 import type { EntryRepository } from '../storage/entry-repository.js';
 import { EntryRecorder, RecorderOptions } from './entry-recorder.js';
@@ -52,14 +54,20 @@ afterEach(async () => {
   await repository.close();
 });
 
-function start(overrides: Partial<RecorderOptions> = {}): EntryRecorder {
+interface Overrides extends Partial<Omit<RecorderOptions, 'buffer'>> {
+  buffer?: Partial<RecorderOptions['buffer']>;
+}
+
+function start(overrides: Overrides = {}): EntryRecorder {
+  const { buffer, ...rest } = overrides;
   recorder = new EntryRecorder(repository, {
     trackerId: 'tracker',
-    maxBufferEntries: 10_000,
-    flushIntervalMs: 20,
-    flushBatchSize: 500,
     maxPayloadBytes: 64 * 1024,
-    ...overrides,
+    sensitiveKeys: [],
+    batches: { graceMs: 0, maxDrafts: 1000 },
+    sampling: { rate: 1, keepSlowerThanMs: null },
+    ...rest,
+    buffer: { maxEntries: 10_000, maxBytes: 8 * 1024 * 1024, flushIntervalMs: 20, flushBatchSize: 500, flushBytes: 512 * 1024, ...buffer },
   });
   // Drafts are handed over directly; start() runs the flush timer.
   recorder.start(new InstrumentationBus());
@@ -98,7 +106,7 @@ describe('EntryRecorder with RedisRepository', () => {
   });
 
   it('survives a Redis outage: bounded buffer, drops counted, memory flat, writing resumes on the same port', async () => {
-    const r = start({ maxBufferEntries: 100 });
+    const r = start({ buffer: { maxEntries: 100 } });
     r.record(draft('before', { n: 1 }));
     await until(async () => (await repository.count('before')) === 1, 10_000);
 
@@ -111,6 +119,8 @@ describe('EntryRecorder with RedisRepository', () => {
       expect(r.record(draft('during', { i, padding: 'x'.repeat(200) }))).toBeUndefined();
     }
     expect(Date.now() - started).toBeLessThan(2000);
+    // v2: record() only keeps a reference; drafts are serialized into the bounded buffer off-tick.
+    await r.flush();
     let stats = r.stats();
     expect(stats.dropped).toBeGreaterThanOrEqual(900);
     expect(stats.buffered).toBeLessThanOrEqual(100);
@@ -146,8 +156,45 @@ describe('EntryRecorder with RedisRepository', () => {
     expect(logs.lines.some(([level, line]) => level === 'log' && line.includes('storage available again'))).toBe(true);
   });
 
+  it('stays within buffer.maxBytes while Redis is down, then writes what it kept', async () => {
+    const r = start({ buffer: { maxBytes: 64 * 1024 } });
+    await server.kill();
+    await until(() => !repository.isReady(), 10_000);
+    for (let i = 0; i < 500; i++) r.record(draft('bytes', { i, padding: 'p'.repeat(500) }));
+    await r.flush();
+    const down = r.stats();
+    expect(down.bufferedBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(down.buffered).toBeGreaterThan(50);
+    expect(down.dropped).toBe(500 - down.buffered);
+    await server.restart();
+    await until(() => repository.isReady(), 15_000);
+    await until(async () => (await repository.count('bytes')) === down.buffered, 15_000);
+    expect(r.stats()).toMatchObject({ buffered: 0, bufferedBytes: 0 });
+  });
+
+  it('carries the weight of sampled batches into Redis families and counters (approximate)', async () => {
+    const r = start({ sampling: { rate: 0.5, keepSlowerThanMs: null } });
+    const batches = Array.from({ length: 60 }, () => new TrackerContext('tracker'));
+    for (const batch of batches) {
+      runInContext(batch, () =>
+        r.record({ type: 'request', content: { path: '/w' }, familyHash: 'GET /w', durationMs: 5, counters: [{ name: 'requests', key: '2xx', value: 1 }] }),
+      );
+      r.batchEnded(batch);
+    }
+    await r.flush();
+    const kept = batches.filter((b) => b.decision?.keep).length;
+    expect(kept).toBe(batches.filter((b) => unitHash(b.batchId) < 0.5).length);
+    await until(async () => (await repository.count('request')) === kept, 10_000);
+    const family = (await repository.family('request', 'GET /w'))!;
+    expect(family).toMatchObject({ count: 2 * kept, approximate: true });
+    const now = Date.now();
+    const series = await repository.counters({ name: 'requests', granularity: 'day', from: now - 60_000, to: now });
+    expect(series.approximate).toBe(true);
+    expect(series.buckets.reduce((sum, b) => sum + (b.values['2xx'] ?? 0), 0)).toBe(2 * kept);
+  });
+
   it('a hung Redis (SIGSTOP): the flush times out, the batch is dropped (not written twice) and no write piles up behind it', async () => {
-    const r = start({ flushTimeoutMs: 200, flushIntervalMs: 60_000 });
+    const r = start({ flushTimeoutMs: 200, buffer: { flushIntervalMs: 60_000 } });
     for (let i = 0; i < 20; i++) r.record(draft('hung', { i }));
     server.pause();
     try {
