@@ -1,7 +1,8 @@
 /**
  * NestJS 12 ships ES modules only, so Jest runs in its native ESM mode
  * (`node --experimental-vm-modules`, see package.json) with ts-jest emitting ESM.
- * One run, two projects: unit/contract specs next to the code, and e2e suites (API + browser).
+ * One run, three projects: unit/contract specs next to the code, the dashboard's data layer
+ * (pure TS, no Angular), and e2e suites (API + browser).
  */
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', useESM: true, diagnostics: false }],
@@ -20,6 +21,15 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/demo/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'dashboard',
+      testMatch: ['<rootDir>/apps/dashboard/**/*.spec.ts'],
+      // Type-checked (diagnostics on, not isolated): a contract change the dashboard does not follow fails here.
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/apps/dashboard/tsconfig.spec.json', useESM: true }],
+      },
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
   ],
 };

@@ -1,9 +1,8 @@
 import { HttpClient, HttpErrorResponse, HttpResourceRequest } from '@angular/common/http';
 import { Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-
-/** Query parameters as the API takes them; `undefined`/empty values are left out. */
-export type QueryParams = Record<string, string | number | boolean | null | undefined>;
+import { ApiShapeError, isRecord } from './json.guard';
+import { QueryParams, compactParams } from './query-params';
 
 /**
  * Absolute URL of the tracker API, ending with `/`. The server rewrites `<base href>` to the
@@ -41,9 +40,9 @@ export class ApiClient {
     return { url: this.url(path), params: compactParams(params) };
   }
 
-  /** One-off GET (used for "load older", where results accumulate instead of replacing). */
-  get<T>(path: string, params: QueryParams = {}): Promise<T> {
-    return firstValueFrom(this.http.get<T>(this.url(path), { params: compactParams(params) }));
+  /** One-off GET (used for "load older", where results accumulate instead of replacing), parsed. */
+  async get<T>(path: string, params: QueryParams, parse: (raw: unknown) => T): Promise<T> {
+    return parse(await firstValueFrom(this.http.get<unknown>(this.url(path), { params: compactParams(params) })));
   }
 
   /** Deletes every stored entry, then tells every view to refetch. */
@@ -53,23 +52,19 @@ export class ApiClient {
   }
 }
 
-/** Drops empty parameters so that URLs stay clean and the API's validation is not tripped. */
-export function compactParams(params: QueryParams): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') out[key] = value;
-  }
-  return out;
-}
-
-/** A readable message for an API or network error (`{ statusCode, message }` bodies included). */
+/**
+ * A readable message for an API or network error: the `{ statusCode, message, error }` body of an
+ * API error, an answer that is not JSON, or a parse failure (its message says what differs).
+ */
 export function errorMessage(error: unknown): string {
   const cause = error instanceof Error && error.cause ? error.cause : error;
   if (cause instanceof HttpErrorResponse) {
     if (cause.status === 0) return 'The tracker API is unreachable.';
+    // HttpClient reports a 2xx whose body is not JSON as an error response.
+    if (cause.status >= 200 && cause.status < 300) return new ApiShapeError('', 'is not JSON').message;
     const body: unknown = cause.error;
-    if (body && typeof body === 'object' && 'message' in body) {
-      const message = (body as { message: unknown }).message;
+    if (isRecord(body)) {
+      const message = body['message'];
       if (Array.isArray(message)) return message.join('; ');
       if (typeof message === 'string') return message;
     }

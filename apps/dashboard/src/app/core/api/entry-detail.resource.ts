@@ -1,8 +1,9 @@
 import { httpResource } from '@angular/common/http';
 import { Signal, computed, effect, inject } from '@angular/core';
 import { Router } from '@angular/router';
+import type { Entry } from '@active-tracker/nestjs/contracts';
 import { ApiClient, errorMessage } from './api.client';
-import { Entry, EntryDetail } from './api.models';
+import { parseEntryDetail } from './api.parsers';
 import { MetaStore } from './meta.store';
 import { valueOf } from './resource.util';
 
@@ -14,26 +15,27 @@ export interface EntryDetailResource {
   readonly batch: Signal<Entry[]>;
   /** True while the first load is in flight. */
   readonly loading: Signal<boolean>;
-  /** Why it could not be loaded (e.g. "Entry not found"). */
+  /** Why it could not be loaded (e.g. "entry ... not found", or an unexpected answer). */
   readonly error: Signal<string | null>;
 }
 
 /**
- * `GET api/entries/:id` for a detail page. When `expectedType` is given and the entry turns out to
- * be of another type (a hand-edited or stale link), the page is replaced by the right one.
- * Must be called in an injection context.
+ * `GET api/entries/:id` for a detail page, parsed (content of built-in types included). When
+ * `expectedType` gives a type and the entry turns out to be of another one (a hand-edited or
+ * stale link), the page is replaced by the right one. Must be called in an injection context.
  */
-export function entryDetailResource(id: () => string, expectedType?: string): EntryDetailResource {
+export function entryDetailResource(id: () => string, expectedType?: () => string | undefined): EntryDetailResource {
   const api = inject(ApiClient);
   const meta = inject(MetaStore);
   const router = inject(Router);
-  const resource = httpResource<EntryDetail>(() => api.request(`entries/${encodeURIComponent(id())}`));
+  const resource = httpResource(() => api.request(`entries/${encodeURIComponent(id())}`), { parse: parseEntryDetail });
   const entry = computed(() => valueOf(resource)?.data);
 
   if (expectedType) {
     effect(() => {
       const current = entry();
-      if (current && current.type !== expectedType) void router.navigate(meta.linkTo(current), { replaceUrl: true });
+      const expected = expectedType();
+      if (current && expected && current.type !== expected) void router.navigate(meta.linkTo(current), { replaceUrl: true });
     });
   }
 

@@ -1,7 +1,8 @@
 import { httpResource } from '@angular/common/http';
 import { DestroyRef, Injectable, computed, inject } from '@angular/core';
 import { ApiClient, errorMessage } from './api.client';
-import { DataEnvelope, Entry, Meta, PluginMeta, PluginStat } from './api.models';
+import type { Entry, StatisticRow } from '@active-tracker/nestjs/contracts';
+import { PluginInfo, parseMeta, parseStats } from './meta.parsers';
 import { valueOf } from './resource.util';
 
 /** How often the sidebar statistics refresh, in ms. */
@@ -14,20 +15,20 @@ const STATS_REFRESH_MS = 15_000;
 @Injectable({ providedIn: 'root' })
 export class MetaStore {
   private readonly api = inject(ApiClient);
-  private readonly metaResource = httpResource<DataEnvelope<Meta>>(() => this.api.request('meta'));
-  private readonly statsResource = httpResource<DataEnvelope<PluginStat[]>>(() => this.api.request('stats'));
+  private readonly metaResource = httpResource(() => this.api.request('meta'), { parse: parseMeta });
+  private readonly statsResource = httpResource(() => this.api.request('stats'), { parse: parseStats });
 
   /** The meta document, once loaded. */
   readonly meta = computed(() => valueOf(this.metaResource)?.data);
   /** Enabled plugins, in the server's order. */
-  readonly plugins = computed<PluginMeta[]>(() => this.meta()?.plugins ?? []);
+  readonly plugins = computed<PluginInfo[]>(() => this.meta()?.plugins ?? []);
   /** Page size configured on the server (50 until meta arrives). */
   readonly perPage = computed(() => this.meta()?.perPage ?? 50);
   /** Why meta could not be loaded, if it could not. */
   readonly error = computed(() => (this.metaResource.error() ? errorMessage(this.metaResource.error()) : null));
   /** Statistics grouped by plugin name. */
   readonly statsByPlugin = computed(() => {
-    const byPlugin = new Map<string, PluginStat[]>();
+    const byPlugin = new Map<string, StatisticRow[]>();
     for (const stat of valueOf(this.statsResource)?.data ?? []) {
       byPlugin.set(stat.plugin, [...(byPlugin.get(stat.plugin) ?? []), stat]);
     }
@@ -48,12 +49,12 @@ export class MetaStore {
   }
 
   /** The plugin that records entries of `type`, if it is enabled. */
-  pluginForType(type: string): PluginMeta | undefined {
+  pluginForType(type: string): PluginInfo | undefined {
     return this.plugins().find((plugin) => plugin.entryType === type);
   }
 
   /** The plugin whose dashboard route is `path`, if it is enabled. */
-  pluginForPath(path: string): PluginMeta | undefined {
+  pluginForPath(path: string): PluginInfo | undefined {
     return this.plugins().find((plugin) => plugin.path === path);
   }
 

@@ -1,7 +1,8 @@
 import { httpResource } from '@angular/common/http';
-import { Signal, computed, inject, linkedSignal, signal, untracked } from '@angular/core';
-import { ApiClient, QueryParams, errorMessage } from './api.client';
-import { Page } from './api.models';
+import { Signal, computed, inject, linkedSignal, untracked } from '@angular/core';
+import { ApiClient, errorMessage } from './api.client';
+import { Page, olderArrived, olderFailed, olderQuery, olderStarted, pagedState, rowsOf } from './paged.state';
+import { QueryParams } from './query-params';
 import { valueOf } from './resource.util';
 
 /** A newest-first list that grows with "load older" pages. */
@@ -26,44 +27,43 @@ export interface PagedResource<T> {
 
 /**
  * A cursor-paged list over `GET api/<path>`: the first page is an `httpResource` keyed on the
- * params (so a filter change refetches it), older pages accumulate until the params change.
- * Must be called in an injection context. `params` returning `undefined` means "not yet".
+ * params (so a filter change refetches it), older pages accumulate in a PagedState until the first
+ * page changes. Every page goes through `parse`. Must be called in an injection context.
+ * `params` returning `undefined` means "not yet".
  */
-export function pagedResource<T>(path: string, params: () => QueryParams | undefined): PagedResource<T> {
+export function pagedResource<T>(
+  path: string,
+  params: () => QueryParams | undefined,
+  parse: (raw: unknown) => Page<T>,
+): PagedResource<T> {
   const api = inject(ApiClient);
-  const first = httpResource<Page<T>>(() => {
-    const current = params();
-    return current === undefined ? undefined : api.request(path, current);
-  });
+  const first = httpResource(
+    () => {
+      const current = params();
+      return current === undefined ? undefined : api.request(path, current);
+    },
+    { parse },
+  );
   const firstPage = computed(() => valueOf(first));
-  const older = linkedSignal<Page<T> | undefined, T[]>({ source: firstPage, computation: () => [] });
-  const next = linkedSignal(() => firstPage()?.next ?? null);
-  const olderError = linkedSignal<Page<T> | undefined, string | null>({ source: firstPage, computation: () => null });
-  const loadingOlder = signal(false);
+  const state = linkedSignal(() => pagedState(firstPage()));
 
   return {
-    rows: computed(() => [...(firstPage()?.data ?? []), ...older()]),
+    rows: computed(() => rowsOf(state())),
     loading: computed(() => first.isLoading() && !first.hasValue()),
-    loadingOlder: loadingOlder.asReadonly(),
-    error: computed(() => (first.error() ? errorMessage(first.error()) : olderError())),
-    hasOlder: computed(() => next() !== null),
+    loadingOlder: computed(() => state().loadingOlder),
+    error: computed(() => (first.error() ? errorMessage(first.error()) : state().error)),
+    hasOlder: computed(() => state().next !== null),
     loaded: computed(() => firstPage() !== undefined),
     async loadOlder(): Promise<void> {
-      const cursor = next();
-      const current = untracked(params);
+      const query = olderQuery(untracked(state), untracked(params));
+      if (!query) return;
       const base = untracked(firstPage);
-      if (!cursor || !current || loadingOlder()) return;
-      loadingOlder.set(true);
+      state.update(olderStarted);
       try {
-        const page = await api.get<Page<T>>(path, { ...current, before: cursor });
-        // The filters changed while this page was on its way: it belongs to another list.
-        if (untracked(firstPage) !== base) return;
-        older.update((rows) => [...rows, ...page.data]);
-        next.set(page.next);
+        const page = await api.get(path, query, parse);
+        state.update((current) => olderArrived(current, base, page));
       } catch (error) {
-        olderError.set(errorMessage(error));
-      } finally {
-        loadingOlder.set(false);
+        state.update((current) => olderFailed(current, base, errorMessage(error)));
       }
     },
     reload(): void {

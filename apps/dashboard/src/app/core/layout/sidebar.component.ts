@@ -1,17 +1,22 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { RouterLink, RouterLinkActive } from '@angular/router';
-import { PluginMeta, PluginStat } from '../api/api.models';
+import type { StatisticRow } from '@active-tracker/nestjs/contracts';
+import { PluginInfo } from '../api/meta.parsers';
 import { MetaStore } from '../api/meta.store';
 import { DEFAULT_NAV_ICON, NAV_ICONS } from './nav.icons';
+import { pluginIconUrl } from './plugin-icon.util';
 
 /** A nav item with its statistics split into the headline count and the other figures. */
 interface NavItem {
-  plugin: PluginMeta;
+  plugin: PluginInfo;
+  /** The plugin's own SVG icon as a mask `url()`, when it sent a usable one. */
+  iconUrl: string | null;
+  /** Else the path data of a built-in icon. */
   icon: string;
   /** The stat labelled like the item itself ("Requests": 10), shown as a count beside the title. */
-  headline: PluginStat | undefined;
+  headline: StatisticRow | undefined;
   /** Every other stat, shown under the title. */
-  details: PluginStat[];
+  details: StatisticRow[];
 }
 
 /**
@@ -34,7 +39,8 @@ export class SidebarComponent {
       const headline = stats.find((s) => s.label.toLowerCase() === plugin.title.toLowerCase());
       return {
         plugin,
-        icon: NAV_ICONS[plugin.entryType] ?? DEFAULT_NAV_ICON,
+        iconUrl: pluginIconUrl(plugin.icon),
+        icon: Object.hasOwn(NAV_ICONS, plugin.entryType) ? NAV_ICONS[plugin.entryType] : DEFAULT_NAV_ICON,
         headline,
         details: stats.filter((s) => s !== headline),
       };

@@ -35,8 +35,8 @@ export class EntryListPage {
   readonly section = input<string>();
   /** `q` query parameter. */
   readonly q = input<string>();
-  /** `tag` query parameter. */
-  readonly tag = input<string>();
+  /** `tag` query parameter (`key:value`, repeated for several). */
+  readonly tag = input<string | string[]>();
 
   protected readonly plugin = computed(() => {
     const section = this.section();

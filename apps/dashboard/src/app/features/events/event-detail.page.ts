@@ -1,14 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import { EventContent } from '../../core/api/api.models';
+import type { EventEntryContent } from '@active-tracker/nestjs/contracts';
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
-import { contentOf } from '../../core/api/entry-content.util';
+import { contentOf, listOf } from '../../core/api/entry-content.util';
 import { BacktraceComponent } from '../../shared/backtrace/backtrace.component';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
-import { formatLocation } from '../../shared/entry-table/entry.columns';
 import { JsonViewerComponent } from '../../shared/json-viewer/json-viewer.component';
 import { LoadStateComponent } from '../../shared/load-state/load-state.component';
 import { PageHeaderComponent } from '../../shared/page-header/page-header.component';
 import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-badge.component';
+import { eventDetailModel } from './event-detail.model';
 
 /** One custom event: name, description, data, event tags and context, source and backtrace. */
 @Component({
@@ -38,24 +38,25 @@ import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-bad
           <h2 class="card-title">Details</h2>
           <at-entry-meta [entry]="e" [listRoute]="['/events']">
             <dt>Source</dt>
-            <dd class="mono">{{ source() || '—' }}</dd>
+            <dd class="mono">{{ model().source || '—' }}</dd>
           </at-entry-meta>
         </section>
-        @if (hasValue(c.tags) || hasValue(c.context)) {
+        @let m = model();
+        @if (m.eventTags || m.context) {
           <div class="two-col">
-            <section class="card">
+            <section class="card" data-testid="event-tags">
               <h2 class="card-title">Event tags</h2>
-              <at-json-viewer [value]="c.tags" emptyText="No tags" />
+              <at-json-viewer [value]="m.eventTags" emptyText="No tags" />
             </section>
-            <section class="card">
+            <section class="card" data-testid="event-context">
               <h2 class="card-title">Context</h2>
-              <at-json-viewer [value]="c.context" emptyText="No context" />
+              <at-json-viewer [value]="m.context" emptyText="No context" />
             </section>
           </div>
         }
         <section class="card trace">
-          <h2 class="card-title">Backtrace <span class="count">{{ c.backtrace?.length ?? 0 }}</span></h2>
-          <at-backtrace [frames]="c.backtrace" />
+          <h2 class="card-title">Backtrace <span class="count">{{ backtrace().length }}</span></h2>
+          <at-backtrace [frames]="backtrace()" />
         </section>
       </div>
     }
@@ -71,15 +72,8 @@ import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-bad
 export class EventDetailPage {
   /** Entry id (route parameter). */
   readonly id = input.required<string>();
-  protected readonly detail = entryDetailResource(() => this.id(), 'event');
-  protected readonly content = computed(() => contentOf<EventContent>(this.detail.entry() ?? { content: {} }));
-  protected readonly source = computed(() => {
-    const source = this.content().source;
-    if (!source) return null;
-    return `${formatLocation(source, 100)}${source.function ? ` in ${source.function}` : ''}`;
-  });
-
-  protected hasValue(value: unknown): boolean {
-    return !!value && typeof value === 'object' && Object.keys(value).length > 0;
-  }
+  protected readonly detail = entryDetailResource(() => this.id(), () => 'event');
+  protected readonly content = computed(() => contentOf<EventEntryContent>(this.detail.entry() ?? { content: {} }));
+  protected readonly model = computed(() => eventDetailModel(this.content()));
+  protected readonly backtrace = computed(() => listOf(this.content().backtrace));
 }

@@ -15,6 +15,6 @@ import { PageHeaderComponent } from '../../shared/page-header/page-header.compon
 export class EventListPage {
   /** `q` query parameter. */
   readonly q = input<string>();
-  /** `tag` query parameter. */
-  readonly tag = input<string>();
+  /** `tag` query parameter (`key:value`, repeated for several). */
+  readonly tag = input<string | string[]>();
 }

@@ -1,9 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import { Entry, ExceptionContent } from '../../core/api/api.models';
+import type { Entry, ExceptionEntryContent } from '@active-tracker/nestjs/contracts';
+import { parseEntries } from '../../core/api/api.parsers';
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
-import { contentOf } from '../../core/api/entry-content.util';
+import { contentOf, listOf } from '../../core/api/entry-content.util';
 import { pagedResource } from '../../core/api/paged.resource';
 import { BacktraceComponent } from '../../shared/backtrace/backtrace.component';
+import { formatLocation } from '../../shared/entry-table/entry-summary.util';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
 import { EntryTableComponent } from '../../shared/entry-table/entry-table.component';
 import { TableColumn } from '../../shared/entry-table/table-column.model';
@@ -12,26 +14,27 @@ import { PageHeaderComponent } from '../../shared/page-header/page-header.compon
 import { StatusBadgeComponent } from '../../shared/status-badge/status-badge.component';
 import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-badge.component';
 
-const ORIGINS: Record<string, string> = {
+const ORIGINS: Record<ExceptionEntryContent['origin'], string> = {
   http: 'HTTP request',
   unhandledRejection: 'Unhandled rejection',
   uncaughtException: 'Uncaught exception',
+  manual: 'Recorded by the app',
 };
 
 /** Columns of the occurrences table. */
 const OCCURRENCE_COLUMNS: readonly TableColumn<Entry>[] = [
   { label: 'When', kind: 'time', primary: true, value: (e) => e.occurredAt, width: '110px' },
-  { label: 'Message', grow: true, value: (e) => contentOf<ExceptionContent>(e).message },
+  { label: 'Message', grow: true, value: (e) => contentOf<ExceptionEntryContent>(e).message },
   {
     label: 'Request',
     kind: 'mono',
     value: (e) => {
-      const request = contentOf<ExceptionContent>(e).request;
+      const request = contentOf<ExceptionEntryContent>(e).request;
       return request ? `${request.method} ${request.path}` : null;
     },
     width: '240px',
   },
-  { label: 'Status', kind: 'status', value: (e) => contentOf<ExceptionContent>(e).status ?? null, width: '70px' },
+  { label: 'Status', kind: 'status', value: (e) => contentOf<ExceptionEntryContent>(e).status ?? null, width: '70px' },
 ];
 
 /**
@@ -68,22 +71,29 @@ export class ExceptionDetailPage {
   /** Entry id (route parameter). */
   readonly id = input.required<string>();
 
-  protected readonly detail = entryDetailResource(() => this.id(), 'exception');
+  protected readonly detail = entryDetailResource(() => this.id(), () => 'exception');
   protected readonly entry = this.detail.entry;
-  protected readonly content = computed(() => contentOf<ExceptionContent>(this.entry() ?? { content: {} }));
+  protected readonly content = computed(() => contentOf<ExceptionEntryContent>(this.entry() ?? { content: {} }));
+  /** Parsed frames (none when the field is encrypted). */
+  protected readonly frames = computed(() => listOf(this.content().frames));
   protected readonly origin = computed(() => {
     const origin = this.content().origin;
-    return origin ? (ORIGINS[origin] ?? origin) : '—';
+    return origin ? (ORIGINS[origin] ?? String(origin)) : '—';
   });
   protected readonly location = computed(() => {
     const location = this.content().location;
-    if (!location) return null;
-    return `${location.file}:${location.line}${location.function ? ` in ${location.function}` : ''}`;
+    const where = formatLocation(location, 100);
+    if (!where || !location) return null;
+    return `${where}${location.function ? ` in ${location.function}` : ''}`;
   });
-  protected readonly occurrences = pagedResource<Entry>('entries', () => {
-    const family = this.entry()?.familyHash;
-    return family ? { type: 'exception', family } : undefined;
-  });
+  protected readonly occurrences = pagedResource(
+    'entries',
+    () => {
+      const family = this.entry()?.familyHash;
+      return family ? { type: 'exception', family } : undefined;
+    },
+    parseEntries,
+  );
   protected readonly occurrenceColumns = OCCURRENCE_COLUMNS;
   protected readonly rowId = (entry: Entry): string => entry.id;
   protected readonly link = (entry: Entry): string[] => ['/exceptions', entry.id];

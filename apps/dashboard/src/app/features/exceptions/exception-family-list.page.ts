@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { ExceptionFamily } from '../../core/api/api.models';
+import type { ExceptionFamilyRow } from '@active-tracker/nestjs/contracts';
+import { parseExceptionFamilies } from '../../core/api/api.parsers';
 import { pagedResource } from '../../core/api/paged.resource';
 import { EntryListComponent } from '../../shared/entry-list/entry-list.component';
 import { EntryTableComponent } from '../../shared/entry-table/entry-table.component';
@@ -55,14 +56,16 @@ export class ExceptionFamilyListPage {
   readonly view = input<string>();
   /** `q` query parameter (occurrences view). */
   readonly q = input<string>();
-  /** `tag` query parameter (occurrences view). */
-  readonly tag = input<string>();
+  /** `tag` query parameter (occurrences view), repeated for several tags. */
+  readonly tag = input<string | string[]>();
 
   protected readonly showAll = computed(() => this.view() === 'all');
-  protected readonly families = pagedResource<ExceptionFamily>('exceptions/families', () =>
-    this.showAll() ? undefined : {},
+  protected readonly families = pagedResource(
+    'exceptions/families',
+    () => (this.showAll() ? undefined : {}),
+    parseExceptionFamilies,
   );
   protected readonly columns = FAMILY_COLUMNS;
-  protected readonly rowId = (family: ExceptionFamily): string => family.familyHash;
-  protected readonly link = (family: ExceptionFamily): string[] => ['/exceptions', family.lastEntryId];
+  protected readonly rowId = (family: ExceptionFamilyRow): string => family.familyHash;
+  protected readonly link = (family: ExceptionFamilyRow): string[] => ['/exceptions', family.lastEntryId];
 }

@@ -1,9 +1,9 @@
-import { ExceptionFamily } from '../../core/api/api.models';
-import { formatLocation } from '../../shared/entry-table/entry.columns';
+import type { ExceptionFamilyRow } from '@active-tracker/nestjs/contracts';
+import { formatLocation } from '../../shared/entry-table/entry-summary.util';
 import { TableColumn } from '../../shared/entry-table/table-column.model';
 
 /** Columns of the exception families table. */
-export const FAMILY_COLUMNS: readonly TableColumn<ExceptionFamily>[] = [
+export const FAMILY_COLUMNS: readonly TableColumn<ExceptionFamilyRow>[] = [
   { label: 'Exception', kind: 'strong', primary: true, grow: true, value: (f) => f.class, sub: (f) => f.message },
   {
     label: 'Location',
@@ -12,7 +12,14 @@ export const FAMILY_COLUMNS: readonly TableColumn<ExceptionFamily>[] = [
     title: (f) => formatLocation(f.location, 100),
     width: '240px',
   },
-  { label: 'Count', kind: 'number', value: (f) => f.count.toLocaleString('en-US'), width: '70px', end: true },
+  {
+    label: 'Count',
+    kind: 'number',
+    // Sampled occurrences make the count an estimate.
+    value: (f) => `${f.approximate ? '≈' : ''}${f.count.toLocaleString('en-US')}`,
+    width: '70px',
+    end: true,
+  },
   { label: 'First seen', kind: 'time', value: (f) => f.firstSeen, width: '96px' },
   { label: 'Last seen', kind: 'time', value: (f) => f.lastSeen, width: '96px' },
 ];

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import { HttpClientContent } from '../../core/api/api.models';
+import type { HttpClientEntryContent } from '@active-tracker/nestjs/contracts';
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
 import { contentOf } from '../../core/api/entry-content.util';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
@@ -10,6 +10,7 @@ import { BytesPipe } from '../../shared/pipes/bytes.pipe';
 import { MethodBadgeComponent } from '../../shared/status-badge/method-badge.component';
 import { StatusBadgeComponent } from '../../shared/status-badge/status-badge.component';
 import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-badge.component';
+import { httpErrorText } from './http-error.util';
 
 /** One outbound HTTP call: method, URL, status or error, sizes, duration, the request it was made in. */
 @Component({
@@ -33,12 +34,12 @@ import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-bad
         <at-page-header [title]="host()" [monoTitle]="true" [back]="['/http-client']" backLabel="Outbound HTTP">
           <at-method-badge prefix [method]="c.method || '?'" />
           <span badges class="badges">
-            <at-status-badge [status]="c.status" [error]="c.error" />
+            <at-status-badge [status]="c.status" [error]="error()" />
             <at-truncated-badge [entry]="e" />
           </span>
         </at-page-header>
-        @if (c.error) {
-          <div class="alert" data-testid="http-error"><strong>Failed:</strong> {{ c.error }}</div>
+        @if (error(); as failure) {
+          <div class="alert" data-testid="http-error"><strong>Failed:</strong> {{ failure }}</div>
         }
         <section class="card">
           <h2 class="card-title">Details</h2>
@@ -65,8 +66,10 @@ import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-bad
 export class HttpCallDetailPage {
   /** Entry id (route parameter). */
   readonly id = input.required<string>();
-  protected readonly detail = entryDetailResource(() => this.id(), 'http-client');
-  protected readonly content = computed(() => contentOf<HttpClientContent>(this.detail.entry() ?? { content: {} }));
+  protected readonly detail = entryDetailResource(() => this.id(), () => 'http-client');
+  protected readonly content = computed(() => contentOf<HttpClientEntryContent>(this.detail.entry() ?? { content: {} }));
+  /** `name: message (code)` of a failed call. */
+  protected readonly error = computed(() => httpErrorText(this.content().error));
   /** Host and path of the URL as the title (the full URL is in the details). */
   protected readonly host = computed(() => {
     const url = this.content().url ?? '';

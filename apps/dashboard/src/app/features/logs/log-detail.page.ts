@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import { LogContent } from '../../core/api/api.models';
+import type { LogEntryContent } from '@active-tracker/nestjs/contracts';
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
 import { contentOf } from '../../core/api/entry-content.util';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
@@ -47,6 +47,6 @@ import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-bad
 export class LogDetailPage {
   /** Entry id (route parameter). */
   readonly id = input.required<string>();
-  protected readonly detail = entryDetailResource(() => this.id(), 'log');
-  protected readonly content = computed(() => contentOf<LogContent>(this.detail.entry() ?? { content: {} }));
+  protected readonly detail = entryDetailResource(() => this.id(), () => 'log');
+  protected readonly content = computed(() => contentOf<LogEntryContent>(this.detail.entry() ?? { content: {} }));
 }

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { Entry, LogContent } from '../../core/api/api.models';
+import type { Entry, LogEntryContent } from '@active-tracker/nestjs/contracts';
 import { contentOf } from '../../core/api/entry-content.util';
 import { EntryListComponent } from '../../shared/entry-list/entry-list.component';
 import { PageHeaderComponent } from '../../shared/page-header/page-header.component';
@@ -37,14 +37,14 @@ const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose', 'fatal'];
 export class LogListPage {
   /** `q` query parameter. */
   readonly q = input<string>();
-  /** `tag` query parameter. */
-  readonly tag = input<string>();
+  /** `tag` query parameter (`key:value`, repeated for several). */
+  readonly tag = input<string | string[]>();
   /** `level` query parameter (client-side filter). */
   readonly level = input<string>();
 
   protected readonly levels = LEVELS;
   protected readonly levelFilter = computed(() => {
     const level = this.level();
-    return level ? (entry: Entry) => contentOf<LogContent>(entry).level?.toLowerCase() === level : null;
+    return level ? (entry: Entry) => contentOf<LogEntryContent>(entry).level?.toLowerCase() === level : null;
   });
 }

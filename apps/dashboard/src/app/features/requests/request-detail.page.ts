@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { Entry, ExceptionContent, LogLine, RequestContent } from '../../core/api/api.models';
+import type { Entry, ExceptionEntryContent, RequestEntryContent, RequestLogLine } from '@active-tracker/nestjs/contracts';
 import { entryDetailResource } from '../../core/api/entry-detail.resource';
-import { contentOf } from '../../core/api/entry-content.util';
+import { contentOf, listOf } from '../../core/api/entry-content.util';
 import { MetaStore } from '../../core/api/meta.store';
 import { EntryMetaComponent } from '../../shared/entry-meta/entry-meta.component';
 import { EntryTableComponent } from '../../shared/entry-table/entry-table.component';
@@ -65,9 +65,9 @@ export class RequestDetailPage {
   /** Entry id (route parameter). */
   readonly id = input.required<string>();
 
-  protected readonly detail = entryDetailResource(() => this.id(), 'request');
+  protected readonly detail = entryDetailResource(() => this.id(), () => 'request');
   protected readonly entry = this.detail.entry;
-  protected readonly content = computed(() => contentOf<RequestContent>(this.entry() ?? { content: {} }));
+  protected readonly content = computed(() => contentOf<RequestEntryContent>(this.entry() ?? { content: {} }));
   protected readonly user = computed(() => {
     const entry = this.entry();
     return entry ? userOf(entry) : null;
@@ -82,12 +82,12 @@ export class RequestDetailPage {
     const tone = status >= 500 ? 's-danger' : status >= 400 ? 's-warn' : status >= 300 ? 's-info' : status >= 200 ? 's-ok' : '';
     return `metric-value ${tone}`;
   });
-  protected readonly logLines = computed<LogLine[]>(() => this.content().log ?? []);
+  protected readonly logLines = computed<RequestLogLine[]>(() => listOf(this.content().log));
   private readonly others = this.detail.batch;
   protected readonly exceptions = computed(() =>
     this.others()
       .filter((e) => e.type === 'exception')
-      .map((e) => ({ entry: e, content: contentOf<ExceptionContent>(e) })),
+      .map((e) => ({ entry: e, content: contentOf<ExceptionEntryContent>(e) })),
   );
   protected readonly groups = computed<BatchGroup[]>(() => {
     const byType = new Map<string, Entry[]>();
@@ -113,14 +113,14 @@ export class RequestDetailPage {
   protected readonly rowId = (entry: Entry): string => entry.id;
 
   /** Offset of a log line from the start of the request, e.g. `+12 ms`. */
-  protected offset(line: LogLine): string | null {
+  protected offset(line: RequestLogLine): string | null {
     const start = Date.parse(this.entry()?.occurredAt ?? '');
     const at = Date.parse(line.at ?? '');
     if (Number.isNaN(start) || Number.isNaN(at)) return null;
     return `+${Math.max(0, at - start)} ms`;
   }
 
-  protected location(content: ExceptionContent): string {
+  protected location(content: ExceptionEntryContent): string {
     return formatLocation(content.location);
   }
 }

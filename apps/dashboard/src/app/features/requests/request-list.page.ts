@@ -16,6 +16,6 @@ import { PageHeaderComponent } from '../../shared/page-header/page-header.compon
 export class RequestListPage {
   /** `q` query parameter. */
   readonly q = input<string>();
-  /** `tag` query parameter (`key:value`). */
-  readonly tag = input<string>();
+  /** `tag` query parameter (`key:value`, repeated for several). */
+  readonly tag = input<string | string[]>();
 }

@@ -1,10 +1,16 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import { StackFrame } from '../../core/api/api.models';
+import type { StackFrame } from '@active-tracker/nestjs/contracts';
 
 /** Consecutive frames of the same kind: app frames stay visible, vendor runs fold. */
 interface FrameGroup {
   app: boolean;
-  frames: Array<StackFrame & { index: number }>;
+  frames: Array<StackFrame & { index: number; position: string }>;
+}
+
+/** `:line:column` of a frame, as far as it is known. */
+function positionOf(frame: StackFrame): string {
+  if (frame.line === null) return '';
+  return frame.column === null ? `:${frame.line}` : `:${frame.line}:${frame.column}`;
 }
 
 /**
@@ -23,7 +29,7 @@ interface FrameGroup {
             @for (frame of group.frames; track frame.index) {
               <li class="frame app" data-testid="frame" data-app="true">
                 <span class="fn">{{ frame.function || '(anonymous)' }}</span>
-                <span class="loc">{{ frame.file }}<span class="line">:{{ frame.line }}:{{ frame.column }}</span></span>
+                <span class="loc">{{ frame.file || '(unknown)' }}<span class="line">{{ frame.position }}</span></span>
               </li>
             }
           } @else {
@@ -34,7 +40,7 @@ interface FrameGroup {
                   @for (frame of group.frames; track frame.index) {
                     <li class="frame vendor" data-testid="frame" data-app="false">
                       <span class="fn">{{ frame.function || '(anonymous)' }}</span>
-                      <span class="loc">{{ frame.file }}<span class="line">:{{ frame.line }}:{{ frame.column }}</span></span>
+                      <span class="loc">{{ frame.file || '(unknown)' }}<span class="line">{{ frame.position }}</span></span>
                     </li>
                   }
                 </ol>
@@ -74,11 +80,14 @@ export class BacktraceComponent {
 
   protected readonly groups = computed<FrameGroup[]>(() => {
     const groups: FrameGroup[] = [];
-    (this.frames() ?? []).forEach((frame, index) => {
+    const frames = this.frames();
+    // Not an array when the field is encrypted: nothing to list.
+    (Array.isArray(frames) ? frames : []).forEach((frame, index) => {
       const last = groups.at(-1);
       const app = frame.app === true;
-      if (last && last.app === app) last.frames.push({ ...frame, index });
-      else groups.push({ app, frames: [{ ...frame, index }] });
+      const item = { ...frame, index, position: positionOf(frame) };
+      if (last && last.app === app) last.frames.push(item);
+      else groups.push({ app, frames: [item] });
     });
     return groups;
   });

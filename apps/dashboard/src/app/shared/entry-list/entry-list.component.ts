@@ -1,18 +1,20 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { ActivatedRoute, Router } from '@angular/router';
-import { QueryParams } from '../../core/api/api.client';
-import { Entry } from '../../core/api/api.models';
+import type { Entry } from '@active-tracker/nestjs/contracts';
+import { parseEntries } from '../../core/api/api.parsers';
 import { MetaStore } from '../../core/api/meta.store';
+import { QueryParams } from '../../core/api/query-params';
 import { pagedResource } from '../../core/api/paged.resource';
 import { EntryTableComponent } from '../entry-table/entry-table.component';
 import { columnsFor } from '../entry-table/entry.columns';
 import { TableColumn } from '../entry-table/table-column.model';
-import { ActiveFilter, FilterBarComponent } from '../filter-bar/filter-bar.component';
+import { FilterBarComponent } from '../filter-bar/filter-bar.component';
+import { filterChips, filterParams, readListFilters, removeChip, withTag } from '../filter-bar/list-filters.state';
 import { LoadStateComponent } from '../load-state/load-state.component';
 
 /**
- * A filterable, newest-first list of entries over `api/entries`: search box (`q`), tag filter
- * (`tag=key:value`, set by clicking a chip, shown as a removable chip), "load older" paging.
+ * A filterable, newest-first list of entries over `api/entries`: search box (`q`), tag filters
+ * (`tag=key:value`, repeatable, set by clicking a chip, shown as removable chips), "load older" paging.
  * Filters live in the URL's query parameters so that lists can be linked and go back/forward.
  */
 @Component({
@@ -37,8 +39,8 @@ export class EntryListComponent {
   readonly columns = input<readonly TableColumn<Entry>[] | null>(null);
   /** Search text (the `q` query parameter). */
   readonly q = input<string | null | undefined>(null);
-  /** Tag filter `key:value` (the `tag` query parameter). */
-  readonly tag = input<string | null | undefined>(null);
+  /** Tag filters `key:value` (the `tag` query parameter, repeated for several). */
+  readonly tag = input<string | readonly string[] | null | undefined>(null);
   /** Extra API filters (family, batch, ...). */
   readonly params = input<QueryParams>({});
   /** Client-side filter applied to the loaded rows (e.g. log level). */
@@ -52,31 +54,30 @@ export class EntryListComponent {
   /** Row to highlight. */
   readonly activeId = input<string | null>(null);
 
-  protected readonly pager = pagedResource<Entry>('entries', () => ({
-    ...this.params(),
-    type: this.type() ?? undefined,
-    q: this.q() ?? undefined,
-    tag: this.tag() ?? undefined,
-  }));
+  /** The URL's filters. */
+  protected readonly state = computed(() => readListFilters(this.q(), this.tag()));
+  protected readonly pager = pagedResource(
+    'entries',
+    () => ({ ...this.params(), type: this.type() ?? undefined, ...filterParams(this.state()) }),
+    parseEntries,
+  );
   protected readonly shownColumns = computed(() => this.columns() ?? columnsFor(this.type()));
   protected readonly rows = computed(() => {
     const filter = this.rowFilter();
     const rows = this.pager.rows();
     return filter ? rows.filter(filter) : rows;
   });
-  protected readonly filters = computed<ActiveFilter[]>(() => {
-    const tag = this.tag();
-    return tag ? [{ key: 'tag', label: 'tag', value: tag }] : [];
-  });
+  protected readonly filters = computed(() => filterChips(this.state()));
   protected readonly empty = computed(() => {
     if (this.emptyText()) return this.emptyText() as string;
-    return this.q() || this.tag() || this.rowFilter() ? 'Nothing matches these filters.' : 'Nothing recorded yet.';
+    const { q, tags } = this.state();
+    return q || tags.length || this.rowFilter() ? 'Nothing matches these filters.' : 'Nothing recorded yet.';
   });
   protected readonly link = (entry: Entry): string[] => this.meta.linkTo(entry);
   protected readonly rowId = (entry: Entry): string => entry.id;
 
   /** Merges query parameters into the current URL (null removes one). */
-  protected setQuery(params: Record<string, string | null>): void {
+  protected setQuery(params: Record<string, string | string[] | null>): void {
     void this.router.navigate([], { relativeTo: this.route, queryParams: params, queryParamsHandling: 'merge' });
   }
 
@@ -85,10 +86,10 @@ export class EntryListComponent {
   }
 
   protected onTag(tag: string): void {
-    this.setQuery({ tag });
+    this.setQuery({ tag: withTag(this.state(), tag) });
   }
 
   protected onRemove(key: string): void {
-    this.setQuery({ [key]: null });
+    this.setQuery(removeChip(this.state(), key));
   }
 }

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { Router } from '@angular/router';
-import { Entry } from '../../core/api/api.models';
+import type { Entry } from '@active-tracker/nestjs/contracts';
 import { AbsoluteTimePipe } from '../pipes/absolute-time.pipe';
 import { DurationPipe } from '../pipes/duration.pipe';
 import { RequestLinkComponent } from '../request-link/request-link.component';

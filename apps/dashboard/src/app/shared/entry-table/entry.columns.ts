@@ -1,35 +1,19 @@
-import {
+import type {
   Entry,
-  EventContent,
-  ExceptionContent,
-  HttpClientContent,
-  LogContent,
-  RequestContent,
-  SourceLocation,
-} from '../../core/api/api.models';
+  EventEntryContent,
+  ExceptionEntryContent,
+  HttpClientEntryContent,
+  LogEntryContent,
+  RequestEntryContent,
+} from '@active-tracker/nestjs/contracts';
 import { contentOf } from '../../core/api/entry-content.util';
+import { httpErrorText } from '../../features/http-client/http-error.util';
 import { USER_TAGS } from '../tag-chips/tag-chips.component';
 import { userOf } from '../user-badge/user-badge.component';
+import { formatLocation, summaryOf } from './entry-summary.util';
 import { TableColumn } from './table-column.model';
 
-/** `file:line` of a location, shortened to its last path segments (full path in tooltips). */
-export function formatLocation(location: SourceLocation | string | null | undefined, segments = 3): string {
-  if (!location) return '';
-  if (typeof location === 'string') return location;
-  const file = location.file.split(/[\\/]/).slice(-segments).join('/');
-  return `${file}:${location.line}`;
-}
-
-/** A one-line description of any entry, for generic lists and batch rows of unknown types. */
-export function summaryOf(entry: Entry): string {
-  const c = entry.content;
-  for (const key of ['message', 'name', 'description', 'sql', 'query', 'url', 'path', 'key', 'subject', 'command']) {
-    const value = c[key];
-    if (typeof value === 'string' && value) return value;
-  }
-  const json = JSON.stringify(c);
-  return json.length > 160 ? `${json.slice(0, 160)}…` : json;
-}
+export { formatLocation, summaryOf };
 
 /** Tags minus `user_*` (the user has its own column). */
 function withoutUserTags(tags: Record<string, string>): Record<string, string> {
@@ -41,20 +25,20 @@ const duration: TableColumn<Entry> = { label: 'Duration', kind: 'duration', valu
 
 /** Requests: method, path (route pattern below), status, duration, user, tags, time. */
 export const REQUEST_COLUMNS: readonly TableColumn<Entry>[] = [
-  { label: 'Method', kind: 'method', value: (e) => contentOf<RequestContent>(e).method, width: '76px' },
+  { label: 'Method', kind: 'method', value: (e) => contentOf<RequestEntryContent>(e).method, width: '76px' },
   {
     label: 'Path',
     kind: 'mono',
     primary: true,
     grow: true,
-    value: (e) => contentOf<RequestContent>(e).path || contentOf<RequestContent>(e).url,
+    value: (e) => contentOf<RequestEntryContent>(e).path || contentOf<RequestEntryContent>(e).url,
     sub: (e) => {
-      const c = contentOf<RequestContent>(e);
+      const c = contentOf<RequestEntryContent>(e);
       return c.routePattern && c.routePattern !== c.path ? c.routePattern : null;
     },
-    title: (e) => contentOf<RequestContent>(e).url,
+    title: (e) => contentOf<RequestEntryContent>(e).url,
   },
-  { label: 'Status', kind: 'status', value: (e) => contentOf<RequestContent>(e).status, width: '70px' },
+  { label: 'Status', kind: 'status', value: (e) => contentOf<RequestEntryContent>(e).status, width: '70px' },
   duration,
   { label: 'User', kind: 'user', value: (e) => userOf(e), width: '150px', optional: true },
   { label: 'Tags', kind: 'tags', value: (e) => withoutUserTags(e.tags), width: '220px', optional: true },
@@ -68,31 +52,31 @@ export const EXCEPTION_COLUMNS: readonly TableColumn<Entry>[] = [
     kind: 'strong',
     primary: true,
     grow: true,
-    value: (e) => contentOf<ExceptionContent>(e).class,
-    sub: (e) => contentOf<ExceptionContent>(e).message,
+    value: (e) => contentOf<ExceptionEntryContent>(e).class,
+    sub: (e) => contentOf<ExceptionEntryContent>(e).message,
   },
   {
     label: 'Location',
     kind: 'mono',
-    value: (e) => formatLocation(contentOf<ExceptionContent>(e).location),
-    title: (e) => formatLocation(contentOf<ExceptionContent>(e).location, 100),
+    value: (e) => formatLocation(contentOf<ExceptionEntryContent>(e).location),
+    title: (e) => formatLocation(contentOf<ExceptionEntryContent>(e).location, 100),
     width: '240px',
   },
-  { label: 'Status', kind: 'status', value: (e) => contentOf<ExceptionContent>(e).status ?? null, width: '70px' },
+  { label: 'Status', kind: 'status', value: (e) => contentOf<ExceptionEntryContent>(e).status ?? null, width: '70px' },
   time,
 ];
 
 /** Log entries: level, message (context below), time. */
 export const LOG_COLUMNS: readonly TableColumn<Entry>[] = [
-  { label: 'Level', kind: 'level', value: (e) => contentOf<LogContent>(e).level, width: '76px' },
+  { label: 'Level', kind: 'level', value: (e) => contentOf<LogEntryContent>(e).level, width: '76px' },
   {
     label: 'Message',
     primary: true,
     grow: true,
-    value: (e) => contentOf<LogContent>(e).message,
-    title: (e) => contentOf<LogContent>(e).message,
+    value: (e) => contentOf<LogEntryContent>(e).message,
+    title: (e) => contentOf<LogEntryContent>(e).message,
   },
-  { label: 'Context', kind: 'mono', value: (e) => contentOf<LogContent>(e).context, width: '180px' },
+  { label: 'Context', kind: 'mono', value: (e) => contentOf<LogEntryContent>(e).context, width: '180px' },
   time,
 ];
 
@@ -103,14 +87,14 @@ export const EVENT_COLUMNS: readonly TableColumn<Entry>[] = [
     kind: 'mono',
     primary: true,
     grow: true,
-    value: (e) => contentOf<EventContent>(e).name,
-    sub: (e) => contentOf<EventContent>(e).description,
+    value: (e) => contentOf<EventEntryContent>(e).name,
+    sub: (e) => contentOf<EventEntryContent>(e).description,
   },
   {
     label: 'Source',
     kind: 'mono',
-    value: (e) => formatLocation(contentOf<EventContent>(e).source, 2),
-    title: (e) => formatLocation(contentOf<EventContent>(e).source, 100),
+    value: (e) => formatLocation(contentOf<EventEntryContent>(e).source, 2),
+    title: (e) => formatLocation(contentOf<EventEntryContent>(e).source, 100),
     width: '200px',
   },
   { label: 'Tags', kind: 'tags', value: (e) => e.tags, width: '200px', optional: true },
@@ -119,25 +103,25 @@ export const EVENT_COLUMNS: readonly TableColumn<Entry>[] = [
 
 /** Outbound HTTP calls: method, URL, status (or error), duration, response size, time. */
 export const HTTP_CLIENT_COLUMNS: readonly TableColumn<Entry>[] = [
-  { label: 'Method', kind: 'method', value: (e) => contentOf<HttpClientContent>(e).method, width: '76px' },
+  { label: 'Method', kind: 'method', value: (e) => contentOf<HttpClientEntryContent>(e).method, width: '76px' },
   {
     label: 'URL',
     kind: 'mono',
     primary: true,
     grow: true,
-    value: (e) => contentOf<HttpClientContent>(e).url,
-    sub: (e) => contentOf<HttpClientContent>(e).error,
-    title: (e) => contentOf<HttpClientContent>(e).url,
+    value: (e) => contentOf<HttpClientEntryContent>(e).url,
+    sub: (e) => httpErrorText(contentOf<HttpClientEntryContent>(e).error),
+    title: (e) => contentOf<HttpClientEntryContent>(e).url,
   },
   {
     label: 'Status',
     kind: 'status',
-    value: (e) => contentOf<HttpClientContent>(e).status,
-    error: (e) => contentOf<HttpClientContent>(e).error,
+    value: (e) => contentOf<HttpClientEntryContent>(e).status,
+    error: (e) => httpErrorText(contentOf<HttpClientEntryContent>(e).error),
     width: '70px',
   },
   duration,
-  { label: 'Size', kind: 'bytes', value: (e) => contentOf<HttpClientContent>(e).responseSize, width: '80px', end: true },
+  { label: 'Size', kind: 'bytes', value: (e) => contentOf<HttpClientEntryContent>(e).responseSize, width: '80px', end: true },
   time,
 ];
 

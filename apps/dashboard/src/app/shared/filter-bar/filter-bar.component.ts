@@ -1,12 +1,8 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, linkedSignal, output } from '@angular/core';
 
-/** An active filter shown as a removable chip, e.g. `{ key: 'tag', label: 'tag', value: 'tenant:acme' }`. */
-export interface ActiveFilter {
-  /** Query parameter it comes from (what `remove` emits). */
-  key: string;
-  label: string;
-  value: string;
-}
+import { ActiveFilter } from './filter-bar.model';
+
+export type { ActiveFilter };
 
 /**
  * The toolbar of a list: a search box (applied on Enter or after a short pause), the active filter

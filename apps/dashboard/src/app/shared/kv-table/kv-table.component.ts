@@ -1,11 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { isRecord } from '../../core/api/json.guard';
 
 /** Headers, query parameters and similar flat maps as a two-column key/value table. */
 @Component({
   selector: 'at-kv-table',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    @if (rows().length === 0) {
+    @if (text(); as t) {
+      <p class="mono text">{{ t }}</p>
+    } @else if (rows().length === 0) {
       <p class="muted empty">{{ emptyText() }}</p>
     } @else {
       <table class="kv">
@@ -26,23 +29,29 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
     td { word-break: break-all; white-space: pre-wrap; }
     tr:last-child th, tr:last-child td { border-bottom: 0; }
     .redacted { color: var(--warn); }
-    .empty { margin: 0; font-size: 13px; }
+    .empty, .text { margin: 0; font-size: 13px; }
+    .text { font-size: 12px; color: var(--warn); }
   `,
 })
 export class KvTableComponent {
-  /** The map to show; non-string values are shown as JSON. */
-  readonly data = input<Record<string, unknown> | null | undefined>({});
+  /** The map to show; non-string values are shown as JSON, a string (e.g. `[encrypted]`) as it is. */
+  readonly data = input<unknown>({});
   /** Shown when the map is empty. */
   readonly emptyText = input('None');
 
-  protected readonly rows = computed(() =>
-    Object.entries(this.data() ?? {}).map(([key, value]) => ({
+  protected readonly text = computed(() => {
+    const data = this.data();
+    return typeof data === 'string' && data ? data : null;
+  });
+  protected readonly rows = computed(() => {
+    const data = this.data();
+    return Object.entries(isRecord(data) ? data : {}).map(([key, value]) => ({
       key,
       value: Array.isArray(value)
         ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join('\n')
         : typeof value === 'string'
           ? value
           : JSON.stringify(value),
-    })),
-  );
+    }));
+  });
 }

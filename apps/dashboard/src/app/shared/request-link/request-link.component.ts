@@ -1,8 +1,10 @@
 import { httpResource } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { ApiClient } from '../../core/api/api.client';
-import { Entry, Page, RequestContent } from '../../core/api/api.models';
+import { ApiClient, errorMessage } from '../../core/api/api.client';
+import type { RequestEntryContent } from '@active-tracker/nestjs/contracts';
+import { parseEntries } from '../../core/api/api.parsers';
+import { contentOf } from '../../core/api/entry-content.util';
 import { valueOf } from '../../core/api/resource.util';
 import { MethodBadgeComponent } from '../status-badge/method-badge.component';
 import { StatusBadgeComponent } from '../status-badge/status-badge.component';
@@ -24,6 +26,8 @@ import { StatusBadgeComponent } from '../status-badge/status-badge.component';
         <span class="mono path">{{ r.content.path || r.content.url }}</span>
         <at-status-badge [status]="r.content.status" />
       </a>
+    } @else if (lookupError(); as error) {
+      <span class="muted" role="alert">{{ error }}</span>
     } @else if (lookup.isLoading()) {
       <span class="muted">Looking up…</span>
     } @else {
@@ -41,9 +45,16 @@ export class RequestLinkComponent {
   /** Batch id of the entry whose request to link. */
   readonly batchId = input<string | null | undefined>(null);
 
-  protected readonly lookup = httpResource<Page<Entry<RequestContent>>>(() => {
-    const batch = this.batchId();
-    return batch ? this.api.request('entries', { type: 'request', batch, limit: 1 }) : undefined;
+  protected readonly lookup = httpResource(
+    () => {
+      const batch = this.batchId();
+      return batch ? this.api.request('entries', { type: 'request', batch, limit: 1 }) : undefined;
+    },
+    { parse: parseEntries },
+  );
+  protected readonly lookupError = computed(() => (this.lookup.error() ? errorMessage(this.lookup.error()) : null));
+  protected readonly request = computed(() => {
+    const entry = valueOf(this.lookup)?.data[0];
+    return entry ? { id: entry.id, content: contentOf<RequestEntryContent>(entry) } : null;
   });
-  protected readonly request = computed(() => valueOf(this.lookup)?.data[0] ?? null);
 }

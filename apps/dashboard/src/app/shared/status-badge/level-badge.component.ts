@@ -1,15 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-
-const TONES: Record<string, string> = {
-  fatal: 'tone-danger',
-  error: 'tone-danger',
-  warn: 'tone-warn',
-  warning: 'tone-warn',
-  log: 'tone-info',
-  info: 'tone-info',
-  debug: 'tone-muted',
-  verbose: 'tone-muted',
-};
+import { wordTone } from '../format/tone.util';
 
 /** A log level (`error`, `warn`, `log`, `debug`, `verbose`, `fatal`) as a coloured badge. */
 @Component({
@@ -21,5 +11,5 @@ const TONES: Record<string, string> = {
 export class LevelBadgeComponent {
   /** The level name, case-insensitive. */
   readonly level = input.required<string>();
-  protected readonly tone = computed(() => `badge badge-level ${TONES[this.level().toLowerCase()] ?? 'tone-muted'}`);
+  protected readonly tone = computed(() => `badge badge-level ${wordTone(this.level())}`);
 }

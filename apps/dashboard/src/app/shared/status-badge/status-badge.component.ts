@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { statusTone } from '../format/tone.util';
 
 /**
  * An HTTP status as a badge coloured by class (2xx green, 3xx blue, 4xx amber, 5xx red). A
@@ -21,10 +22,6 @@ export class StatusBadgeComponent {
   protected readonly tone = computed(() => {
     const status = this.status();
     if (status === null || status === undefined) return this.error() ? 'badge tone-danger' : 'badge tone-muted';
-    if (status >= 500) return 'badge tone-danger';
-    if (status >= 400) return 'badge tone-warn';
-    if (status >= 300) return 'badge tone-info';
-    if (status >= 200) return 'badge tone-ok';
-    return 'badge tone-muted';
+    return `badge ${statusTone(status)}`;
   });
 }

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import { Entry } from '../../core/api/api.models';
+import type { Entry } from '@active-tracker/nestjs/contracts';
 import { isTruncated, truncationDetail } from './truncation.util';
 
 /** A "truncated" badge, shown only when the recorder cut something out of the entry. */

@@ -1,4 +1,4 @@
-import { Entry } from '../../core/api/api.models';
+import type { Entry } from '@active-tracker/nestjs/contracts';
 
 /**
  * True when the recorder cut something out of this entry: `content.truncated`, a non-empty

@@ -1,0 +1,57 @@
+import type {
+  EntriesResponse,
+  EntryDetailResponse,
+  EntryFamily,
+  ExceptionFamiliesResponse,
+  ExceptionFamilyRow,
+  FamiliesResponse,
+} from '@active-tracker/nestjs/contracts';
+import { entry } from './entry.guards';
+import { arrayOf, bool, nullable, num, object, parser, recordOf, str } from './json.guard';
+
+/**
+ * The parsers of the API's list and entry answers (`httpResource`'s `parse`, one-off reads): each
+ * checks the answer against its contract and throws "unexpected answer from the API: ..." when
+ * they differ, which the page shows instead of rendering half-broken data. `meta` and `stats` are
+ * in meta.parsers.ts (the shell needs them at start; these load with the pages).
+ */
+
+export const parseEntries = parser(object<EntriesResponse>({ data: arrayOf(entry), next: nullable(str) }));
+
+export const parseEntryDetail = parser(object<EntryDetailResponse>({ data: entry, batch: arrayOf(entry) }));
+
+const exceptionFamily = object<ExceptionFamilyRow>({
+  familyHash: str,
+  class: nullable(str),
+  message: nullable(str),
+  location: nullable(str),
+  count: num,
+  firstSeen: str,
+  lastSeen: str,
+  lastEntryId: str,
+  approximate: bool,
+});
+
+export const parseExceptionFamilies = parser(
+  object<ExceptionFamiliesResponse>({ data: arrayOf(exceptionFamily), next: nullable(str) }),
+);
+
+const duration = nullable(num);
+export const entryFamily = object<EntryFamily>({
+  type: str,
+  familyHash: str,
+  count: num,
+  firstSeen: str,
+  lastSeen: str,
+  lastEntryId: str,
+  summary: recordOf(str),
+  totalDurationMs: num,
+  maxDurationMs: duration,
+  avgDurationMs: duration,
+  p50: duration,
+  p95: duration,
+  p99: duration,
+  approximate: bool,
+});
+
+export const parseFamilies = parser(object<FamiliesResponse>({ data: arrayOf(entryFamily), next: nullable(str) }));
