@@ -55,7 +55,7 @@ export function editRootModule({ ts, fileName, text, className }: RootModuleEdit
   const style: RenderStyle = {
     newline,
     quote: detectQuote(ts, sf),
-    indent: indentUnitOf(moduleClass.options, sf, text, decoratorIndent),
+    indent: indentUnitOf(moduleClass.options, sf, text, moduleClass.options ? lineIndent(text, moduleClass.options.getStart(sf)) : decoratorIndent),
   };
   const edits: TextEdit[] = [
     ...importEdits(ts, sf, text, imported, style, detectSemicolon(ts, sf)),
@@ -198,13 +198,13 @@ function detectSemicolon(ts: typeof TS, sf: TS.SourceFile): boolean {
   return first ? sf.text[first.end - 1] === ';' : true;
 }
 
-/** The indentation step of the @Module object (its first property against the decorator's line), else the file's. */
-function indentUnitOf(options: TS.ObjectLiteralExpression | undefined, sf: TS.SourceFile, text: string, decoratorIndent: string): string {
+/** The indentation step of the @Module object (its first property against the line of its `{`), else the file's. */
+function indentUnitOf(options: TS.ObjectLiteralExpression | undefined, sf: TS.SourceFile, text: string, objectIndent: string): string {
   const first = options?.properties[0];
   if (first) {
     const own = lineIndent(text, first.getStart(sf));
-    if (onDifferentLines(sf, options!.getStart(sf), first.getStart(sf)) && own.startsWith(decoratorIndent) && own.length > decoratorIndent.length) {
-      return own.slice(decoratorIndent.length);
+    if (onDifferentLines(sf, options!.getStart(sf), first.getStart(sf)) && own.startsWith(objectIndent) && own.length > objectIndent.length) {
+      return own.slice(objectIndent.length);
     }
   }
   return detectIndentUnit(text);
@@ -278,6 +278,8 @@ function registrationEdits(
     return [{ pos: at, end: at, text: `{${nl}${propIndent}${importsProperty(propIndent)},${nl}${decoratorIndent}}` }];
   }
 
+  // Inside the object, indentation follows the line of its `{` (which may not be the decorator's).
+  const objectIndent = lineIndent(text, options.getStart(sf));
   const props = options.properties;
   const imports = props.find(
     (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyName(ts, p.name) === 'imports',
@@ -290,9 +292,9 @@ function registrationEdits(
     const open = options.getStart(sf) + 1;
     const close = options.end - 1;
     if (props.length === 0) {
-      const propIndent = decoratorIndent + unit;
+      const propIndent = objectIndent + unit;
       const inner = text.slice(open, close);
-      const insertion = `${nl}${propIndent}${importsProperty(propIndent)},${nl}${decoratorIndent}`;
+      const insertion = `${nl}${propIndent}${importsProperty(propIndent)},${nl}${objectIndent}`;
       return /^\s*$/.test(inner) ? [{ pos: open, end: close, text: insertion }] : [{ pos: open, end: open, text: `${nl}${propIndent}${importsProperty(propIndent)},` }];
     }
     const first = props[0];
@@ -303,12 +305,13 @@ function registrationEdits(
       const propIndent = lineIndent(text, at);
       return [{ pos: at, end: at, text: `${importsProperty(propIndent)},${nl}${propIndent}` }];
     }
-    return [{ pos: at, end: at, text: `imports: [${block(decoratorIndent)}], ` }];
+    return [{ pos: at, end: at, text: `imports: [${block(objectIndent)}], ` }];
   }
 
   const propIndent = lineIndent(text, imports.getStart(sf));
   if (ts.isShorthandPropertyAssignment(imports)) {
-    return [{ pos: imports.getStart(sf), end: imports.end, text: `imports: [...imports, ${block(propIndent)}]` }];
+    // { imports } → { imports: [...imports, ActiveTrackerModule.forRoot({...})] }
+    return [{ pos: imports.name.end, end: imports.name.end, text: `: [...imports, ${block(propIndent)}]` }];
   }
   const init = (imports as TS.PropertyAssignment).initializer;
   if (!ts.isArrayLiteralExpression(init)) {

@@ -226,7 +226,8 @@ function codeLines(option: CatalogueOption, style: RenderStyle): string[] {
 }
 
 /** Explanation line, then the code: commented out, or active for the options read from the environment. */
-function renderOption(option: CatalogueOption, style: RenderStyle): string[] {
+function renderOption(option: CatalogueOption, style: RenderStyle, examples: boolean): string[] {
+  if (examples) return [`// ${option.doc}`, ...codeLines(option, style)];
   const code = option.active !== undefined ? [`${option.key}: ${quoted(option.active, style.quote)},`] : codeLines(option, style).map((line) => `// ${line}`);
   return [`// ${option.doc}`, ...code];
 }
@@ -234,9 +235,10 @@ function renderOption(option: CatalogueOption, style: RenderStyle): string[] {
 /**
  * The options object literal written into `forRoot(...)`: `{`, one commented entry per option
  * (two active ones: redis and authentication, read from the environment), and `}` at `baseIndent`.
+ * `examples`: every option active with its default or example instead (the spec type-checks that).
  */
-export function renderOptionsObject(style: RenderStyle = DEFAULT_STYLE, baseIndent = ''): string {
-  const inner = OPTIONS_CATALOGUE.flatMap((option) => renderOption(option, style)).map((line) => baseIndent + style.indent + line);
+export function renderOptionsObject(style: RenderStyle = DEFAULT_STYLE, baseIndent = '', examples = false): string {
+  const inner = OPTIONS_CATALOGUE.flatMap((option) => renderOption(option, style, examples)).map((line) => baseIndent + style.indent + line);
   return ['{', ...inner, `${baseIndent}}`].join(style.newline);
 }
 
