@@ -1,4 +1,5 @@
 import { events, exceptions, httpClient, logs, requests, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
+import { deprecations } from '@active-tracker/plugin-deprecations';
 import { createDemoApp } from './demo-app.factory.js';
 
 const MOUNTPOINT = 'activetracker';
@@ -30,8 +31,9 @@ async function bootstrap(): Promise<void> {
     redis: redisUrl,
     // Optional HTTP Basic credentials ("user:password"); required to see the dashboard when NODE_ENV=production.
     authentication: process.env.ACTIVE_TRACKER_AUTH || undefined,
-    // The defaults, with every EventReporter notify() recorded too (POST /checkout emits one).
-    plugins: [requests(), exceptions(), logs(), events({ recordNotify: true }), httpClient()],
+    // The defaults, with every EventReporter notify() recorded too (POST /checkout emits one), and
+    // the example third-party plugin: uses of @Deprecated() endpoints (GET /users/legacy...).
+    plugins: [requests(), exceptions(), logs(), events({ recordNotify: true }), httpClient(), deprecations({ clientHeader: 'x-api-client' })],
   };
   const app = await createDemoApp({ tracker, init: false });
   app.enableShutdownHooks();
