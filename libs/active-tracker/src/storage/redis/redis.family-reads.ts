@@ -3,12 +3,11 @@ import type { FamilyPage, FamilyQuery } from '../entry-repository.js';
 import { clampLimit, ULID_LENGTH } from '../entry-query.js';
 import { FamilyAggregate, numericFamilyCursor, parseNumericFamilyCursor, toEntryFamily } from '../family-aggregate.js';
 import type { RedisClient } from './redis.client.js';
-import { throwFirstError } from './redis.client.js';
 import { escapeKeyPart, FAMILY_FIELDS as FF, RedisKeys } from './redis.keys.js';
 import { LUA_HELPERS } from './redis.lua.js';
 
 /**
- * One page of families with their aggregates and histograms, in one round trip.
+ * One page of families with their aggregates, in one round trip.
  * KEYS[1] = the order set `Fo:<type>:<order>`. ARGV: P, escaped type, 'lex'|'score', limit,
  * cursor ('' = first page), cursor score, cursor hash (numeric orders).
  *
@@ -17,7 +16,7 @@ import { LUA_HELPERS } from './redis.lua.js';
  * `<score>:<hash>`. When that member still has that score, the page starts right after its rank;
  * when it moved or left meanwhile, after every member scoring higher and the tied members whose
  * hash sorts at or after the cursor's, found by binary search over the ties (O(log ties) calls).
- * Returns { members (up to limit + 1, to tell whether more follow), scores, aggregates, histograms }.
+ * Returns { members (up to limit + 1, to tell whether more follow), scores, aggregates }.
  */
 export const FAMILIES_LUA = `${LUA_HELPERS}
 local P = ARGV[1]
@@ -52,51 +51,61 @@ else
     scores[#scores + 1] = flat[i + 1]
   end
 end
-local aggregates, histograms = {}, {}
+local aggregates = {}
 for i = 1, math.min(limit, #members) do
   local hash = lex and string.sub(members[i], ${ULID_LENGTH + 1}) or members[i]
   aggregates[i] = redis.call('HGETALL', P .. 'F:' .. base .. ':' .. hash)
-  histograms[i] = redis.call('HGETALL', P .. 'Fh:' .. base .. ':' .. hash)
 end
-return { members, scores, aggregates, histograms }
+return { members, scores, aggregates }
 `;
 
-function record(flat: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
-  return out;
+/** A packed histogram (bucket index i32 + weighted count f64, big-endian) as bucket -> count. */
+export function decodeHistogram(packed: Buffer | undefined): Map<number, number> {
+  const buckets = new Map<number, number>();
+  if (!packed) return buckets;
+  for (let at = 0; at + 12 <= packed.length; at += 12) {
+    const count = packed.readDoubleBE(at + 4);
+    if (count > 0) buckets.set(packed.readInt32BE(at), count);
+  }
+  return buckets;
 }
 
-/** A family aggregate from its hash and histogram fields; null when the hash is gone. */
-export function aggregateFromHash(fields: Record<string, string>, histogram: Record<string, string>): FamilyAggregate | null {
-  if (fields[FF.count] === undefined) return null;
+/**
+ * A family aggregate from its hash (read as Buffers: the histogram field is binary); null when the
+ * hash is gone.
+ */
+export function aggregateFromHash(hash: Record<string, Buffer>): FamilyAggregate | null {
+  const field = (name: string): string | undefined => hash[name]?.toString('utf8');
+  if (hash[FF.count] === undefined) return null;
   let summary: Record<string, string> = {};
   try {
-    summary = JSON.parse(fields[FF.summary] ?? '{}') as Record<string, string>;
+    summary = JSON.parse(field(FF.summary) ?? '{}') as Record<string, string>;
   } catch {
     // A corrupt summary only loses the summary.
   }
-  const buckets = new Map<number, number>();
-  for (const [index, count] of Object.entries(histogram)) {
-    const n = Number(count);
-    if (n > 0) buckets.set(Number(index), n);
-  }
+  const max = field(FF.max);
   return {
-    count: Number(fields[FF.count]),
-    timed: Number(fields[FF.timed] ?? 0),
-    totalMs: Number(fields[FF.total] ?? 0),
-    maxMs: fields[FF.max] === undefined ? null : Number(fields[FF.max]),
-    firstEntryId: fields[FF.firstId] ?? '',
-    firstSeen: fields[FF.firstSeen] ?? '',
-    lastEntryId: fields[FF.lastId] ?? '',
-    lastSeen: fields[FF.lastSeen] ?? '',
+    count: Number(field(FF.count)),
+    timed: Number(field(FF.timed) ?? 0),
+    totalMs: Number(field(FF.total) ?? 0),
+    maxMs: max === undefined ? null : Number(max),
+    firstEntryId: field(FF.firstId) ?? '',
+    firstSeen: field(FF.firstSeen) ?? '',
+    lastEntryId: field(FF.lastId) ?? '',
+    lastSeen: field(FF.lastSeen) ?? '',
     summary,
-    buckets,
-    approximate: fields[FF.approximate] === '1',
+    buckets: decodeHistogram(hash[FF.histogram]),
+    approximate: field(FF.approximate) === '1',
   };
 }
 
-type FamiliesReply = [string[], string[], string[][], string[][]];
+function record(flat: Buffer[]): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i].toString('utf8')] = flat[i + 1];
+  return out;
+}
+
+type FamiliesReply = [Buffer[], Buffer[], Buffer[][]];
 
 /** Family reads: pages in any order (one script call) and single families (one pipeline). */
 export class RedisFamilyReads {
@@ -112,9 +121,10 @@ export class RedisFamilyReads {
     const orderBy = query.orderBy ?? 'lastSeen';
     const lex = orderBy === 'lastSeen';
     const cursor = lex ? null : parseNumericFamilyCursor(query.before);
-    const [members, scores, aggregates, histograms] = (await (
-      this.client as unknown as { atFamiliesV2(...args: string[]): Promise<FamiliesReply> }
-    ).atFamiliesV2(
+    // The Buffer variant of the script: the histogram field is binary.
+    const [rawMembers, scores, aggregates] = (await (
+      this.client as unknown as { atFamiliesV2Buffer(...args: string[]): Promise<FamiliesReply> }
+    ).atFamiliesV2Buffer(
       this.keys.familyOrder(query.type, orderBy),
       this.keys.scriptPrefix,
       escapeKeyPart(query.type),
@@ -124,28 +134,23 @@ export class RedisFamilyReads {
       cursor ? String(cursor.score) : '',
       cursor ? cursor.familyHash : '',
     )) as FamiliesReply;
+    const members = rawMembers.map((member) => member.toString('utf8'));
     const page = members.slice(0, limit);
     const data: EntryFamily[] = [];
     page.forEach((member, i) => {
       const hash = lex ? member.slice(ULID_LENGTH) : member;
-      const aggregate = aggregateFromHash(record(aggregates[i] ?? []), record(histograms[i] ?? []));
+      const aggregate = aggregateFromHash(record(aggregates[i] ?? []));
       // Skip a family whose hash expired, and a stale recency member left by a re-created family.
       if (!aggregate || (lex && aggregate.lastEntryId !== member.slice(0, ULID_LENGTH))) return;
       data.push(toEntryFamily(query.type, hash, aggregate));
     });
     if (members.length <= limit || page.length === 0) return { data, next: null };
     const last = page.length - 1;
-    return { data, next: lex ? page[last] : numericFamilyCursor(Number(scores[last]), page[last]) };
+    return { data, next: lex ? page[last] : numericFamilyCursor(Number(scores[last].toString('utf8')), page[last]) };
   }
 
   async family(type: string, familyHash: string): Promise<EntryFamily | null> {
-    const results = await this.client
-      .pipeline()
-      .hgetall(this.keys.familyAggregate(type, familyHash))
-      .hgetall(this.keys.familyHistogram(type, familyHash))
-      .exec();
-    const [fields, histogram] = throwFirstError(results) as [Record<string, string>, Record<string, string>];
-    const aggregate = aggregateFromHash(fields, histogram);
+    const aggregate = aggregateFromHash(await this.client.hgetallBuffer(this.keys.familyAggregate(type, familyHash)));
     return aggregate ? toEntryFamily(type, familyHash, aggregate) : null;
   }
 }

@@ -11,8 +11,8 @@ import { isCluster } from './redis.client.js';
  *   g:<key>=<value>      ids carrying a tag (the key escaped, so '=' cannot collide)
  *   f:<familyHash>       ids of a family
  *   b                    batch links `<batchId>\0<entryId>` (lex sorted set; a batch is one range)
- *   F:<type>:<hash>      family aggregate hash (FAMILY_FIELDS)
- *   Fh:<type>:<hash>     family histogram (bucket index -> weighted count)
+ *   F:<type>:<hash>      family aggregate hash (FAMILY_FIELDS), its duration histogram packed in
+ *                        one field (binary: bucket index i32 + weighted count f64, ascending)
  *   Fo:<type>:lastSeen   families by recency: lex sorted set of `<lastEntryId><hash>`
  *   Fo:<type>:<order>    families by count|total|avg|max|p95 (score sets, member = hash)
  *   c:<name>:<granularity>:<bucketStartMs>   counter bucket: key -> sum (+ `~approx`)
@@ -37,6 +37,8 @@ export const FAMILY_FIELDS = {
   lastSeen: 'ls',
   summary: 'sum',
   approximate: 'ap',
+  /** The histogram, packed (see redis.lua.ts): read and rewritten whole once per family and write. */
+  histogram: 'h',
 } as const;
 
 /** Counter hash field set when weighted (sampled) entries contributed to the bucket. */
@@ -123,10 +125,6 @@ export class RedisKeys {
 
   familyAggregate(type: string, familyHash: string): string {
     return `${this.prefix}F:${escapeKeyPart(type)}:${familyHash}`;
-  }
-
-  familyHistogram(type: string, familyHash: string): string {
-    return `${this.prefix}Fh:${escapeKeyPart(type)}:${familyHash}`;
   }
 
   familyOrder(type: string, order: string): string {

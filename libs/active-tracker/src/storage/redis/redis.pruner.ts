@@ -33,8 +33,7 @@ return redis.call('ZRANGE', key, 0, remove - 1)
 
 /**
  * Drops the least recently seen families of a type beyond the cap and those not seen since the
- * cutoff: their recency member, their place in every numeric order, their aggregate and
- * histogram. Atomic, so a family seen again meanwhile is never half deleted; a recency member
+ * cutoff: their recency member, their place in every numeric order, their aggregate. Atomic, so a family seen again meanwhile is never half deleted; a recency member
  * left behind by a family that expired and came back only loses that member.
  * KEYS[1] = P Fo:<type>:lastSeen. ARGV: P, escaped type, cutoff id, max families, bound.
  */
@@ -52,7 +51,7 @@ for _, m in ipairs(members) do
   local F = P .. 'F:' .. esc .. ':' .. hash
   local lid = redis.call('HGET', F, '${FF.lastId}')
   if (not lid) or lid == lastId then
-    redis.call('DEL', F, P .. 'Fh:' .. esc .. ':' .. hash)
+    redis.call('DEL', F)
     for _, order in ipairs({ ${NUMERIC_FAMILY_ORDERS.map((o) => `'${o}'`).join(', ')} }) do redis.call('ZREM', base .. order, hash) end
   end
 end

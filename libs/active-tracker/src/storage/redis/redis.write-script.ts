@@ -31,7 +31,7 @@ const MAX_FIELDS = 4000;
  * retried or duplicated save (another instance, a retry after a timeout) changes nothing. The
  * indexes, aggregates and counters are accumulated in Lua tables first and written once per key
  * per call: one ZADD per index key with all its new members, one HINCRBYFLOAT per counter field,
- * one HMGET + HSET per family, one ZADD per family order set. Family arithmetic is the same as
+ * one HMGET + HSET per family (its histogram included), one ZADD per family order set. Family arithmetic is the same as
  * family-aggregate.ts (the reference): entries are added one by one, in order, to the stored
  * figures, so both stores compute the same doubles. Key names are built once per key per call,
  * never per entry (string building is what costs most in Lua).
@@ -166,9 +166,9 @@ while pos <= size do
       local f = t.fams[fam]
       if not f then
         local F = P .. 'F:' .. t.esc .. ':' .. fam
-        local cur = redis.call('HMGET', F, '${FF.count}', '${FF.timed}', '${FF.total}', '${FF.max}', '${FF.firstId}', '${FF.lastId}', '${FF.approximate}')
+        local cur = redis.call('HMGET', F, '${FF.count}', '${FF.timed}', '${FF.total}', '${FF.max}', '${FF.firstId}', '${FF.lastId}', '${FF.approximate}', '${FF.histogram}')
         f = {
-          hash = fam, F = F, H = P .. 'Fh:' .. t.esc .. ':' .. fam,
+          hash = fam, F = F, packed = cur[8] or nil,
           n = tonumber(cur[1]) or 0, tn = tonumber(cur[2]) or 0, tot = tonumber(cur[3]) or 0,
           max = cur[4] and tonumber(cur[4]) or nil,
           fid = cur[5] or nil, lid = cur[6] or nil, oldLid = cur[6] or nil, ap = cur[7] == '1',
@@ -247,35 +247,25 @@ for _, t in ipairs(types) do
     local o = { lastSeen = {}, count = {}, total = {}, avg = {}, max = {}, p95 = {} }
     local gone = {}
     for _, f in ipairs(t.famList) do
+      -- The histogram: the stored one plus this call's counts, written back with the aggregate in
+      -- one HSET. Unchanged durations leave the p95 score alone.
+      local p, packed
+      if #f.histOrder > 0 then
+        local idx, cnt = mergeHistogram(f.packed, f.hist, f.histOrder)
+        packed = packHistogram(idx, cnt)
+        p = p95(idx, cnt)
+      elseif f.tn == 0 then
+        p = -1
+      end
       local hset = { '${FF.count}', num(f.n), '${FF.timed}', num(f.tn), '${FF.total}', num(f.tot), '${FF.firstId}', f.fid, '${FF.lastId}', f.lid, '${FF.approximate}', f.ap and '1' or '0' }
       if f.max ~= nil then hset[#hset + 1] = '${FF.max}'; hset[#hset + 1] = num(f.max) end
       if f.fs then hset[#hset + 1] = '${FF.firstSeen}'; hset[#hset + 1] = f.fs end
       if f.ls then hset[#hset + 1] = '${FF.lastSeen}'; hset[#hset + 1] = f.ls end
       if f.sum then hset[#hset + 1] = '${FF.summary}'; hset[#hset + 1] = f.sum end
+      if packed then hset[#hset + 1] = '${FF.histogram}'; hset[#hset + 1] = packed end
       redis.call('HSET', f.F, unpack(hset))
       redis.call('PEXPIRE', f.F, t.keep)
       register(string.sub(f.F, #P + 1), now + t.keep)
-      -- The histogram: read once, this call's counts added, the changed buckets written back in
-      -- one HSET; p95 comes from the merged counts. Unchanged durations leave the p95 score alone.
-      local p
-      if #f.histOrder > 0 then
-        local flat = redis.call('HGETALL', f.H)
-        local counts = {}
-        for i = 1, #flat, 2 do counts[tonumber(flat[i])] = tonumber(flat[i + 1]) end
-        local changed = {}
-        for _, bucket in ipairs(f.histOrder) do
-          local c = (counts[bucket] or 0) + f.hist[bucket]
-          counts[bucket] = c
-          changed[#changed + 1] = bucket
-          changed[#changed + 1] = num(c)
-        end
-        callChunked('HSET', f.H, changed)
-        redis.call('PEXPIRE', f.H, t.keep)
-        register(string.sub(f.H, #P + 1), now + t.keep)
-        p = p95(counts)
-      elseif f.tn == 0 then
-        p = -1
-      end
       if f.oldLid ~= f.lid then
         if f.oldLid then gone[#gone + 1] = f.oldLid .. f.hash end
         o.lastSeen[#o.lastSeen + 1] = 0
