@@ -660,22 +660,27 @@ describe('EntryRecorder: batches', () => {
     jest.advanceTimersByTime(10_000);
     expect(r.stats()).toMatchObject({ recorded: 2, buffered: 0, pendingBatches: 0 });
 
+    // A draft outside any batch is serialized at once (next timer tick)...
+    r.record(draft('log', { n: 'loose' }));
     r.batchEnded(batch);
     expect(batch.state).toBe('ended');
     expect(r.stats().pendingBatches).toBe(1);
+    jest.advanceTimersByTime(0);
+    // ...while the ended batch waits for its grace period.
+    expect(r.stats()).toMatchObject({ buffered: 1, pendingBatches: 1 });
     // A late draft during the grace period joins the batch.
     r.record(draft('http-client', { n: 3 }), batch);
     jest.advanceTimersByTime(49);
-    expect(r.stats()).toMatchObject({ buffered: 0, pendingBatches: 1 });
+    expect(r.stats()).toMatchObject({ buffered: 1, pendingBatches: 1 });
     jest.advanceTimersByTime(1);
-    expect(r.stats()).toMatchObject({ buffered: 3, pendingBatches: 0 });
+    expect(r.stats()).toMatchObject({ buffered: 4, pendingBatches: 0 });
     expect(batch.state).toBe('finalized');
     expect(batch.drafts).toEqual([]); // released
     expect(batch.decision).toEqual({ keep: true, weight: 1 });
 
     jest.useRealTimers();
     await r.flush(false);
-    expect(repo.saves).toEqual([3]);
+    expect(repo.saves).toEqual([4]);
     const stored = await repo.batch(batch.batchId);
     expect(stored.map((e) => e.content.n)).toEqual([1, 2, 3]);
   });

@@ -366,6 +366,12 @@ describe('serializeDraft: JsonText (JSON the host already wrote)', () => {
     }
   });
 
+  it('never embeds a text holding a literal, even when its source is clean (a text that differs from its source: an Express json replacer)', () => {
+    const text = JSON.stringify({ note: `added by a replacer: ${SECRETS[0]}` });
+    const prepared = serialize({ body: new JsonText(text, { note: 'clean source' }) }, {}, { maxString: 1000 });
+    expect(leaks(prepared.json)).toBeNull();
+  });
+
   it('cuts long strings inside the text and marks the entry truncated', () => {
     const value = { short: 'ok', long: 'L'.repeat(MAX_STRING + 5) };
     const text = JSON.stringify(value);
