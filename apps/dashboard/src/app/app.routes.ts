@@ -1,8 +1,9 @@
 import { Routes } from '@angular/router';
 
 /**
- * Top-level routes: one lazily loaded feature per built-in entry type, then the generic pages
- * for plugins without their own (`/<plugin path>` and `/<plugin path>/<id>`), then not-found.
+ * Top-level routes: one lazily loaded feature per built-in entry type, every entry (`/entries`),
+ * then the pages of other plugins (`/<plugin path>` and `/<plugin path>/<id>`, drawn from their
+ * view metadata), then not-found.
  */
 export const routes: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'requests' },
@@ -12,6 +13,6 @@ export const routes: Routes = [
   { path: 'events', loadChildren: () => import('./features/events/events.routes') },
   { path: 'http-client', loadChildren: () => import('./features/http-client/http-client.routes') },
   { path: 'entries', loadChildren: () => import('./features/entries/entries.routes') },
-  { path: ':section', loadChildren: () => import('./features/entries/entries.routes') },
+  { path: ':section', loadChildren: () => import('./features/plugin/plugin.routes') },
   { path: '**', title: 'Not found', loadComponent: () => import('./core/layout/not-found.page').then((m) => m.NotFoundPage) },
 ];

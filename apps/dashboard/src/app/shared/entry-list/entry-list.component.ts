@@ -49,6 +49,8 @@ export class EntryListComponent {
   readonly rowTestId = input('entry-row');
   /** Placeholder of the search box. */
   readonly searchPlaceholder = input('Search…');
+  /** Show the search box. */
+  readonly searchable = input(true);
   /** Text shown when nothing matches. */
   readonly emptyText = input<string | null>(null);
   /** Row to highlight. */

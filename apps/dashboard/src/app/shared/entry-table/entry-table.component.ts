@@ -9,6 +9,7 @@ import { StatusBadgeComponent } from '../status-badge/status-badge.component';
 import { TagChipsComponent } from '../tag-chips/tag-chips.component';
 import { RelativeTimeComponent } from '../time/relative-time.component';
 import { UserBadgeComponent } from '../user-badge/user-badge.component';
+import { ViewCellComponent } from '../view-cell/view-cell.component';
 import { TableColumn } from './table-column.model';
 
 /**
@@ -28,6 +29,7 @@ import { TableColumn } from './table-column.model';
     TagChipsComponent,
     RelativeTimeComponent,
     UserBadgeComponent,
+    ViewCellComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './entry-table.component.html',

@@ -11,7 +11,9 @@ export type CellKind =
   | 'tags'
   | 'user'
   | 'number'
-  | 'bytes';
+  | 'bytes'
+  /** A ViewCell (metadata-driven columns, see view-cell.model.ts). */
+  | 'cell';
 
 /** One column of an entry table. */
 export interface TableColumn<T> {

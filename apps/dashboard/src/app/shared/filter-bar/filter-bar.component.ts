@@ -12,11 +12,14 @@ export type { ActiveFilter };
   selector: 'at-filter-bar',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <label class="search">
-      <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M10.5 3a7.5 7.5 0 0 1 5.9 12.13l4.23 4.24-1.41 1.41-4.24-4.23A7.5 7.5 0 1 1 10.5 3Zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11Z"/></svg>
-      <input type="search" data-testid="search-input" [placeholder]="placeholder()" [value]="text()"
-             (input)="onInput($any($event.target).value)" (keydown.enter)="submit()" (search)="submit()" />
-    </label>
+    @if (searchable()) {
+      <label class="search">
+        <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M10.5 3a7.5 7.5 0 0 1 5.9 12.13l4.23 4.24-1.41 1.41-4.24-4.23A7.5 7.5 0 1 1 10.5 3Zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11Z"/></svg>
+        <input type="search" data-testid="search-input" [placeholder]="placeholder()" [value]="text()"
+               [attr.aria-label]="placeholder()"
+               (input)="onInput($any($event.target).value)" (keydown.enter)="submit()" (search)="submit()" />
+      </label>
+    }
     @for (filter of filters(); track filter.key) {
       <span class="chip chip-filter" data-testid="filter-chip" [attr.data-filter]="filter.key">
         <span class="chip-key">{{ filter.label }}</span><span class="chip-value">{{ filter.value }}</span>
@@ -44,6 +47,8 @@ export class FilterBarComponent {
   readonly query = input<string | null | undefined>('');
   /** Placeholder of the search box. */
   readonly placeholder = input('Search…');
+  /** Show the search box (a plugin list without a text filter has none). */
+  readonly searchable = input(true);
   /** Active filters, shown as removable chips. */
   readonly filters = input<ActiveFilter[]>([]);
   /**
