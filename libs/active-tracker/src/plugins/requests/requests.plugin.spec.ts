@@ -96,12 +96,13 @@ describe('requests plugin in a Nest app', () => {
     it('the URL and the query: api_key, token, access_token, password (and card data) in content.url AND content.query', async () => {
       app = await boot();
       await request(app.getHttpServer())
-        .get(`/shop/items?api_key=AK-111&token=TK-222&access_token=AT-333&password=PW-444&page=2&cardNumber=${CARD}&cvv=987`)
+        .get(`/shop/items?api_key=AK-111&token=TK-222&access_token=AT-333&password=PW-444&page=2&cardNumber=${CARD}&cvv=987&sig=SG-555&publicKey=PK-666#frag`)
         .expect(200);
       const [entry] = await entries('request');
       expect(entry.content.url).toBe(
-        `/shop/items?api_key=${REDACTED}&token=${REDACTED}&access_token=${REDACTED}&password=${REDACTED}&page=2&cardNumber=${REDACTED}&cvv=${REDACTED}`,
+        `/shop/items?api_key=${REDACTED}&token=${REDACTED}&access_token=${REDACTED}&password=${REDACTED}&page=2&cardNumber=${REDACTED}&cvv=${REDACTED}&sig=${REDACTED}&publicKey=${REDACTED}`,
       );
+      // the same names as the URL, also those only URLs treat as sensitive (sig, *key)
       expect(entry.content.query).toEqual({
         api_key: REDACTED,
         token: REDACTED,
@@ -110,9 +111,11 @@ describe('requests plugin in a Nest app', () => {
         page: '2',
         cardNumber: REDACTED,
         cvv: REDACTED,
+        sig: REDACTED,
+        publicKey: REDACTED,
       });
       expect(entry.content.path).toBe('/shop/items');
-      expectNoLeak(await everything(), ['AK-111', 'TK-222', 'AT-333', 'PW-444', CARD, '987']);
+      expectNoLeak(await everything(), ['AK-111', 'TK-222', 'AT-333', 'PW-444', CARD, '987', 'SG-555', 'PK-666']);
     });
 
     it('request headers (authorization, cookie, api keys, card numbers) and response headers (set-cookie, session tokens)', async () => {
