@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { locateApp, readMain } from './app-layout.js';
 import { main } from './cli.js';
 import { definesVariable, editEnvExample, ENV_HEADER } from './env-example.js';
-import { runInit } from './init.js';
+import { loadAppTypeScript, runInit } from './init.js';
 
 const GENERATED_MODULE = `import { Module } from '@nestjs/common';
 import { AppController } from './app.controller';
@@ -198,13 +199,19 @@ describe('active-tracker init (the CLI)', () => {
     expect(readFileSync(join(dir, 'src/app.module.ts'), 'utf8')).toBe(GENERATED_MODULE);
   });
 
-  it('fails clearly without the app\'s TypeScript, outside an app, and on bad usage', () => {
-    const noTs = app({ 'src/main.ts': GENERATED_MAIN, 'src/app.module.ts': GENERATED_MODULE });
-    if (!existsSync(join(tmpdir(), 'node_modules', 'typescript'))) {
-      const run = cli(['init'], noTs);
-      expect(run).toMatchObject({ code: 1, out: '' });
-      expect(run.err).toMatch(/^active-tracker init: TypeScript was not found from .*: .* Run "npm install --save-dev typescript" there/);
-    }
+  it('uses the app\'s TypeScript, else one beside the installer, and says what to do when neither has the compiler API', () => {
+    const elsewhere = pathToFileURL(join(tmpdir(), 'no-such-folder', 'installer.js')).href;
+    const noTs = app({});
+    expect(() => loadAppTypeScript(noTs, elsewhere)).toThrow(/^TypeScript was not found from .*: .* Run "npm install --save-dev typescript" there, then run this again \(or: npx -p typescript@5 -p @active-tracker\/nestjs active-tracker init\)/);
+    expect(loadAppTypeScript(withTypeScript(app({})), elsewhere)).toBe(ts);
+    // TypeScript 7's package exports its version only.
+    const ts7 = app({ 'node_modules/typescript/package.json': '{ "name": "typescript", "version": "7.0.2", "main": "version.cjs" }', 'node_modules/typescript/version.cjs': "module.exports = { version: '7.0.2' };" });
+    expect(() => loadAppTypeScript(ts7, elsewhere)).toThrow(/version 7\.0\.2\) has no JavaScript compiler API, .* npx -p typescript@5 -p @active-tracker\/nestjs active-tracker init$/);
+    // One installed beside the installer (npx -p typescript@5 -p ...) is used then.
+    expect(loadAppTypeScript(ts7, import.meta.url)).toBe(ts);
+  });
+
+  it('fails clearly outside an app and on bad usage', () => {
     const notApp = mkdtempSync(join(tmpdir(), 'at-not-app-'));
     dirs.push(notApp);
     expect(cli(['init'], notApp).err).toMatch(/no package\.json in .*: run this in your Nest app's folder, or pass --dir <app folder>/);

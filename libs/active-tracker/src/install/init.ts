@@ -33,16 +33,35 @@ export interface InitResult {
   registeredIn?: string;
 }
 
-/** The TypeScript compiler of the app (resolved from its folder), or a clear error. */
-export function loadAppTypeScript(appDir: string): typeof TS {
-  const require = createRequire(join(appDir, 'package.json'));
-  try {
-    return require('typescript') as typeof TS;
-  } catch {
-    throw new InstallError(
-      `TypeScript was not found from ${appDir}: the installer edits your root module with your app's own compiler. Run "npm install --save-dev typescript" there, then run this again.`,
-    );
+/** Whether a loaded `typescript` package has the compiler API (TypeScript 7's package has none). */
+function hasCompilerApi(candidate: unknown): candidate is typeof TS {
+  return typeof (candidate as typeof TS | undefined)?.createSourceFile === 'function';
+}
+
+/**
+ * The TypeScript compiler API: the app's own `typescript` package (resolved from its folder), else
+ * one installed next to this package (`npx -p typescript@5 -p @active-tracker/nestjs ...`), else a
+ * clear error. TypeScript 7 publishes no JavaScript compiler API: 5.x or 6.x is needed.
+ */
+export function loadAppTypeScript(appDir: string, installerUrl: string = import.meta.url): typeof TS {
+  let appVersion: string | undefined;
+  for (const from of [join(appDir, 'package.json'), installerUrl]) {
+    let loaded: unknown;
+    try {
+      loaded = createRequire(from)('typescript');
+    } catch {
+      continue;
+    }
+    if (hasCompilerApi(loaded)) return loaded;
+    appVersion ??= String((loaded as { version?: string }).version ?? 'unknown');
   }
+  const retry = `npx -p typescript@5 -p ${PACKAGE_NAME} active-tracker init`;
+  if (appVersion !== undefined) {
+    throw new InstallError(`the TypeScript of ${appDir} (version ${appVersion}) has no JavaScript compiler API, which the installer edits your root module with (TypeScript 7 has none). Run it with TypeScript 5 or 6 beside it: ${retry}`);
+  }
+  throw new InstallError(
+    `TypeScript was not found from ${appDir}: the installer edits your root module with your app's own compiler. Run "npm install --save-dev typescript" there, then run this again (or: ${retry}).`,
+  );
 }
 
 /** Source files under `dir` (no node_modules, dist, specs or declarations). */
