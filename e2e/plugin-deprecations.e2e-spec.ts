@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import http from 'node:http';
 import request from 'supertest';
 import { CanActivate, Controller, ForbiddenException, Get, HttpCode, Injectable, Module, Post, UseGuards, type INestApplication, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -48,6 +49,13 @@ class UsersController {
   @Deprecated({ since: '2.1' })
   locked(): string {
     return 'never';
+  }
+
+  @Get('slow')
+  @Deprecated({ since: '2.2' })
+  async slow(): Promise<string> {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return 'late';
   }
 
   @Get('price')
@@ -162,6 +170,26 @@ describe('deprecations plugin end to end (memory store)', () => {
     expect(familyUses.map((e) => e.content.userAgent)).toEqual(['legacy-sdk/1.3', 'legacy-sdk/1.2']);
   });
 
+  it('links the use to its request also when the client went away before the answer', async () => {
+    app = await createApp({ plugins: [requests(), deprecations()] });
+    await app.listen(0);
+    const { port } = app.getHttpServer().address() as { port: number };
+    const aborted = http.get(`http://127.0.0.1:${port}/users/slow`);
+    aborted.on('error', () => undefined);
+    setTimeout(() => aborted.destroy(), 50);
+    let uses: Entry[] = [];
+    for (const deadline = Date.now() + 3000; uses.length === 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      uses = await deprecationEntries();
+    }
+    expect(uses.map((e) => e.content.subject)).toEqual(['GET /users/slow']);
+    const detail = await api<{ data: Entry; batch: Entry[] }>(`entries/${uses[0].id}`);
+    const req = detail.batch.find((e) => e.type === 'request')!;
+    expect(req.content).toMatchObject({ path: '/users/slow', aborted: true });
+    expect(uses[0].batchId).toBe(req.batchId);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the handler finish before closing the app
+  });
+
   it('records nothing for undecorated endpoints, which cost one Map miss (none when the app deprecates nothing)', async () => {
     const lookup = jest.spyOn(DeprecatedHandlers.prototype, 'lookup');
     app = await createApp({ plugins: [requests(), deprecations()] });
@@ -216,6 +244,7 @@ describe('deprecations plugin end to end (memory store)', () => {
       'UsersController.ancient',
       'UsersController.legacy',
       'UsersController.locked',
+      'UsersController.slow',
       'V1Controller.ping',
       'V1Controller.status',
     ]);
