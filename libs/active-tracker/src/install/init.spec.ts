@@ -186,6 +186,8 @@ describe('active-tracker init (the CLI)', () => {
     expect(run.out).toContain('(dry run: nothing written)');
     expect(run.out).toContain('~ src/app.module.ts');
     expect(run.out).toContain('Would change 2 file(s)');
+    expect(run.out).toContain("--- src/app.module.ts would gain:\n  + import { ActiveTrackerModule } from '@active-tracker/nestjs';\n  +     ActiveTrackerModule.forRoot({\n  +       // Master switch");
+    expect(run.out).toContain('--- .env.example would gain:\n  + # ActiveTracker (@active-tracker/nestjs)\n');
     expect(run.out).toContain('Dashboard: http://localhost:4100/api/activetracker');
     expect(run.out).not.toContain('npm install');
     expect(hashes(dir)).toEqual(before);

@@ -108,7 +108,8 @@ export function runInit(options: InitOptions): InitResult {
   const ts = options.ts ?? loadAppTypeScript(appDir);
   const layout = locateApp(ts, appDir, options.module);
   const rel = (file: string) => relative(appDir, file) || file;
-  const writes: { file: string; text: string; what: string }[] = [];
+  /** Files to write, with the text they gain (shown by --dry-run). */
+  const writes: { file: string; text: string; what: string; added: string[] }[] = [];
 
   // 1. The root module.
   const elsewhere = registeredElsewhere(layout);
@@ -124,7 +125,7 @@ export function runInit(options: InitOptions): InitResult {
       moduleLine = `${rel(layout.moduleFile)}: ${edit.className} already imports ActiveTrackerModule`;
     } else {
       moduleLine = `${rel(layout.moduleFile)}: ActiveTrackerModule.forRoot({...}) added to the imports of ${edit.className}, every option listed in comments`;
-      writes.push({ file: layout.moduleFile, text: edit.text, what: moduleLine });
+      writes.push({ file: layout.moduleFile, text: edit.text, what: moduleLine, added: edit.edits.map((e) => e.text) });
     }
   }
 
@@ -135,7 +136,7 @@ export function runInit(options: InitOptions): InitResult {
   let envLine: string;
   if (envEdit.added.length) {
     envLine = `.env.example: ${envBefore === undefined ? 'created with' : 'added'} ${envEdit.added.join(', ')}`;
-    writes.push({ file: envFile, text: envEdit.text, what: envLine });
+    writes.push({ file: envFile, text: envEdit.text, what: envLine, added: [envEdit.text.slice((envBefore ?? '').length)] });
   } else {
     envLine = '.env.example: already lists REDIS_URL and ACTIVE_TRACKER_AUTH';
   }
@@ -158,7 +159,13 @@ export function runInit(options: InitOptions): InitResult {
   log(`  ${mark(writes.some((w) => w.file === layout.moduleFile))} ${moduleLine}`);
   log(`  ${mark(envEdit.added.length > 0)} ${envLine}`);
   if (result.alreadyInstalled) log('ActiveTracker is already installed: nothing changed.');
-  else if (options.dryRun) log(`Would change ${result.changed.length} file(s); run without --dry-run to write them.`);
+  else if (options.dryRun) {
+    for (const w of writes) {
+      log(`--- ${rel(w.file)} would gain:`);
+      for (const text of w.added) for (const line of text.replace(/^(\r?\n)+|(\r?\n)+$/g, '').split(/\r?\n/)) log(`  + ${line}`);
+    }
+    log(`Would change ${result.changed.length} file(s); run without --dry-run to write them.`);
+  }
   log('');
   log(`Dashboard: ${url}`);
   if (layout.globalPrefix === undefined) log('  (main.ts sets a global prefix that is not a string literal: put it before the mountpoint)');
