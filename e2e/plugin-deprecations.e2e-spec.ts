@@ -210,6 +210,21 @@ describe('deprecations plugin end to end (memory store)', () => {
     expect(await deprecationEntries()).toEqual([]);
   });
 
+  it('keeps every use under sampling when the app keeps the batches that have one', async () => {
+    const keep = (_batch: unknown, drafts: readonly { draft: { type: string } }[]) => drafts.some((d) => d.draft.type === 'deprecation');
+    app = await createApp({ plugins: [requests(), deprecations()], sampling: { rate: 0.000001, keepSlowerThanMs: null, keep } });
+    for (let i = 0; i < 5; i++) {
+      await get('/users/legacy').expect(200);
+      await get('/users').expect(200);
+    }
+    const families = (await api<{ data: EntryFamily[] }>('families', { type: 'deprecation' })).data;
+    expect(families.map((f) => [f.familyHash, f.count, f.approximate])).toEqual([['deprecation:GET /users/legacy', 5, false]]);
+    // the other requests were sampled out (one in a million kept)
+    const kept = (await api<{ data: Entry[] }>('entries', { type: 'request' })).data.map((e) => e.content.path);
+    expect(kept.filter((path) => path === '/users/legacy')).toHaveLength(5);
+    expect(kept.filter((path) => path === '/users').length).toBeLessThan(5);
+  });
+
   it('records deprecation.* notifications of app code latest-one-counted, linked to the request that raised them', async () => {
     app = await createApp({ plugins: [requests(), deprecations()] });
     await get('/users/price').expect(200, { price: 10 });
