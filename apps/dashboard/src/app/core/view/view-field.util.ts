@@ -18,7 +18,7 @@ export function childOf(value: unknown, key: string): unknown {
 export function fieldValue(entry: Entry, path: string): unknown {
   const [head, ...rest] = path.split('.');
   if (head === 'tags') return rest.length === 1 ? childOf(entry.tags, rest[0]) : undefined;
-  if (head === 'content') return rest.reduce<unknown>((value, key) => childOf(value, key), entry.content);
+  if (head === 'content') return rest.length ? rest.reduce<unknown>((value, key) => childOf(value, key), entry.content) : undefined;
   return rest.length === 0 && TOP_FIELDS.has(head) ? entry[head as keyof Entry] : undefined;
 }
 
