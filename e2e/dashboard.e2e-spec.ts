@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
-import { ActiveTracker } from '@active-tracker/nestjs';
+import { ActiveTracker, defaultPlugins, tagged, type ActiveTrackerPlugin, type Entry, type PluginHost } from '@active-tracker/nestjs';
 import { createDemoApp } from '../apps/demo/src/demo-app.factory.js';
-import { launchChromium, waitForCount } from './support/browser.js';
+import { parseEntries, parseEntryDetail, parseExceptionFamilies, parseFamilies } from '../apps/dashboard/src/app/core/api/api.parsers.js';
+import { parseMeta, parseStats } from '../apps/dashboard/src/app/core/api/meta.parsers.js';
+import { launchChromium, waitForCount, waitForValue } from './support/browser.js';
 
 const DASHBOARD_INDEX = join(import.meta.dirname, '../libs/active-tracker/dashboard/index.html');
 
@@ -190,3 +192,278 @@ describe('dashboard lists in Chromium: paging, tag filter, search', () => {
   }, 30_000);
 });
 
+
+/** A port nothing listens on (a server bound, then closed): calls to it are refused. */
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A plugin defined only with the public plugin API and view metadata: the dashboard has no code
+ * for it. It records a few cache operations when it starts.
+ */
+function cachePlugin(): ActiveTrackerPlugin {
+  const op = (key: string, op: 'hit' | 'miss', size: number, durationMs: number) => ({
+    type: 'cache-op',
+    familyHash: key,
+    durationMs,
+    tags: { op, store: 'redis' },
+    content: { key, size, command: `GET ${key}`, value: op === 'hit' ? { name: 'Ada', roles: ['admin'] } : null },
+  });
+  return {
+    name: 'cache',
+    entryType: 'cache-op',
+    nav: {
+      title: 'Cache',
+      path: 'cache',
+      icon: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 6h16M4 12h16M4 18h10"/></svg>',
+    },
+    view: {
+      list: {
+        columns: [
+          { field: 'content.key', label: 'Key', format: 'code' },
+          { field: 'tags.op', label: 'Op', format: 'badge' },
+          { field: 'content.size', label: 'Size', format: 'bytes' },
+          { field: 'durationMs', label: 'Duration', format: 'duration' },
+          { field: 'occurredAt', label: 'When', format: 'time' },
+        ],
+        filters: [
+          { kind: 'tag', key: 'op', label: 'Operation', options: ['hit', 'miss'] },
+          { kind: 'text', label: 'Search keys…' },
+        ],
+      },
+      detail: {
+        title: 'content.key',
+        sections: [
+          { kind: 'fields', title: 'Operation', fields: [{ field: 'tags.op', label: 'Op', format: 'badge' }, { field: 'content.size', label: 'Size', format: 'bytes' }] },
+          { kind: 'code', title: 'Command', field: 'content.command', language: 'text' },
+          { kind: 'json', title: 'Value', field: 'content.value' },
+          { kind: 'related', title: 'Same key', relation: 'family', columns: [{ field: 'tags.op', label: 'Op', format: 'badge' }, { field: 'occurredAt', label: 'When', format: 'time' }] },
+        ],
+      },
+    },
+    register(host: PluginHost) {
+      host.record(op('user:1', 'hit', 2048, 1.5));
+      host.record(op('user:1', 'miss', 0, 0.4));
+      host.record(op('session:9', 'hit', 512, 0.8));
+    },
+  };
+}
+
+/** A plugin whose list shows families (`families: true`), ordered by the user. */
+function jobsPlugin(): ActiveTrackerPlugin {
+  const run = (name: string, durationMs: number) => ({ type: 'job-run', familyHash: name, durationMs, content: { name } });
+  return {
+    name: 'jobs',
+    entryType: 'job-run',
+    nav: { title: 'Jobs', path: 'jobs' },
+    view: {
+      list: { families: true, columns: [{ field: 'content.name', label: 'Job', format: 'code' }, { field: 'durationMs', label: 'Duration', format: 'duration' }] },
+      detail: { title: 'content.name', sections: [{ kind: 'fields', fields: [{ field: 'durationMs', label: 'Duration', format: 'duration' }] }] },
+    },
+    register(host: PluginHost) {
+      for (let i = 0; i < 3; i++) host.record(run('send-mail', 10 + i));
+      host.record(run('reindex', 500));
+    },
+  };
+}
+
+/** A plugin with a nav entry and no view metadata: the generic raw-JSON pages. */
+function plainPlugin(): ActiveTrackerPlugin {
+  return {
+    name: 'pings',
+    entryType: 'ping',
+    nav: { title: 'Pings', path: 'pings' },
+    register(host: PluginHost) {
+      host.record({ type: 'ping', content: { target: 'db', ok: true } });
+    },
+  };
+}
+
+describe('dashboard in Chromium: contracts, drift fixes, metadata-driven plugin pages', () => {
+  let app: INestApplication;
+  let browser: Browser;
+  let page: Page;
+  let origin: string;
+  const api = async (path: string): Promise<unknown> => (await fetch(`${origin}/activetracker/api/${path}`)).json();
+
+  beforeAll(async () => {
+    const paymentsUrl = `http://127.0.0.1:${await refusedPort()}/charge`;
+    app = await createDemoApp({ tracker: { plugins: [...defaultPlugins(), cachePlugin(), jobsPlugin(), plainPlugin()] }, paymentsUrl, logger: false, init: false });
+    await app.listen(0, '127.0.0.1');
+    origin = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchChromium();
+
+    // A checkout whose payment call is refused: request, log lines, a failed outbound call, an exception.
+    const res = await fetch(`${origin}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: 'kettle', quantity: 1 }) });
+    expect(res.status).toBe(500);
+    // An event raised under EventReporter tags (content.eventTags).
+    tagged({ channel: 'web', cart: 'c-42' }, () => app.get(ActiveTracker).event('cart.tagged', 'tagged event', { items: 2 }));
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      await app.get(ActiveTracker).flush();
+      const calls = parseEntries(await api('entries?type=http-client&limit=200'));
+      if (calls.data.some((e) => String(e.content['url']).endsWith('/charge')) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage();
+    page.setDefaultTimeout(8000);
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+  });
+  afterEach(async () => page?.close());
+
+  it("the server's answers pass the dashboard's parsers (the contracts hold end to end)", async () => {
+    const meta = parseMeta(await api('meta'));
+    expect(meta.data.plugins.map((p) => [p.name, p.view === null, p.viewProblem ?? null])).toEqual([
+      ['requests', true, null],
+      ['exceptions', true, null],
+      ['logs', true, null],
+      ['events', true, null],
+      ['http-client', true, null],
+      ['cache', false, null],
+      ['jobs', false, null],
+      ['pings', true, null],
+    ]);
+    parseStats(await api('stats'));
+    for (const type of ['request', 'exception', 'log', 'event', 'http-client', 'cache-op', 'job-run', 'ping']) {
+      const page = parseEntries(await api(`entries?type=${type}`));
+      expect([type, page.data.length > 0]).toEqual([type, true]);
+      parseEntryDetail(await api(`entries/${page.data[0].id}`));
+    }
+    expect(parseExceptionFamilies(await api('exceptions/families')).data.length).toBeGreaterThan(0);
+    for (const orderBy of ['count', 'total', 'avg', 'max', 'p95', 'lastSeen']) {
+      expect(parseFamilies(await api(`families?type=job-run&orderBy=${orderBy}`)).data).toHaveLength(2);
+    }
+  }, 30_000);
+
+  it('shows the EventReporter tags of an event on its page', async () => {
+    const events = parseEntries(await api('entries?type=event'));
+    const event = events.data.find((e) => e.content['name'] === 'cart.tagged') as Entry;
+    await page.goto(`${origin}/activetracker/events/${event.id}`);
+    const tags = page.getByTestId('event-tags');
+    await tags.waitFor();
+    const text = await tags.innerText();
+    expect(text).toContain('channel');
+    expect(text).toContain('web');
+    expect(text).toContain('c-42');
+  }, 30_000);
+
+  it('shows the error name and message of a failed outbound call, in the list and on its page', async () => {
+    // The test's own fetch calls are recorded too: find the payment call.
+    const calls = parseEntries(await api('entries?type=http-client&limit=200')).data;
+    const call = calls.find((e) => String(e.content['url']).endsWith('/charge')) as Entry;
+    const error = call.content['error'] as { name: string; message: string; code?: string };
+    expect(error.name).toBeTruthy();
+    const shown = `${error.name}: ${error.message}`;
+
+    await page.goto(`${origin}/activetracker/http-client`);
+    const row = page.getByTestId('entry-row').filter({ hasText: '/charge' }).first();
+    await row.waitFor();
+    const rowText = await row.innerText();
+    expect(rowText).toContain(shown);
+    expect(rowText).toContain('ERR');
+    expect(rowText).not.toContain('[object Object]');
+
+    await row.click();
+    const failure = page.getByTestId('http-error');
+    await failure.waitFor();
+    const text = await failure.innerText();
+    expect(text).toContain(shown);
+    if (error.code) expect(text).toContain(error.code);
+    expect(await page.getByTestId('entry-detail').innerText()).not.toContain('[object Object]');
+  }, 30_000);
+
+  it("draws a plugin's list from its view metadata: icon, columns, tag select, search", async () => {
+    await page.goto(`${origin}/activetracker/`);
+    const nav = page.getByTestId('nav-cache');
+    await nav.waitFor();
+    const icon = nav.getByTestId('plugin-icon');
+    expect(await icon.getAttribute('style')).toContain('data:image/svg+xml');
+    expect(await nav.locator('svg').count()).toBe(0); // the plugin's markup never enters the DOM
+
+    await nav.click();
+    await page.waitForURL(/\/activetracker\/cache$/);
+    const rows = page.getByTestId('plugin-row');
+    await waitForCount(rows, 3);
+    expect(await page.locator('thead th').allInnerTexts()).toEqual(['KEY', 'OP', 'SIZE', 'DURATION', 'WHEN']);
+    const texts = await rows.allInnerTexts();
+    expect(texts[0]).toMatch(/session:9\s+hit\s+512 B\s+0\.80 ms/); // newest first
+    expect(texts[2]).toMatch(/user:1\s+hit\s+2\.0 KB\s+1\.5 ms/);
+
+    await page.getByTestId('tag-filter-op').locator('select').selectOption('miss');
+    await page.waitForURL(/tag=op(%3A|:)miss/);
+    await waitForCount(rows, 1);
+    expect(await rows.first().innerText()).toMatch(/user:1\s+miss/);
+
+    await page.goto(`${origin}/activetracker/cache`);
+    await waitForCount(rows, 3);
+    await page.getByTestId('search-input').fill('session');
+    await page.getByTestId('search-input').press('Enter');
+    await page.waitForURL(/q=session/);
+    await waitForCount(rows, 1);
+  }, 30_000);
+
+  it("draws a plugin's detail page from its view metadata: title, fields, code, JSON, related family", async () => {
+    await page.goto(`${origin}/activetracker/cache?tag=op:hit`);
+    const rows = page.getByTestId('plugin-row');
+    await waitForCount(rows, 2);
+    await rows.filter({ hasText: 'user:1' }).click();
+    const detail = page.getByTestId('plugin-detail');
+    await detail.waitFor();
+    expect(page.url()).toMatch(/\/activetracker\/cache\/[0-9A-Z]{26}$/);
+    expect(await detail.locator('h1').innerText()).toContain('user:1');
+
+    const sections = detail.getByTestId('view-section');
+    expect(await sections.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-kind')))).toEqual(['fields', 'code', 'json', 'related']);
+    expect(await detail.getByTestId('view-field').allInnerTexts()).toEqual(['hit', '2.0 KB']);
+    expect(await sections.nth(1).innerText()).toContain('GET user:1');
+    expect(await sections.nth(2).innerText()).toContain('Ada');
+    const related = detail.getByTestId('related-row');
+    await waitForCount(related, 2); // both operations on user:1
+    expect(await sections.nth(3).innerText()).toContain('miss');
+  }, 30_000);
+
+  it('lists families of a families plugin, ordered by the chosen statistic', async () => {
+    await page.goto(`${origin}/activetracker/jobs`);
+    const rows = page.getByTestId('family-row');
+    await waitForCount(rows, 2);
+    expect(await page.locator('thead th').allInnerTexts()).toEqual(['JOB', 'COUNT', 'AVG', 'P95', 'MAX', 'TOTAL', 'LAST SEEN']);
+
+    await page.getByTestId('family-order').locator('[data-order="count"]').click();
+    await page.waitForURL(/orderBy=count/);
+    await waitForValue(async () => (await rows.first().innerText()).split(/\s+/)[0], 'send-mail');
+    expect(await rows.first().innerText()).toMatch(/send-mail\s+3\s+11 ms/);
+
+    await page.getByTestId('family-order').locator('[data-order="max"]').click();
+    await page.waitForURL(/orderBy=max/);
+    await waitForValue(async () => (await rows.first().innerText()).split(/\s+/)[0], 'reindex');
+
+    await rows.first().click();
+    await page.getByTestId('plugin-detail').waitFor();
+    expect(await page.getByTestId('view-field').innerText()).toBe('500 ms');
+  }, 30_000);
+
+  it('keeps the generic raw-JSON pages for a plugin without view metadata', async () => {
+    await page.goto(`${origin}/activetracker/pings`);
+    const row = page.getByTestId('entry-row').first();
+    await row.waitFor();
+    await row.click();
+    const detail = page.getByTestId('entry-detail');
+    await detail.waitFor();
+    expect(await detail.innerText()).toContain('target');
+  }, 30_000);
+});

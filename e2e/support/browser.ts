@@ -18,3 +18,14 @@ export async function waitForCount(locator: Locator, count: number, timeoutMs = 
     seen = await locator.count();
   }
 }
+
+/** Waits until `read()` gives `expected` (a list re-ordered or re-filtered after a fetch). */
+export async function waitForValue<T>(read: () => Promise<T>, expected: T, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = await read();
+  while (seen !== expected) {
+    if (Date.now() > deadline) throw new Error(`expected ${String(expected)}, found ${String(seen)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    seen = await read();
+  }
+}
