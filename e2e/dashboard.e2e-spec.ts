@@ -457,6 +457,20 @@ describe('dashboard in Chromium: contracts, drift fixes, metadata-driven plugin 
     expect(await page.getByTestId('view-field').innerText()).toBe('500 ms');
   }, 30_000);
 
+  it('renders a drifted answer as a clear error instead of half-drawn data', async () => {
+    // The events list as a server that drifted would send it: `tags` where the contract says `eventTags`.
+    const real = parseEntries(await api('entries?type=event')).data[0];
+    const { eventTags, ...drifted } = real.content;
+    await page.route(/\/api\/entries\?/, (route) =>
+      route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: [{ ...real, content: { ...drifted, tags: eventTags } }], next: null }) }),
+    );
+    await page.goto(`${origin}/activetracker/events`);
+    const error = page.getByTestId('load-error');
+    await error.waitFor();
+    expect(await error.innerText()).toContain('unexpected answer from the API: data[0].content.eventTags should be an object, got nothing');
+    expect(await page.getByTestId('entry-row').count()).toBe(0);
+  }, 30_000);
+
   it('keeps the generic raw-JSON pages for a plugin without view metadata', async () => {
     await page.goto(`${origin}/activetracker/pings`);
     const row = page.getByTestId('entry-row').first();
