@@ -31,10 +31,10 @@ const MAX_FIELDS = 4000;
  * retried or duplicated save (another instance, a retry after a timeout) changes nothing. The
  * indexes, aggregates and counters are accumulated in Lua tables first and written once per key
  * per call: one ZADD per index key with all its new members, one HINCRBYFLOAT per counter field,
- * one HMGET + HSET per family (its histogram included), one ZADD per family order set. Family arithmetic is the same as
- * family-aggregate.ts (the reference): entries are added one by one, in order, to the stored
- * figures, so both stores compute the same doubles. Key names are built once per key per call,
- * never per entry (string building is what costs most in Lua).
+ * one HMGET + HSET per family (its histogram included), one ZADD per family order set. Family
+ * arithmetic is family-aggregate.ts's (the reference): entries are added one by one, in order, to
+ * the stored figures, so both stores compute the same doubles. Key names are built once per key
+ * and call, never per entry (building strings is what costs most in Lua).
  *
  * The per-entry data is one binary argument, read with Lua's struct library: one struct.unpack
  * per field group instead of one Redis argument per field. Measured: each argument costs about
@@ -55,6 +55,8 @@ export const WRITE_LUA = `${LUA_HELPERS}${LUA_CALL_CHUNKED}
 local P = ARGV[1]
 local now = tonumber(ARGV[2])
 local sharedKeep = tonumber(ARGV[3])
+-- Numbers handed to redis.call are formatted with snprintf by Redis: constants go as strings.
+local sharedKeepArg = ARGV[3]
 local GRAN = {
   { 'minute', ${GRANULARITY_MS.minute}, tonumber(ARGV[4]) },
   { 'hour', ${GRANULARITY_MS.hour}, tonumber(ARGV[5]) },
@@ -76,14 +78,14 @@ end
 
 local live = redis.call('EXISTS', P .. 'live') == 1
 local written, inserted = {}, 0
--- index members as ZADD arguments {0, id, 0, id...}, per tag part / family hash
+-- index members as ZADD arguments {'0', id, '0', id...}, per tag part / family hash
 local tagIx, tagOrder = {}, {}
 local famIx, famOrder = {}, {}
 local links, nLinks = {}, 0
 local function push(list, id)
   local k = list.n + 2
   list.n = k
-  list[k - 1] = 0
+  list[k - 1] = '0'
   list[k] = id
 end
 -- counter sums per field slot and minute (hours and days are summed from minutes at the end)
@@ -146,7 +148,7 @@ while pos <= size do
     if live then written[inserted] = { id, t.name, batch or false } end
     local k = t.nIds + 2
     t.nIds = k
-    t.ids[k - 1] = 0
+    t.ids[k - 1] = '0'
     t.ids[k] = id
     for i = tagsAt, tagsAt + nTags - 1 do
       local part = v[i]
@@ -156,7 +158,7 @@ while pos <= size do
     end
     if batch then
       nLinks = nLinks + 2
-      links[nLinks - 1] = 0
+      links[nLinks - 1] = '0'
       links[nLinks] = batch .. '\\0' .. id
     end
     if fam then
@@ -227,20 +229,22 @@ local function register(suffix, expireAt)
   registry[#registry + 1] = expireAt
   registry[#registry + 1] = suffix
 end
-local function addIndex(suffix, members, keep)
+local sharedUntil = string.format('%.0f', now + sharedKeep)
+for _, t in ipairs(types) do t.until_ = string.format('%.0f', now + t.keep) end
+local function addIndex(suffix, members, keepArg, untilArg)
   callChunked('ZADD', P .. suffix, members)
-  redis.call('PEXPIRE', P .. suffix, keep)
-  register(suffix, now + keep)
+  redis.call('PEXPIRE', P .. suffix, keepArg)
+  register(suffix, untilArg)
 end
-for _, part in ipairs(tagOrder) do addIndex('g:' .. part, tagIx[part], sharedKeep) end
-for _, fam in ipairs(famOrder) do addIndex('f:' .. fam, famIx[fam], sharedKeep) end
+for _, part in ipairs(tagOrder) do addIndex('g:' .. part, tagIx[part], sharedKeepArg, sharedUntil) end
+for _, fam in ipairs(famOrder) do addIndex('f:' .. fam, famIx[fam], sharedKeepArg, sharedUntil) end
 if nLinks > 0 then callChunked('ZADD', P .. 'b', links) end
 
 local typeNames = {}
 for _, t in ipairs(types) do
   if t.nIds > 0 then
     typeNames[#typeNames + 1] = t.esc
-    addIndex('t:' .. t.esc, t.ids, t.keep)
+    addIndex('t:' .. t.esc, t.ids, t.keepArg, t.until_)
   end
   -- Families: one HSET each, then one ZADD per order set of the type.
   if #t.famList > 0 then
@@ -264,11 +268,11 @@ for _, t in ipairs(types) do
       if f.sum then hset[#hset + 1] = '${FF.summary}'; hset[#hset + 1] = f.sum end
       if packed then hset[#hset + 1] = '${FF.histogram}'; hset[#hset + 1] = packed end
       redis.call('HSET', f.F, unpack(hset))
-      redis.call('PEXPIRE', f.F, t.keep)
-      register(string.sub(f.F, #P + 1), now + t.keep)
+      redis.call('PEXPIRE', f.F, t.keepArg)
+      register(string.sub(f.F, #P + 1), t.until_)
       if f.oldLid ~= f.lid then
         if f.oldLid then gone[#gone + 1] = f.oldLid .. f.hash end
-        o.lastSeen[#o.lastSeen + 1] = 0
+        o.lastSeen[#o.lastSeen + 1] = '0'
         o.lastSeen[#o.lastSeen + 1] = f.lid .. f.hash
       end
       local h = f.hash
@@ -282,7 +286,7 @@ for _, t in ipairs(types) do
     local base = 'Fo:' .. t.esc .. ':'
     if #gone > 0 then callChunked('ZREM', P .. base .. 'lastSeen', gone) end
     for _, order in ipairs({ 'lastSeen', 'count', 'total', 'avg', 'max', 'p95' }) do
-      if #o[order] > 0 then addIndex(base .. order, o[order], t.keep) end
+      if #o[order] > 0 then addIndex(base .. order, o[order], t.keepArg, t.until_) end
     end
   end
 end
@@ -316,13 +320,14 @@ for _, suffix in ipairs(buckets) do
   local b = buckets[suffix]
   for _, key in ipairs(b.keys) do redis.call('HINCRBYFLOAT', P .. suffix, key, num(b.sums[key])) end
   if b.approx then redis.call('HSET', P .. suffix, '${COUNTER_APPROX_FIELD}', '1') end
-  redis.call('PEXPIREAT', P .. suffix, string.format('%.0f', b.expireAt))
-  register(suffix, b.expireAt)
+  local at = string.format('%.0f', b.expireAt)
+  redis.call('PEXPIREAT', P .. suffix, at)
+  register(suffix, at)
 end
 
 redis.call('SADD', P .. 'types', unpack(typeNames))
 callChunked('ZADD', P .. 'r', registry, 'NX')
-for _, shared in ipairs({ 'types', 'r', 'b' }) do redis.call('PEXPIRE', P .. shared, sharedKeep) end
+for _, shared in ipairs({ 'types', 'r', 'b' }) do redis.call('PEXPIRE', P .. shared, sharedKeepArg) end
 
 if live then redis.call('PUBLISH', P .. 'written', cjson.encode(written)) end
 return inserted
