@@ -441,7 +441,7 @@ describe('dashboard in Chromium: contracts, drift fixes, metadata-driven plugin 
     await page.goto(`${origin}/activetracker/jobs`);
     const rows = page.getByTestId('family-row');
     await waitForCount(rows, 2);
-    expect(await page.locator('thead th').allInnerTexts()).toEqual(['JOB', 'COUNT', 'AVG', 'P95', 'MAX', 'TOTAL', 'LAST SEEN']);
+    expect(await page.locator('thead th').allInnerTexts()).toEqual(['JOB', 'COUNT', 'AVG', 'P95', 'MAX', 'TOTAL', 'FIRST SEEN', 'LAST SEEN']);
 
     await page.getByTestId('family-order').locator('[data-order="count"]').click();
     await page.waitForURL(/orderBy=count/);

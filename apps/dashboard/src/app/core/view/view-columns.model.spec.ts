@@ -44,7 +44,7 @@ describe('metadata-driven columns', () => {
 
   it('read families from their summary, then count and duration statistics', () => {
     const columns = familyColumns(cacheView.list.columns);
-    expect(columns.map((c) => c.label)).toEqual(['Key', 'Hits', 'Size', 'Status', 'Note', 'Count', 'Avg', 'p95', 'Max', 'Total', 'Last seen']);
+    expect(columns.map((c) => c.label)).toEqual(['Key', 'Hits', 'Size', 'Status', 'Note', 'Count', 'Avg', 'p95', 'Max', 'Total', 'First seen', 'Last seen']);
     const row: EntryFamily = aFamily();
     const values = cells(columns, row);
     expect(values.slice(0, 3)).toEqual([{ kind: 'code', text: 'user:1' }, null, { kind: 'number', text: '2.0 KB' }]);

@@ -57,8 +57,8 @@ const SUMMARY_FIELD = /^content\.([^.]+)$/;
 
 /**
  * Table columns of a families list: the view's `content.<key>` columns read from each family's
- * summary (or the family hash when none does), then the statistics. Duration statistics hide
- * themselves when no family has durations.
+ * summary (or the family hash when none does), then count, durations, first and last seen.
+ * Duration statistics hide themselves when no family has durations.
  */
 export function familyColumns(columns: readonly ViewColumn[]): TableColumn<EntryFamily>[] {
   const described = columns.filter((c) => SUMMARY_FIELD.test(c.field));
@@ -84,6 +84,7 @@ export function familyColumns(columns: readonly ViewColumn[]): TableColumn<Entry
     cellColumn<EntryFamily>('p95', 'duration', (f) => f.p95, { optional: true }),
     cellColumn<EntryFamily>('Max', 'duration', (f) => f.maxDurationMs, { optional: true }),
     cellColumn<EntryFamily>('Total', 'duration', (f) => timed(f, f.totalDurationMs), { optional: true }),
+    cellColumn<EntryFamily>('First seen', 'time', (f) => f.firstSeen),
     cellColumn<EntryFamily>('Last seen', 'time', (f) => f.lastSeen),
   ];
 }

@@ -9,5 +9,6 @@ export function httpErrorText(error: HttpClientEntryContent['error'] | string | 
   if (!error) return null;
   if (typeof error === 'string') return error;
   const head = error.name && error.message ? `${error.name}: ${error.message}` : error.message || error.name || 'Error';
-  return error.code ? `${head} (${error.code})` : head;
+  // Node often repeats the code in the message ("connect ECONNREFUSED 127.0.0.1:9").
+  return error.code && !head.includes(error.code) ? `${head} (${error.code})` : head;
 }
