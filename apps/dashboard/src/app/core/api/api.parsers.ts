@@ -6,14 +6,15 @@ import type {
   ExceptionFamilyRow,
   FamiliesResponse,
 } from '@active-tracker/nestjs/contracts';
-import { entry } from './entry.guards';
-import { arrayOf, bool, nullable, num, object, parser, recordOf, str } from './json.guard';
+import { entry } from './entry.guards.js';
+import { arrayOf, bool, nullable, num, object, parser, recordOf, str } from './json.guard.js';
 
 /**
  * The parsers of the API's list and entry answers (`httpResource`'s `parse`, one-off reads): each
  * checks the answer against its contract and throws "unexpected answer from the API: ..." when
  * they differ, which the page shows instead of rendering half-broken data. `meta` and `stats` are
- * in meta.parsers.ts (the shell needs them at start; these load with the pages).
+ * in meta.parsers.ts (the shell needs them at start; these load with the pages). The parsers and
+ * their guards import with `.js`: the e2e suite also runs them in Node, against a real server.
  */
 
 export const parseEntries = parser(object<EntriesResponse>({ data: arrayOf(entry), next: nullable(str) }));

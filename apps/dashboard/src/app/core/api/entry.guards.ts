@@ -24,7 +24,7 @@ import {
   optional,
   recordOf,
   str,
-} from './json.guard';
+} from './json.guard.js';
 
 /**
  * What a reader not allowed to decrypt sees in place of an encrypted content field (the

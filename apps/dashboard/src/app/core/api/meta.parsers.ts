@@ -1,6 +1,6 @@
 import type { MetaResponse, PluginMeta, StatisticRow, StatsResponse } from '@active-tracker/nestjs/contracts';
-import { ApiShapeError, Guard, arrayOf, at, bool, either, num, nullable, object, optional, parser, str } from './json.guard';
-import { pluginView } from './view.guards';
+import { ApiShapeError, Guard, arrayOf, at, bool, either, num, nullable, object, optional, parser, str } from './json.guard.js';
+import { pluginView } from './view.guards.js';
 
 /** Parsers of `GET meta` and `GET stats`, what the shell reads at start (see api.parsers.ts). */
 

@@ -1,5 +1,5 @@
 import type { PluginView, ViewColumn, ViewFilter, ViewFormat, ViewSection } from '@active-tracker/nestjs/contracts';
-import { Guard, arrayOf, bool, matching, members, object, oneOf, optional, str, variant } from './json.guard';
+import { Guard, arrayOf, bool, matching, members, object, oneOf, optional, str, variant } from './json.guard.js';
 
 /** Every view format, in the order the docs list them. */
 export const VIEW_FORMATS = members<ViewFormat>()(['text', 'number', 'duration', 'bytes', 'status', 'time', 'badge', 'code']);
