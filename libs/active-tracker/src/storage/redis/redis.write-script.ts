@@ -174,6 +174,7 @@ while pos <= size do
           n = tonumber(cur[1]) or 0, tn = tonumber(cur[2]) or 0, tot = tonumber(cur[3]) or 0,
           max = cur[4] and tonumber(cur[4]) or nil,
           fid = cur[5] or nil, lid = cur[6] or nil, oldLid = cur[6] or nil, ap = cur[7] == '1',
+          isNew = not cur[1], oldTn = tonumber(cur[2]) or 0, oldMax = cur[4] and tonumber(cur[4]) or nil,
           hist = {}, histOrder = {},
         }
         t.fams[fam] = f
@@ -275,18 +276,29 @@ for _, t in ipairs(types) do
         o.lastSeen[#o.lastSeen + 1] = '0'
         o.lastSeen[#o.lastSeen + 1] = f.lid .. f.hash
       end
+      -- Scores that cannot have changed are not rewritten (durations drive all but the count).
       local h = f.hash
+      local timed = f.isNew or f.tn ~= f.oldTn
       local c, tt, av, mx, pp = o.count, o.total, o.avg, o.max, o.p95
       c[#c + 1] = num(round3(f.n)); c[#c + 1] = h
-      tt[#tt + 1] = num(round3(f.tot)); tt[#tt + 1] = h
-      av[#av + 1] = f.tn > 0 and num(round3(f.tot / f.tn)) or '-1'; av[#av + 1] = h
-      mx[#mx + 1] = f.max ~= nil and num(round3(f.max)) or '-1'; mx[#mx + 1] = h
-      if p then pp[#pp + 1] = num(p); pp[#pp + 1] = h end
+      if timed then
+        tt[#tt + 1] = num(round3(f.tot)); tt[#tt + 1] = h
+        av[#av + 1] = f.tn > 0 and num(round3(f.tot / f.tn)) or '-1'; av[#av + 1] = h
+      end
+      if f.isNew or f.max ~= f.oldMax then
+        mx[#mx + 1] = f.max ~= nil and num(round3(f.max)) or '-1'; mx[#mx + 1] = h
+      end
+      if p and (timed or f.isNew) then pp[#pp + 1] = num(p); pp[#pp + 1] = h end
     end
     local base = 'Fo:' .. t.esc .. ':'
     if #gone > 0 then callChunked('ZREM', P .. base .. 'lastSeen', gone) end
+    -- Every order set of the type is kept alive, also those this call did not change.
     for _, order in ipairs({ 'lastSeen', 'count', 'total', 'avg', 'max', 'p95' }) do
-      if #o[order] > 0 then addIndex(base .. order, o[order], t.keepArg, t.until_) end
+      if #o[order] > 0 then
+        addIndex(base .. order, o[order], t.keepArg, t.until_)
+      else
+        redis.call('PEXPIRE', P .. base .. order, t.keepArg)
+      end
     end
   end
 end
