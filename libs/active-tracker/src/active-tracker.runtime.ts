@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ACTIVE_TRACKER_NEST_HOOKS, ACTIVE_TRACKER_OPTIONS } from './active-tracker.constants.js';
 import type { ResolvedActiveTrackerOptions } from './active-tracker.options.js';
 import { InstrumentationBus, notifications } from './bus/instrumentation-bus.js';
+import { useLogSensitiveKeys } from './context/logger-capture.js';
 import { runInContext, TrackerContext } from './context/request-context.js';
 import type { Entry, EntryDraft } from './entries/entry.js';
 import type { HookState, NestHook } from './http/hook-state.js';
@@ -97,6 +98,7 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
     // Give a Redis connection that is still being made a moment, so the first requests are not
     // answered "storage unavailable"; boot never waits longer than that when Redis is down.
     await this.repository.whenReady?.(3000);
+    useLogSensitiveKeys(this.options.sensitiveKeys);
     this.recorder.start(this.bus);
     for (const plugin of this.options.plugins) {
       try {
@@ -145,12 +147,18 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
     try {
       result = runInContext(batch, fn);
     } catch (error) {
+      batch.failed = true;
       this.endBatch(batch);
       throw error;
     }
     if (result !== null && typeof (result as { then?: unknown })?.then === 'function') {
-      const end = () => this.endBatch(batch);
-      (result as unknown as Promise<unknown>).then(end, end);
+      (result as unknown as Promise<unknown>).then(
+        () => this.endBatch(batch),
+        () => {
+          batch.failed = true;
+          this.endBatch(batch);
+        },
+      );
       return result;
     }
     this.endBatch(batch);

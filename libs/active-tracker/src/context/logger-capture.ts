@@ -2,7 +2,7 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { notifications } from '../bus/instrumentation-bus.js';
 import { isoTime } from '../entries/iso-time.js';
 import { isClean, sanitizeValue } from '../recorder/entry-sanitizer.js';
-import { DEFAULT_SENSITIVE_KEYS, sensitiveKeyMatcher } from '../recorder/sensitive-keys.js';
+import { DEFAULT_SENSITIVE_KEYS, SensitiveKeys } from '../recorder/sensitive-keys.js';
 import { appendContextLog, currentContext, MAX_REQUEST_LOG_BYTES } from './request-context.js';
 
 import { LOG_LEVELS, type LogLevel } from '../contracts/log-level.js';
@@ -128,8 +128,18 @@ function toEvent(level: LogLevel, message: unknown, params: unknown[], ownContex
   return { level, message: text, ...(context ? { context } : {}), ...(stack ? { stack } : {}) };
 }
 
-/** Keys of logged objects whose values never reach a log line (the tracker's default sensitive keys). */
-const isSensitiveLogKey = sensitiveKeyMatcher(DEFAULT_SENSITIVE_KEYS);
+/**
+ * Keys of logged objects whose values never reach a log line. Logger capture is process-wide, so
+ * it uses every running tracker's `sensitiveKeys` (the defaults until one starts).
+ */
+let logKeys = new SensitiveKeys(DEFAULT_SENSITIVE_KEYS);
+const isSensitiveLogKey = (key: string): boolean => logKeys.matches(key);
+
+/** Adds a tracker's sensitive keys to those applied to logged objects. */
+export function useLogSensitiveKeys(items: readonly string[]): void {
+  const missing = items.filter((item) => !logKeys.items.includes(item));
+  if (missing.length > 0) logKeys = logKeys.with(missing);
+}
 
 /**
  * A logged value as text. Objects go through the recorder's walker, so the values of sensitive

@@ -16,6 +16,8 @@ export interface BatchDraft {
   readonly draft: EntryDraft;
   /** Epoch ms at which it was recorded (its occurredAt when the draft gives none). */
   readonly recordedAt: number;
+  /** Its entry id, made when it was recorded: lists sort entries by when they happened. */
+  readonly id: string;
 }
 
 /** Where a batch is in its life: drafts are grouped while open or ending, then written or dropped whole. */
@@ -55,8 +57,10 @@ export class TrackerContext {
   drafts: BatchDraft[] = [];
   /** Drafts refused because the batch held too many. */
   droppedDrafts = 0;
-  /** Set when finalized: whether the batch was kept by sampling, and the weight of its entries. */
+  /** Set when sampling decided (at the end, or early for a long batch): kept or not, and the weight of its entries. */
   decision: { keep: boolean; weight: number } | null = null;
+  /** Set when the batch's work failed (a job that threw): such batches are always kept. */
+  failed = false;
 
   constructor(trackerId: string | null = null, batchId: string = newUlid(), kind = 'request') {
     this.trackerId = trackerId;

@@ -92,13 +92,15 @@ describe('BatchSampler', () => {
       expect(s.decide(b, drafts({ type: 'request', content: {} }, { type: 'exception', content: { class: 'E' } }))).toEqual({ keep: true, weight: 1 });
     });
 
-    it('answered with a 5xx (the response, or a draft with a 5xx status)', () => {
+    it('answered with a 5xx, or failed (a job that threw); not for an outbound call that got a 5xx', () => {
       expect(s.decide(batchSampled(0.01, false, { status: 500 }), [])).toEqual({ keep: true, weight: 1 });
       expect(s.decide(batchSampled(0.01, false, { status: 503 }), [])).toEqual({ keep: true, weight: 1 });
       expect(s.decide(batchSampled(0.01, false, { status: 499 }), [])).toEqual({ keep: false, weight: 0 });
       const job = batchSampled(0.01, false, { kind: 'job' });
+      // The batch's own answer decides: a dependency's 502 that the app handled is not a failure.
+      expect(s.decide(job, drafts({ type: 'http-client', content: { status: 502 } }))).toEqual({ keep: false, weight: 0 });
+      job.failed = true;
       expect(s.decide(job, drafts({ type: 'http-client', content: { status: 502 } }))).toEqual({ keep: true, weight: 1 });
-      expect(s.decide(job, drafts({ type: 'http-client', content: { status: '502' } }))).toEqual({ keep: false, weight: 0 });
     });
 
     it('slower than keepSlowerThanMs (at the threshold included), unless the rule is null', () => {

@@ -21,7 +21,8 @@ const DROP: SamplingDecision = { keep: false, weight: 0 };
 
 /**
  * Decides per batch, so a request is kept or dropped whole with its logs, queries and calls.
- * Batches with an exception, a 5xx or above the slow threshold are always kept (weight 1); the
+ * Batches with an exception, a 5xx answer, a failure (a job that threw) or above the slow threshold
+ * are always kept (weight 1); the
  * others are kept when a hash of the batch id falls under the rate, the same answer on every app
  * instance, and then count for 1 / rate in families and counters (which say they are approximate).
  */
@@ -41,14 +42,12 @@ export class BatchSampler {
     slowMs: number | null,
     keep: SamplingOptions['keep'],
   ): boolean {
+    if (batch.failed) return true;
+    // The batch's own answer: an outbound call that got a 503 is not a failed request.
     const status = batch.http?.res.statusCode ?? 0;
     if (status >= 500) return true;
     if (slowMs !== null && batch.endedAt !== null && batch.endedAt - batch.startedAt >= slowMs) return true;
-    for (const { draft } of drafts) {
-      if (draft.type === 'exception') return true;
-      const content = draft.content as { status?: unknown };
-      if (typeof content?.status === 'number' && content.status >= 500) return true;
-    }
+    for (const { draft } of drafts) if (draft.type === 'exception') return true;
     try {
       return keep?.(batch, drafts) === true;
     } catch {

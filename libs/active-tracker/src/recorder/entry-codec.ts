@@ -30,6 +30,8 @@ function toKey(raw: string | Buffer): Buffer | null {
   if (Buffer.isBuffer(raw)) return raw.length === 32 ? raw : null;
   if (typeof raw !== 'string') return null;
   if (/^[0-9a-f]{64}$/i.test(raw)) return Buffer.from(raw, 'hex');
+  // Exactly 32 bytes written as base64 (`openssl rand -base64 32`): a passphrase is never taken as a key.
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return null;
   const decoded = Buffer.from(raw, 'base64');
   return decoded.length === 32 ? decoded : null;
 }

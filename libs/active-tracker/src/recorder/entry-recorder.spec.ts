@@ -873,7 +873,9 @@ describe('EntryRecorder: sampling', () => {
     const server5xx = batchOf(out());
     server5xx.http = { req: {} as never, res: { statusCode: 502 } as never };
     recordBatch(r, server5xx, [draft('request', {}, { familyHash: 'f' })]);
-    const draft5xx = recordBatch(r, batchOf(out()), [draft('request', { status: 503 }, { familyHash: 'f' })]);
+    const draft5xx = batchOf(out(), 'job');
+    draft5xx.failed = true; // a job that threw
+    recordBatch(r, draft5xx, [draft('request', { status: 503 }, { familyHash: 'f' })]);
     const slow = batchOf(out());
     slow.endedAt = slow.startedAt + 500;
     recordBatch(r, slow, [draft('request', {}, { familyHash: 'f' })]);

@@ -91,7 +91,7 @@ export class EntryRecorder {
   /** Ended batches in end order, waiting for their grace period. */
   private ending: TrackerContext[] = [];
   /** Drafts outside any open batch, waiting to be serialized. */
-  private loose: Array<{ draft: EntryDraft; recordedAt: number; batch: TrackerContext | null }> = [];
+  private loose: Array<{ draft: EntryDraft; recordedAt: number; id: string; batch: TrackerContext | null }> = [];
   private drainTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private flushSoon = false;
@@ -149,25 +149,45 @@ export class EntryRecorder {
       const recordedAt = Date.now();
       // Only this tracker's batches are grouped here: another tracker's batch is finalized (and
       // written) by that tracker's recorder, which would store this draft in its store, or twice.
-      if (ctx && draft.batchId !== null && ctx.state !== 'finalized' && ctx.trackerId === this.options.trackerId) {
+      if (ctx && draft.batchId !== null && ctx.state !== 'finalized' && ctx.trackerId === this.options.trackerId && !ctx.decision) {
         if (ctx.drafts.length >= this.options.batches.maxDrafts) {
           ctx.droppedDrafts++;
           this.counters.dropped++;
           return;
         }
-        ctx.drafts.push({ draft, recordedAt });
+        ctx.drafts.push({ draft, recordedAt, id: this.nextId(recordedAt) });
+        // A long batch (a stream, a long poll, a job logging a lot) is decided early and written
+        // as it goes, so an open batch never holds more than a few drafts' worth of memory.
+        if (ctx.drafts.length >= EARLY_DECISION_DRAFTS && ctx.state === 'open') this.decideEarly(ctx);
         return;
       }
-      // A late draft of a finalized batch follows the batch's sampling decision.
+      // A late draft of a decided batch follows the batch's sampling decision.
       if (ctx?.decision && !ctx.decision.keep && draft.batchId !== null) {
         this.counters.sampledOut++;
         return;
       }
-      this.loose.push({ draft, recordedAt, batch: draft.batchId === null ? null : (ctx ?? null) });
+      this.loose.push({ draft, recordedAt, id: this.nextId(recordedAt), batch: draft.batchId === null ? null : (ctx ?? null) });
       this.armDrain(0);
     } catch (error) {
       this.logger.warn(`could not record a ${draft?.type ?? 'unknown'} entry: ${(error as Error)?.message ?? error}`);
     }
+  }
+
+  /**
+   * Decides a still-open batch now (sampling cannot wait for its end) and moves what it holds to
+   * the loose drafts; later drafts follow the decision. Processors see what is left at the end.
+   */
+  private decideEarly(batch: TrackerContext): void {
+    const drafts = batch.drafts;
+    const decision = this.sampler.decide(batch, drafts);
+    batch.decision = decision;
+    batch.drafts = [];
+    if (!decision.keep) {
+      this.counters.sampledOut += drafts.length;
+      return;
+    }
+    for (const item of drafts) this.loose.push({ draft: item.draft, recordedAt: item.recordedAt, id: item.id, batch });
+    this.armDrain(0);
   }
 
   /** Called when a batch has ended (after the plugins' end hooks recorded their drafts). */
@@ -206,7 +226,7 @@ export class EntryRecorder {
       this.loose = [];
       for (const item of loose) {
         const weight = item.batch?.decision?.weight ?? 1;
-        this.serialize(item.draft, item.recordedAt, item.batch ? item.batch.batchId : (item.draft.batchId ?? null), item.batch, weight);
+        this.serialize(item.id, item.draft, item.recordedAt, item.batch ? item.batch.batchId : (item.draft.batchId ?? null), item.batch, weight);
       }
     }
     if (this.ending.length > 0) this.armDrain(Math.max(1, (this.ending[0].endedAt ?? now) + grace - now));
@@ -225,7 +245,8 @@ export class EntryRecorder {
         }
       }
       const drafts = batch.drafts;
-      const decision = this.sampler.decide(batch, drafts);
+      // A long batch was decided early; the decision stands for what it recorded since.
+      const decision = batch.decision ?? this.sampler.decide(batch, drafts);
       batch.decision = decision;
       batch.state = 'finalized';
       batch.drafts = [];
@@ -233,20 +254,20 @@ export class EntryRecorder {
         this.counters.sampledOut += drafts.length;
         return;
       }
-      for (const item of drafts) this.serialize(item.draft, item.recordedAt, batch.batchId, batch, decision.weight);
+      for (const item of drafts) this.serialize(item.id, item.draft, item.recordedAt, batch.batchId, batch, decision.weight);
     } catch (error) {
       this.logger.warn(`could not finalize batch ${batch.batchId}: ${(error as Error)?.message ?? error}`);
     }
   }
 
-  private serialize(draft: EntryDraft, recordedAt: number, batchId: string | null, batch: TrackerContext | null, weight: number): void {
+  private serialize(id: string, draft: EntryDraft, recordedAt: number, batchId: string | null, batch: TrackerContext | null, weight: number): void {
     try {
       const own = draft.redactions ?? [];
       const fromBatch = batch?.redactions ?? [];
       const values = own.length === 0 ? fromBatch : fromBatch.length === 0 ? own : [...new Set([...own, ...fromBatch])];
       const entry: PreparedEntry = serializeDraft(
         {
-          id: this.nextId(recordedAt),
+          id,
           draft,
           recordedAt,
           batchId,
@@ -378,6 +399,9 @@ export class EntryRecorder {
     }
   }
 }
+
+/** Drafts an open batch holds before it is decided early and written as it goes. */
+const EARLY_DECISION_DRAFTS = 100;
 
 class StorageTimeoutError extends Error {}
 

@@ -100,7 +100,8 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
     for (const key in rawTags) {
       const value = rawTags[key];
       if (value === undefined || value === null) continue;
-      const text = redactions.redact(typeof value === 'string' ? value : String(value));
+      // A tag is indexed and shown in lists: a sensitive one (`tagCurrent({ api_key })`) is redacted too.
+      const text = sensitive.matches(key) ? REDACTED : redactions.redact(typeof value === 'string' ? value : String(value));
       if (tags === NO_TAGS) tags = {};
       tags[key] = text.length > MAX_TAG_VALUE ? text.slice(0, MAX_TAG_VALUE) : text;
     }
@@ -214,6 +215,7 @@ function valueJson(value: unknown, input: SerializeInput, options: SerializeOpti
  */
 function jsonTextField(value: JsonText, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string {
   const { text } = value;
+  if (!value.complete) return partialJsonTextField(value, input, options, state);
   if (text.length > options.maxString) return longJsonTextField(value, input, options, state);
   let parsed = value.source;
   if (parsed === undefined) {
@@ -243,6 +245,27 @@ function longJsonTextField(value: JsonText, input: SerializeInput, options: Seri
   }
   const json = JSON.stringify(sanitizeValue(parsed, input.redactions.list, options.maxString, state)) ?? 'null';
   return json.length <= options.maxString ? json : JSON.stringify(cut(json, options.maxString, state));
+}
+
+/**
+ * The first part of a JSON document (a body cut at its cap), stored as a string: cut again from
+ * its redacted source when there is one, otherwise redacted by a tolerant pass over the text
+ * (`"key": value` pairs of sensitive keys, and literals), since it cannot be parsed.
+ */
+function partialJsonTextField(value: JsonText, input: SerializeInput, options: SerializeOptions, state: SanitizeState): string {
+  const limit = Math.min(value.text.length, options.maxString);
+  if (value.source !== undefined) {
+    const json = JSON.stringify(sanitizeValue(value.source, input.redactions.list, options.maxString, state)) ?? 'null';
+    return JSON.stringify(json.length > limit ? json.slice(0, limit) : json);
+  }
+  return JSON.stringify(cut(input.redactions.redact(redactJsonText(value.text, input.sensitive.matches)), options.maxString, state));
+}
+
+/** A JSON text's `"key": value` pairs (the value possibly cut short), for redacting text that cannot be parsed. */
+const JSON_PAIR = /"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]*)/g;
+
+export function redactJsonText(text: string, isSensitive: (key: string) => boolean): string {
+  return text.replace(JSON_PAIR, (pair: string, key: string, separator: string) => (isSensitive(key) ? `"${key}"${separator}"${REDACTED}"` : pair));
 }
 
 function cut(text: string, max: number, state: SanitizeState): string {

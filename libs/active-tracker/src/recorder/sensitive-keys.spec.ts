@@ -108,7 +108,7 @@ describe('sensitiveKeyMatcher (defaults): payment cards and national identifiers
   });
 
   // Ordinary words containing a short "=name" item are left alone.
-  it.each(['accept', 'success', 'access', 'account', 'discard', 'cards', 'cardinality', 'pinned', 'pinCount', 'spinner', 'span', 'company', 'panel', 'lessons', 'classname', 'recvc', 'ccEmail', 'occupation'])(
+  it.each(['accept', 'success', 'access', 'account', 'discard', 'cards', 'cardinality', 'pinned', 'pinCount', 'spinner', 'span', 'company', 'panel', 'lessons', 'classname', 'business_name', 'ccEmail', 'occupation', 'prompt_tokens', 'maxTokens', 'tokenCount', 'author'])(
     '%s is not sensitive',
     (key) => {
       expect(isSensitive(key)).toBe(false);
@@ -116,7 +116,7 @@ describe('sensitiveKeyMatcher (defaults): payment cards and national identifiers
   );
 
   it('documents the "=name" rule: exact items are short names that would otherwise match ordinary words', () => {
-    for (const item of ['=cc', '=cvv', '=cvc', '=ssn', '=pin', '=pan', '=card', '=iban']) expect(DEFAULT_SENSITIVE_KEYS).toContain(item);
+    for (const item of ['=cc', '=pin', '=pan', '=card', '=iban', '^cvv', 'cvv$', '^cvc', 'cvc$', '^ssn', 'ssn$']) expect(DEFAULT_SENSITIVE_KEYS).toContain(item);
     // the same names as plain items would match by "contains"
     const contains = sensitiveKeyMatcher(['cc', 'pin', 'ssn']);
     expect(contains('accept')).toBe(true);

@@ -1,11 +1,14 @@
 /**
  * Keys whose values are never recorded (headers, body fields, query params, URLs, logged objects,
- * event payloads). A key is compared in its normalized form (lower case, without `-`, `_`, `.`
- * and spaces):
+ * event payloads, tags). A key is compared in its normalized form (lower case, without `-`, `_`,
+ * `.` and spaces):
  * - a plain item matches any key that contains it, so `X-Api-Key`, `api_key`, `apiKey` and
  *   `client_secret` all match;
- * - an item starting with `=` matches only a key equal to it (`=cc` matches `cc` and `CC`, but
- *   not `accept`): short names that would otherwise match ordinary words.
+ * - `=name` matches only the whole key (`=cc` matches `cc` and `CC`, not `accept`);
+ * - `^name` matches a key that starts with it, `name$` one that ends with it (`^ssn` and `ssn$`
+ *   match `ssn_last4` and `customer_ssn`, not `business_name`).
+ * Token counts (`prompt_tokens`, `maxTokens`, `tokenCount`...) are counts, not secrets: they never
+ * match the `token` fragment.
  */
 export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'authorization',
@@ -15,30 +18,38 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'secret',
   'token',
   'apikey',
+  'accesskey',
   'privatekey',
   'credential',
   'session',
   // Payment cards and national identifiers.
   'cardnumber',
+  'cardnum',
+  'cardno',
   'creditcard',
   'debitcard',
   'cardverification',
   'securitycode',
   'socialsecurity',
+  'pincode',
   '=card',
   '=cc',
   '=ccnum',
   '=ccnumber',
-  '=cvv',
-  '=cvv2',
-  '=cvc',
-  '=cvc2',
   '=csc',
   '=pan',
   '=pin',
   '=iban',
-  '=ssn',
+  '^cvv',
+  'cvv$',
+  '^cvc',
+  'cvc$',
+  '^ssn',
+  'ssn$',
 ];
+
+/** Usage counts of LLM APIs and the like, which contain "token" without being secrets. */
+const TOKEN_COUNT = /(?:prompt|completion|input|output|total|cached|reasoning|max|num|audio|text|image|accepted|rejected|eval|context|remaining)tokens?(?:count|details)?$|tokens?(?:count|limit|used|usage)$/;
 
 export const REDACTED = '[REDACTED]';
 
@@ -48,21 +59,18 @@ export function normalizeKey(key: string): string {
 
 /** A compiled list of sensitive keys: `matches(key)`, cached per key, for the walks over payloads. */
 export class SensitiveKeys {
-  private readonly contains: string[];
-  private readonly equals: Set<string>;
+  private readonly contains: string[] = [];
+  private readonly equals = new Set<string>();
+  private readonly prefixes: string[] = [];
+  private readonly suffixes: string[] = [];
   private readonly cache = new Map<string, boolean>();
 
   constructor(readonly items: readonly string[] = DEFAULT_SENSITIVE_KEYS) {
-    this.contains = [];
-    this.equals = new Set();
     for (const item of items) {
-      if (item.startsWith('=')) {
-        const name = normalizeKey(item.slice(1));
-        if (name) this.equals.add(name);
-      } else {
-        const fragment = normalizeKey(item);
-        if (fragment) this.contains.push(fragment);
-      }
+      if (item.startsWith('=')) add(this.equals, normalizeKey(item.slice(1)));
+      else if (item.startsWith('^')) add(this.prefixes, normalizeKey(item.slice(1)));
+      else if (item.endsWith('$')) add(this.suffixes, normalizeKey(item.slice(0, -1)));
+      else add(this.contains, normalizeKey(item));
     }
   }
 
@@ -70,12 +78,20 @@ export class SensitiveKeys {
   readonly matches = (key: string): boolean => {
     let hit = this.cache.get(key);
     if (hit === undefined) {
-      const k = normalizeKey(key);
-      hit = this.equals.has(k) || this.contains.some((f) => k.includes(f));
+      hit = this.test(normalizeKey(key));
       if (this.cache.size < 5000) this.cache.set(key, hit);
     }
     return hit;
   };
+
+  private test(k: string): boolean {
+    if (this.equals.has(k)) return true;
+    for (const p of this.prefixes) if (k.startsWith(p)) return true;
+    for (const p of this.suffixes) if (k.endsWith(p)) return true;
+    const count = TOKEN_COUNT.test(k);
+    for (const f of this.contains) if (k.includes(f) && !(count && f === 'token')) return true;
+    return false;
+  }
 
   /** This list plus more items. */
   with(extra: readonly string[] | undefined): SensitiveKeys {
@@ -86,4 +102,10 @@ export class SensitiveKeys {
 /** A predicate for the given list (see SensitiveKeys). */
 export function sensitiveKeyMatcher(items: readonly string[] = DEFAULT_SENSITIVE_KEYS): (key: string) => boolean {
   return new SensitiveKeys(items).matches;
+}
+
+function add(target: string[] | Set<string>, value: string): void {
+  if (!value) return;
+  if (Array.isArray(target)) target.push(value);
+  else target.add(value);
 }

@@ -1,7 +1,7 @@
 import { normalizeKey, REDACTED, SensitiveKeys } from './sensitive-keys.js';
 
 /** Query parameter fragments redacted on top of the tracker's sensitive keys (signed URLs, API keys). */
-const QUERY_FRAGMENTS = ['signature', 'auth', 'credential', 'accesskey', 'apikey', 'privatekey', 'jwt', 'hmac'];
+const QUERY_FRAGMENTS = ['signature', '=auth', 'authtoken', 'authkey', 'credential', 'accesskey', 'apikey', 'privatekey', 'jwt', 'hmac'];
 /** Whole query parameter names redacted (normalized). */
 const QUERY_NAMES = new Set(['key', 'sig', 'sign', 'code', 'pass', 'pwd']);
 

@@ -111,8 +111,9 @@ export class ResponseBodyRecorder {
   }
 
   /**
-   * The captured body: a JsonText for a complete JSON response (serialized by the recorder only
-   * if it needs redacting), text for other text types, a short description of binary data.
+   * The captured body: a JsonText for a JSON response (serialized by the recorder only if it needs
+   * redacting; a cut one is redacted before it is stored), text for other text types, a short
+   * description of binary data.
    */
   body(contentType: string | undefined): unknown {
     if (this.total === 0) return null;
@@ -124,7 +125,7 @@ export class ResponseBodyRecorder {
       chunks.length === 1 && typeof chunks[0] === 'string'
         ? chunks[0]
         : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))).toString('utf8');
-    if (this.truncated || !type.includes('json')) return text;
-    return new JsonText(text, this.source?.value);
+    if (!type.includes('json')) return text;
+    return new JsonText(text, this.source?.value, !this.truncated);
   }
 }
