@@ -4,7 +4,7 @@
  * published package, the generated app wired to the workspace's packages, and child processes.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -100,24 +100,46 @@ export async function generateNestApp(parentDir: string, name: string): Promise<
 }
 
 /**
- * Builds the library (incrementally, into the staged package's dist/) and lays it out as npm
- * publishes it: package.json with its bin, bin/, dist/, and dashboard/ linked to the dashboard build.
+ * Builds the library when its sources changed since the last build (incrementally, into the
+ * staged package's dist/) and lays it out as npm publishes it: package.json with its bin, bin/,
+ * dist/, and dashboard/ linked to the dashboard build.
  * Its own imports (@nestjs/*, ioredis...) resolve from the workspace's node_modules, above .cache/.
  */
 export async function stageLibrary(): Promise<string> {
   const lib = join(ROOT, 'libs', 'active-tracker');
   mkdirSync(STAGED_PACKAGE, { recursive: true });
+  const stamp = join(STAGED_PACKAGE, '.built');
+  const inputs = Math.max(newestMtime(join(lib, 'src')), newestMtime(join(lib, 'tsconfig.lib.json')), newestMtime(join(ROOT, 'tsconfig.base.json')));
+  if (!existsSync(stamp) || statSync(stamp).mtimeMs < inputs) await buildLibrary(lib, stamp);
+  cpSync(join(lib, 'package.json'), join(STAGED_PACKAGE, 'package.json'));
+  rmSync(join(STAGED_PACKAGE, 'bin'), { recursive: true, force: true });
+  cpSync(join(lib, 'bin'), join(STAGED_PACKAGE, 'bin'), { recursive: true });
+  if (!existsSync(join(STAGED_PACKAGE, 'dashboard'))) symlinkSync(join(lib, 'dashboard'), join(STAGED_PACKAGE, 'dashboard'), 'dir');
+  return STAGED_PACKAGE;
+}
+
+/** Newest modification time (ms) of a file, or of the files under a folder (specs excluded); 0 when absent. */
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return /\.spec\.ts$/.test(path) ? 0 : stat.mtimeMs;
+  // The folder's own time counts too: a deleted source must rebuild.
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+/** tsc of the library (type-checked, as `npm run build:lib`), into the staged package; the stamp marks success. */
+async function buildLibrary(lib: string, stamp: string): Promise<void> {
+  rmSync(stamp, { force: true });
+  // Sources saved during the build are newer than the stamp, so the next run builds again.
+  const started = new Date();
   await runOk('building the library', process.execPath, [
     join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
     '-p', join(lib, 'tsconfig.lib.json'),
     '--outDir', join(STAGED_PACKAGE, 'dist'),
     '--incremental', '--tsBuildInfoFile', join(STAGED_PACKAGE, 'lib.tsbuildinfo'),
   ], { cwd: ROOT, timeoutMs: 120_000 });
-  cpSync(join(lib, 'package.json'), join(STAGED_PACKAGE, 'package.json'));
-  rmSync(join(STAGED_PACKAGE, 'bin'), { recursive: true, force: true });
-  cpSync(join(lib, 'bin'), join(STAGED_PACKAGE, 'bin'), { recursive: true });
-  if (!existsSync(join(STAGED_PACKAGE, 'dashboard'))) symlinkSync(join(lib, 'dashboard'), join(STAGED_PACKAGE, 'dashboard'), 'dir');
-  return STAGED_PACKAGE;
+  writeFileSync(stamp, '');
+  utimesSync(stamp, started, started);
 }
 
 /** What `npm install` of a Nest 12 app plus @active-tracker/nestjs would give it: links into the workspace. */
