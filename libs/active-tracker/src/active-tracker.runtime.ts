@@ -248,10 +248,10 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
         }
       },
       record: (draft: EntryDraft, batch?: Batch) => this.recorder.record(draft, batch),
-      upsert: (key, draft) => {
+      upsert: (key, draft, batch) => {
         try {
           const value = typeof draft === 'function' ? draft() : draft;
-          this.recorder.record({ ...value, familyHash: key });
+          this.recorder.record({ ...value, familyHash: key, latestOnly: true }, batch);
         } catch (error) {
           this.warnOnce(plugin, `plugin "${plugin.name}": upsert failed: ${(error as Error)?.message ?? error}`, logger);
         }

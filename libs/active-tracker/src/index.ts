@@ -19,7 +19,7 @@ export { ACTIVE_TRACKER_OPTIONS, ACTIVE_TRACKER_RUNTIME } from './active-tracker
 export type { TrackerRuntime } from './active-tracker.runtime.js';
 
 // Request and job context, usable outside dependency injection.
-export { redactCurrent, tagCurrent } from './context/request-context.js';
+export { currentBatch, redactCurrent, tagCurrent } from './context/request-context.js';
 export type { BatchDraft, ContextLogLine, TrackerContext } from './context/request-context.js';
 
 // Entries and storage.
@@ -54,6 +54,7 @@ export { RedisRepository } from './storage/redis/redis.repository.js';
 export type { EncryptionOptions } from './recorder/entry-codec.js';
 export { ENCRYPTED_PLACEHOLDER } from './recorder/entry-codec.js';
 export { DEFAULT_SENSITIVE_KEYS, REDACTED } from './recorder/sensitive-keys.js';
+export { START_PROCESSING_EVENT } from './http/route-hook.js';
 
 // The instrumentation bus (ActiveSupport::Notifications and EventReporter).
 export * from './bus/index.js';

@@ -46,7 +46,7 @@ function entry(id: string, fields: Partial<Entry> = {}): Entry {
 }
 
 /** Saves plain entries through the prepared-entry path (what the recorder hands a store). */
-function put(repo: EntryRepository, entries: Entry[], extra: { counters?: CounterIncrement[]; weight?: number } = {}): Promise<void> {
+function put(repo: EntryRepository, entries: Entry[], extra: { counters?: CounterIncrement[]; weight?: number; latestOnly?: boolean } = {}): Promise<void> {
   return repo.save(entries.map((e) => prepareEntry(e, extra)));
 }
 
@@ -836,6 +836,28 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
         expect(await repo.count('request')).toBe(3);
         expect((await repo.list({ limit: 10, type: 'event' })).data.map((e) => e.id)).toEqual(newestFirst(events.slice(3)));
         expect((await repo.list({ limit: 10 })).data.map((e) => e.id)).toEqual(newestFirst([...oldRequests, ...events.slice(3)]));
+      });
+    });
+
+    describe('latest one, counted (v2)', () => {
+      const use = (id: string, n: number, familyHash = 'GET /old'): Entry =>
+        entry(id, { type: 'deprecation', familyHash, tags: { kind: 'endpoint' }, content: { n } });
+
+      it('keeps only the newest entry of a latestOnly family, and counts every occurrence', async () => {
+        const repo = await open();
+        const ids = idsAt(5);
+        await put(repo, [use(ids[0], 0), use(ids[1], 1)], { latestOnly: true });
+        await put(repo, [use(ids[3], 3)], { latestOnly: true });
+        await put(repo, [use(ids[2], 2)], { latestOnly: true }); // late and older: counted, not kept
+        await put(repo, [use(ids[4], 4, 'GET /other')], { latestOnly: true });
+        expect((await repo.list({ limit: 10, type: 'deprecation' })).data.map((e) => e.content.n)).toEqual([4, 3]);
+        expect((await repo.list({ limit: 10, tags: [{ key: 'kind', value: 'endpoint' }] })).data.map((e) => e.content.n)).toEqual([4, 3]);
+        expect((await repo.list({ limit: 10, family: 'GET /old' })).data.map((e) => e.id)).toEqual([ids[3]]);
+        const family = (await repo.family('deprecation', 'GET /old'))!;
+        expect(family.count).toBe(4);
+        expect(family.lastEntryId).toBe(ids[3]);
+        expect(family.firstSeen).toBe(new Date(decodeTime(ids[0])).toISOString());
+        expect(await repo.count('deprecation')).toBe(2);
       });
     });
   });

@@ -44,8 +44,11 @@ export class TrackerContext {
   logTruncated = false;
   /** EventReporter-style context (`setContext`), scoped to this request. */
   readonly eventContext: Record<string, unknown> = {};
-  /** The controller and handler serving the request, and its route pattern. */
-  route: { pattern?: string; controller?: string; handler?: string } = {};
+  /**
+   * The controller and handler serving the request, and its route pattern. `controllerClass` is
+   * the class itself, for plugins reading its metadata with Nest's Reflector.
+   */
+  route: { pattern?: string; controller?: string; handler?: string; controllerClass?: Function } = {};
   /** The HTTP exchange of a request batch. */
   http?: { req: IncomingMessage & Record<string, any>; res: ServerResponse };
   /** A name for non-HTTP batches (job name, command...). */
@@ -75,6 +78,9 @@ const storage = new AsyncLocalStorage<TrackerContext>();
 export function currentContext(): TrackerContext | undefined {
   return storage.getStore();
 }
+
+/** The batch (request or job) running now, if any: what plugins record into. */
+export const currentBatch = currentContext;
 
 /** Runs `fn` inside `context` (used by the request hook, `runInBatch` and tests). */
 export function runInContext<T>(context: TrackerContext, fn: () => T): T {

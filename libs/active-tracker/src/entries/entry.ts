@@ -46,6 +46,11 @@ export interface EntryDraft {
   redactions?: readonly string[];
   /** Extra sensitive key items (see DEFAULT_SENSITIVE_KEYS) on top of the tracker's `sensitiveKeys`. */
   sensitiveKeys?: readonly string[];
+  /**
+   * Keep only the newest entry of this draft's family (the gem's "latest one, counted"): older ones
+   * are removed when it is stored, and the family aggregate still counts every occurrence.
+   */
+  latestOnly?: boolean;
   /** Counter increments (rollups, overview charts), applied once per stored entry. */
   counters?: readonly CounterIncrement[];
   /** Set by capture code to the tracker instance that owns the request; null = any tracker. */

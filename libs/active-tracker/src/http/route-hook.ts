@@ -34,12 +34,14 @@ export function installRouteHook(): Promise<HookState> {
       proto.create = function patchedCreate(this: unknown, instance: unknown, callback: unknown, methodName: unknown, ...rest: unknown[]) {
         const handler = original.call(this, instance, callback, methodName, ...rest);
         if (typeof handler !== 'function') return handler;
-        const controller = (instance as { constructor?: { name?: string } } | null)?.constructor?.name;
+        const controllerClass = (instance as { constructor?: Function } | null)?.constructor;
+        const controller = controllerClass?.name;
         const method = typeof methodName === 'string' ? methodName : undefined;
         return function routeCapture(this: unknown, ...args: unknown[]) {
           const ctx = currentContext();
           if (ctx) {
             ctx.route.controller = controller;
+            ctx.route.controllerClass = controllerClass;
             ctx.route.handler = method;
           }
           if (notifications.isListening(START_PROCESSING_EVENT)) publishStart(controller, method, args[0], ctx?.route.pattern);

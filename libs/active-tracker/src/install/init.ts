@@ -109,7 +109,7 @@ export function runInit(options: InitOptions): InitResult {
   const layout = locateApp(ts, appDir, options.module);
   const rel = (file: string) => relative(appDir, file) || file;
   /** Files to write, with the text they gain (shown by --dry-run). */
-  const writes: { file: string; text: string; what: string; added: string[] }[] = [];
+  const writes: { file: string; text: string; added: string[] }[] = [];
 
   // 1. The root module.
   const elsewhere = registeredElsewhere(layout);
@@ -125,7 +125,7 @@ export function runInit(options: InitOptions): InitResult {
       moduleLine = `${rel(layout.moduleFile)}: ${edit.className} already imports ActiveTrackerModule`;
     } else {
       moduleLine = `${rel(layout.moduleFile)}: ActiveTrackerModule.forRoot({...}) added to the imports of ${edit.className}, every option listed in comments`;
-      writes.push({ file: layout.moduleFile, text: edit.text, what: moduleLine, added: edit.edits.map((e) => e.text) });
+      writes.push({ file: layout.moduleFile, text: edit.text, added: edit.edits.map((e) => e.text) });
     }
   }
 
@@ -136,7 +136,7 @@ export function runInit(options: InitOptions): InitResult {
   let envLine: string;
   if (envEdit.added.length) {
     envLine = `.env.example: ${envBefore === undefined ? 'created with' : 'added'} ${envEdit.added.join(', ')}`;
-    writes.push({ file: envFile, text: envEdit.text, what: envLine, added: [envEdit.text.slice((envBefore ?? '').length)] });
+    writes.push({ file: envFile, text: envEdit.text, added: [envEdit.text.slice((envBefore ?? '').length)] });
   } else {
     envLine = '.env.example: already lists REDIS_URL and ACTIVE_TRACKER_AUTH';
   }

@@ -57,11 +57,12 @@ export interface PluginHost {
    */
   record(draft: EntryDraft, batch?: Batch): void;
   /**
-   * Records the latest occurrence of `key`, counted (the gem's `find_or_create`): the entry's
-   * family is `key`, so its family aggregate holds the count, first and last seen, and the newest
-   * entry. `draft` may be a function, only called when the draft is recorded.
+   * Records the latest occurrence of `key`, counted (the gem's `find_or_create`): the store keeps
+   * only the newest entry of the family `key`, and the family aggregate counts every occurrence,
+   * with first and last seen. `draft` may be a function, only called when it is recorded. Do not
+   * also `record` the same occurrence (it would count twice).
    */
-  upsert(key: string, draft: EntryDraft | (() => EntryDraft)): void;
+  upsert(key: string, draft: EntryDraft | (() => EntryDraft), batch?: Batch): void;
   /**
    * Runs `fn` in a batch of its own (a job, a scheduled task, a script): what it records is grouped
    * and linked like a request's. The batch ends when `fn` returns or its promise settles.
@@ -69,7 +70,11 @@ export interface PluginHost {
   runInBatch<T>(kind: string, fn: () => T, options?: RunInBatchOptions): T;
   /** Called when a batch starts (a request: before any middleware), in its context. */
   onBatchStart(hook: (batch: Batch) => void): () => void;
-  /** Called when a batch ends (a request: when its response closes); it may still record drafts. */
+  /**
+   * Called when a batch ends (a request: when its response closes); it may still record drafts.
+   * It may run outside the batch's async context (a client that went away): pass the batch to
+   * `record(draft, batch)`.
+   */
   onBatchEnd(hook: (batch: Batch) => void): () => void;
   /**
    * A batch processor: called with the batch and all its drafts once it has ended and its grace

@@ -155,6 +155,7 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
     summary,
     counters: draft.counters && draft.counters.length > 0 ? draft.counters : undefined,
     weight: input.weight,
+    latestOnly: draft.latestOnly === true && familyHash !== null ? true : undefined,
   };
 }
 

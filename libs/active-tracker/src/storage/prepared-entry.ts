@@ -25,6 +25,8 @@ export interface PreparedEntry {
   readonly counters?: readonly CounterIncrement[];
   /** How many occurrences this entry stands for in aggregates (1 / sample rate). Default 1. */
   readonly weight?: number;
+  /** The store keeps only the newest entry of its family (see EntryDraft.latestOnly). */
+  readonly latestOnly?: boolean;
 }
 
 /** Longest value copied into a family summary. */
@@ -70,7 +72,7 @@ export function familySummary(
  * Prepares an Entry that is already JSON-safe (tests, benchmarks, imports). The recorder builds
  * PreparedEntries itself, serializing each draft once.
  */
-export function prepareEntry(entry: Entry, extra: { counters?: CounterIncrement[]; weight?: number } = {}): PreparedEntry {
+export function prepareEntry(entry: Entry, extra: { counters?: CounterIncrement[]; weight?: number; latestOnly?: boolean } = {}): PreparedEntry {
   return {
     id: entry.id,
     type: entry.type,
@@ -84,5 +86,6 @@ export function prepareEntry(entry: Entry, extra: { counters?: CounterIncrement[
     summary: entry.familyHash ? familySummary(entry.content) : undefined,
     ...(extra.counters ? { counters: extra.counters } : {}),
     ...(extra.weight !== undefined ? { weight: extra.weight } : {}),
+    ...(extra.latestOnly ? { latestOnly: true } : {}),
   };
 }

@@ -114,7 +114,10 @@ export class MemoryRepository implements EntryRepository {
       this.index(this.indexKey({ kind: 'type', type: entry.type })).insert(entry.id);
       if (entry.familyHash) this.index(this.indexKey({ kind: 'family', familyHash: entry.familyHash })).insert(entry.id);
       if (tagKeys) for (const key of tagKeys) this.index(key).insert(entry.id);
-      if (entry.familyHash) this.countFamily(entry);
+      if (entry.familyHash) {
+        const previousLast = this.countFamily(entry);
+        if (entry.latestOnly) this.keepLatestOnly(entry, previousLast);
+      }
       if (entry.counters) this.addCounters(entry, now);
       types.add(entry.type);
       written.push({ id: entry.id, type: entry.type, batchId: entry.batchId });
@@ -379,7 +382,19 @@ export class MemoryRepository implements EntryRepository {
     return keys;
   }
 
-  private countFamily(entry: PreparedEntry): void {
+  /**
+   * "Latest one, counted": of the family's entries only the newest stays stored (the aggregate has
+   * counted them all). A late, older occurrence is counted and not kept.
+   */
+  private keepLatestOnly(entry: PreparedEntry, previousLast: string | null): void {
+    if (previousLast === null || previousLast === entry.id) return;
+    const drop = entry.id > previousLast ? previousLast : entry.id;
+    const stored = this.entries.get(drop);
+    if (stored) this.evict(drop, stored);
+  }
+
+  /** Counts the entry in its family; returns the family's newest entry id before it, if any. */
+  private countFamily(entry: PreparedEntry): string | null {
     let families = this.familiesByType.get(entry.type);
     if (!families) this.familiesByType.set(entry.type, (families = { byHash: new Map(), order: [] }));
     const hash = entry.familyHash!;
@@ -387,7 +402,7 @@ export class MemoryRepository implements EntryRepository {
     if (!aggregate) {
       families.byHash.set(hash, newFamilyAggregate(entry));
       insertSorted(families.order, familyOrderKey(entry.id, hash));
-      return;
+      return null;
     }
     const previousLast = aggregate.lastEntryId;
     addToFamily(aggregate, entry);
@@ -395,6 +410,7 @@ export class MemoryRepository implements EntryRepository {
       removeSorted(families.order, familyOrderKey(previousLast, hash));
       insertSorted(families.order, familyOrderKey(aggregate.lastEntryId, hash));
     }
+    return previousLast;
   }
 
   private addCounters(entry: PreparedEntry, now: number): void {
