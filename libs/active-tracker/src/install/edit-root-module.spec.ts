@@ -1,7 +1,11 @@
-import ts from 'typescript';
+import typescript from 'typescript';
+import type * as TS from 'typescript';
 import { editRootModule } from './edit-root-module.js';
 import { renderForRoot, type RenderStyle } from './options-catalogue.js';
 import { InstallError } from './text-edits.js';
+
+/** The compiler API as the installer types it (the CommonJS package's default export at run time). */
+const ts = typescript as unknown as typeof TS;
 
 const LF: RenderStyle = { indent: '  ', newline: '\n', quote: "'" };
 /** The inserted call, as rendered for an element starting on a line indented by `indent`. */
@@ -28,9 +32,9 @@ function install(text: string, className?: string): string {
 /** The identifiers called `.forRoot` in the imports array of the @Module of `className`. */
 function registered(text: string, className: string): string[] {
   const sf = ts.createSourceFile('out.ts', text, ts.ScriptTarget.Latest, true);
-  const cls = sf.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className)!;
-  const call = ts.getDecorators(cls)![0].expression as ts.CallExpression;
-  const imports = (call.arguments[0] as ts.ObjectLiteralExpression).properties.find((p) => p.name?.getText(sf) === 'imports') as ts.PropertyAssignment;
+  const cls = sf.statements.find((s): s is TS.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className)!;
+  const call = ts.getDecorators(cls)![0].expression as TS.CallExpression;
+  const imports = (call.arguments[0] as TS.ObjectLiteralExpression).properties.find((p) => p.name?.getText(sf) === 'imports') as TS.PropertyAssignment;
   const array = ts.isArrayLiteralExpression(imports.initializer) ? imports.initializer : undefined;
   return (array?.elements ?? []).map((e) => e.getText(sf).split('(')[0]);
 }

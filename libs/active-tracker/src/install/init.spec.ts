@@ -4,11 +4,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import typescript from 'typescript';
+import type * as TS from 'typescript';
 import { locateApp, readMain } from './app-layout.js';
 import { main } from './cli.js';
 import { definesVariable, editEnvExample, ENV_HEADER } from './env-example.js';
 import { loadAppTypeScript, runInit } from './init.js';
+
+/** The compiler API as the installer types it (the CommonJS package's default export at run time). */
+const ts = typescript as unknown as typeof TS;
 
 const GENERATED_MODULE = `import { Module } from '@nestjs/common';
 import { AppController } from './app.controller';

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
+import typescript from 'typescript';
+import type * as TS from 'typescript';
 import { resolveOptions } from '../active-tracker.options.js';
 import { OPTIONS_CATALOGUE, renderForRoot, renderOptionsObject, type CatalogueOption } from './options-catalogue.js';
+
+/** The compiler API as the installer types it (the CommonJS package's default export at run time). */
+const ts = typescript as unknown as typeof TS;
 
 const OPTIONS_FILE = join(import.meta.dirname, '..', 'active-tracker.options.ts');
 const source = ts.createSourceFile(OPTIONS_FILE, readFileSync(OPTIONS_FILE, 'utf8'), ts.ScriptTarget.Latest, true);
@@ -23,7 +27,7 @@ function knownKeys(): string[] {
 }
 
 /** Members of an interface or type literal: name -> nested member names when the type is an object literal type. */
-function members(node: ts.InterfaceDeclaration | ts.TypeLiteralNode): Map<string, string[] | undefined> {
+function members(node: TS.InterfaceDeclaration | TS.TypeLiteralNode): Map<string, string[] | undefined> {
   const out = new Map<string, string[] | undefined>();
   for (const member of node.members) {
     if (!ts.isPropertySignature(member) || !member.name || !ts.isIdentifier(member.name)) continue;
@@ -33,8 +37,8 @@ function members(node: ts.InterfaceDeclaration | ts.TypeLiteralNode): Map<string
   return out;
 }
 
-function optionsInterface(): ts.InterfaceDeclaration {
-  const found = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'ActiveTrackerModuleOptions');
+function optionsInterface(): TS.InterfaceDeclaration {
+  const found = source.statements.find((s): s is TS.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'ActiveTrackerModuleOptions');
   if (!found) throw new Error(`no interface ActiveTrackerModuleOptions in ${OPTIONS_FILE}`);
   return found;
 }
