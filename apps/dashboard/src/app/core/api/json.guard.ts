@@ -102,7 +102,7 @@ export function arrayOf<T>(guard: Guard<T>): Guard<T[]> {
 export function recordOf<T>(guard: Guard<T>): Guard<Record<string, T>> {
   return (v, p) => {
     if (!isRecord(v)) return fail(p, 'an object', v);
-    return checkKeys(v, Object.keys(v), (key) => guard, p) as Record<string, T>;
+    return checkKeys(v, Object.keys(v), () => guard, p) as Record<string, T>;
   };
 }
 
