@@ -252,7 +252,6 @@ describe('resolveOptions: validation', () => {
     ['redis number', { redis: 6379 }, '"redis"'],
     ['redis null', { redis: null }, '"redis"'],
     ['redis bad URL', { redis: 'localhost:6379' }, '"redis"'],
-    ['redis empty', { redis: '' }, '"redis"'],
     ['redis http URL', { redis: 'http://localhost' }, '"redis"'],
     ['redis promise', { redis: Promise.resolve({}) }, '"redis"'],
     ['keyPrefix empty', { keyPrefix: '' }, '"keyPrefix"'],
@@ -364,5 +363,13 @@ describe('resolveOptions: validation', () => {
     for (const input of ['activetracker', 42, [], () => undefined]) {
       expect(problemsOf(input)).toEqual(['options must be an object']);
     }
+  });
+});
+
+describe('resolveOptions: empty environment variables', () => {
+  it('treats an empty redis URL or credentials as not set (REDIS_URL= in a .env file)', () => {
+    const o = resolveOptions({ redis: '', authentication: '' }, defaultPlugins);
+    expect(o.redis).toBeUndefined();
+    expect(o.authentication).toBeUndefined();
   });
 });

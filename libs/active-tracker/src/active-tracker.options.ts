@@ -167,7 +167,12 @@ export function resolveOptions(
   input: ActiveTrackerModuleOptions | undefined,
   defaultPlugins: () => ActiveTrackerPlugin[],
 ): ResolvedActiveTrackerOptions {
-  const o = (input ?? {}) as ActiveTrackerModuleOptions & Record<string, unknown>;
+  const given = (input ?? {}) as ActiveTrackerModuleOptions & Record<string, unknown>;
+  // An empty environment variable (`redis: process.env.REDIS_URL` with `REDIS_URL=`) means "not set".
+  const o =
+    given && typeof given === 'object' && (given.redis === '' || given.authentication === '')
+      ? { ...given, ...(given.redis === '' ? { redis: undefined } : {}), ...(given.authentication === '' ? { authentication: undefined } : {}) }
+      : given;
   const problems: string[] = [];
   if (typeof o !== 'object' || Array.isArray(o)) throw new ActiveTrackerOptionsError(['options must be an object']);
 
