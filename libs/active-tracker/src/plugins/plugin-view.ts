@@ -71,22 +71,43 @@ export function viewProblems(view: unknown): string[] {
     });
   };
   if (!v.list || typeof v.list !== 'object') problems.push('"view.list" must be an object { columns, filters?, families? }');
-  else columns('"view.list.columns"', v.list.columns);
+  else {
+    columns('"view.list.columns"', v.list.columns);
+    if (v.list.families !== undefined && typeof v.list.families !== 'boolean') problems.push('"view.list.families" must be a boolean');
+    if (v.list.filters !== undefined) {
+      if (!Array.isArray(v.list.filters)) problems.push('"view.list.filters" must be an array of { kind: "tag", key, label, options? } or { kind: "text", label }');
+      else {
+        v.list.filters.forEach((f: any, i: number) => {
+          const where = `"view.list.filters[${i}]"`;
+          if (f?.kind === 'tag') {
+            if (typeof f.key !== 'string' || !f.key) problems.push(`${where}.key must be a tag key`);
+            if (f.options !== undefined && (!Array.isArray(f.options) || f.options.some((o: unknown) => typeof o !== 'string'))) problems.push(`${where}.options must be an array of strings`);
+          } else if (f?.kind !== 'text') problems.push(`${where}.kind must be "tag" or "text"`);
+          if (typeof f?.label !== 'string' || !f.label) problems.push(`${where}.label must be a non-empty string`);
+        });
+      }
+    }
+  }
   if (!v.detail || typeof v.detail !== 'object' || !Array.isArray(v.detail.sections)) problems.push('"view.detail" must be an object { title?, sections: [...] }');
   else {
+    if (v.detail.title !== undefined && (typeof v.detail.title !== 'string' || !FIELD.test(v.detail.title))) problems.push('"view.detail.title" must be a field path such as "content.name"');
     v.detail.sections.forEach((section: any, i: number) => {
       const where = `"view.detail.sections[${i}]"`;
+      if (section?.title !== undefined && typeof section.title !== 'string') problems.push(`${where}.title must be a string`);
       switch (section?.kind) {
         case 'fields':
           columns(`${where}.fields`, section.fields);
           break;
-        case 'json':
         case 'code':
+          if (section.language !== undefined && !['sql', 'json', 'text'].includes(section.language)) problems.push(`${where}.language must be sql, json or text`);
+        // falls through: a code section needs a field too
+        case 'json':
         case 'backtrace':
           if (typeof section.field !== 'string' || !FIELD.test(section.field)) problems.push(`${where}.field must be a field path`);
           break;
         case 'related':
           if (section.relation !== 'batch' && section.relation !== 'family') problems.push(`${where}.relation must be "batch" or "family"`);
+          if (section.type !== undefined && (typeof section.type !== 'string' || !section.type)) problems.push(`${where}.type must be an entry type`);
           columns(`${where}.columns`, section.columns);
           break;
         default:
