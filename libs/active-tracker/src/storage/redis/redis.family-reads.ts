@@ -63,9 +63,11 @@ return { members, scores, aggregates }
 export function decodeHistogram(packed: Buffer | undefined): Map<number, number> {
   const buckets = new Map<number, number>();
   if (!packed) return buckets;
-  for (let at = 0; at + 12 <= packed.length; at += 12) {
-    const count = packed.readDoubleBE(at + 4);
-    if (count > 0) buckets.set(packed.readInt32BE(at), count);
+  // A DataView (big-endian by default) reads much faster than Buffer's readXxxBE methods.
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  for (let at = 0; at + 12 <= packed.byteLength; at += 12) {
+    const count = view.getFloat64(at + 4);
+    if (count > 0) buckets.set(view.getInt32(at), count);
   }
   return buckets;
 }
