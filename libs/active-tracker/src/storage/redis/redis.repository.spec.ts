@@ -249,6 +249,23 @@ describe('on a single redis-server', () => {
       await repo.clear();
     });
 
+    it('drops the older entry of a latestOnly family from every index, also one stored by an earlier save', async () => {
+      const repo = open();
+      const [a, b, c] = idsAt(3);
+      const use = (id: string, batchId: string): Entry => entry(id, { type: 'deprecation', familyHash: 'GET /old', batchId, tags: { kind: 'endpoint', 'odd=key': 'v' } });
+      await repo.save([prepareEntry(use(a, 'b1'), { latestOnly: true })]);
+      await repo.save([prepareEntry(use(b, 'b2'), { latestOnly: true }), prepareEntry(use(c, 'b2'), { latestOnly: true })]);
+      expect(await admin.exists(`${prefix}e:${a}`, `${prefix}e:${b}`, `${prefix}e:${c}`)).toBe(1);
+      expect(await admin.zrange(`${prefix}g:kind=endpoint`, 0, -1)).toEqual([c]);
+      expect(await admin.zrange(`${prefix}g:odd%3Dkey=v`, 0, -1)).toEqual([c]);
+      expect(await admin.zrange(`${prefix}f:GET /old`, 0, -1)).toEqual([c]);
+      expect(await admin.zrange(`${prefix}t:deprecation`, 0, -1)).toEqual([c]);
+      expect(await repo.batch('b1')).toEqual([]);
+      expect((await repo.batch('b2')).map((e) => e.id)).toEqual([c]);
+      expect((await repo.family('deprecation', 'GET /old'))!.count).toBe(3);
+      await repo.clear();
+    });
+
     it('keeps the registry small: keys that expired leave it, live ones are re-dated', async () => {
       const repo = open();
       await put(repo, [entry(ulid(), { tags: { a: '1' } })]);

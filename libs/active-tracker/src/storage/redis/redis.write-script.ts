@@ -1,5 +1,6 @@
 import { GRANULARITY_MS, COUNTER_GRANULARITIES, validIncrement } from '../counters.js';
 import { entryWeight } from '../family-aggregate.js';
+import { ULID_LENGTH } from '../entry-query.js';
 import { histogramBucket } from '../histogram.js';
 import type { PreparedEntry } from '../prepared-entry.js';
 import { escapeKeyPart, FAMILY_FIELDS as FF, COUNTER_APPROX_FIELD, RedisKeys } from './redis.keys.js';
@@ -14,6 +15,8 @@ export const WRITE_CHUNK = 1000;
  * few of them: a log line is flags, type, tag count, id, batch id, tag, JSON.
  */
 const F_BATCH = 1;
+/** Keep only the newest entry of the family ("latest one, counted"). */
+const F_LATEST_ONLY = 2;
 const F_FAMILY = 4;
 /** occurredAt (ISO): sent only when the entry may become its family's first or last. */
 const F_SEEN = 8;
@@ -44,7 +47,7 @@ const MAX_FIELDS = 4000;
  * KEYS[1] = P types (routing: a fixed key of the prefix; also the types set).
  * ARGV: P, now, sharedKeep, counter TTL minute/hour/day, nTypes, (raw type, escaped type, keep
  *   ms) per type, nCounterFields, (counter name, counter key) per field, then the entries, packed
- *   big-endian, each: flags u8, type slot u16, tag count u16, increment count u16, id (u16 length
+ *   big-endian, each: flags u8 (F_*), type slot u16, tag count u16, increment count u16, id (u16 length
  *   + bytes), then [batch id], tag parts (`<escaped key>=<value>`)..., [family hash, [occurredAt
  *   ISO], [duration f64, histogram bucket i32], [summary JSON]], [weight f64], [occurredAt ms f64,
  *   (field slot u16, value f64)...], JSON; strings other than the id are u32 length + bytes.
@@ -53,6 +56,7 @@ const MAX_FIELDS = 4000;
  */
 export const WRITE_LUA = `${LUA_HELPERS}${LUA_CALL_CHUNKED}
 local P = ARGV[1]
+local E = P .. 'e:'
 local now = tonumber(ARGV[2])
 local sharedKeep = tonumber(ARGV[3])
 -- Numbers handed to redis.call are formatted with snprintf by Redis: constants go as strings.
@@ -90,11 +94,38 @@ local function push(list, id)
 end
 -- counter sums per field slot and minute (hours and days are summed from minutes at the end)
 local cells, cellList = {}, {}
+-- "Latest one, counted": ids inserted by this call, and ids dropped because a newer entry of their
+-- family came. A dropped id inserted by this call is still only in the lists above (filtered out
+-- when they are written); a stored one leaves every index it is in (read from its JSON).
+local fresh, dropped, anyDropped = {}, {}, false
+local function escapeKey(k)
+  return (string.gsub(k, '[%%:=]', function(c) return string.format('%%%02X', string.byte(c)) end))
+end
+local function drop(t, fam, id)
+  dropped[id] = true
+  anyDropped = true
+  if fresh[id] then
+    redis.call('DEL', E .. id)
+    return
+  end
+  local json = redis.call('GET', E .. id)
+  redis.call('DEL', E .. id, P .. 'a:' .. id)
+  redis.call('ZREM', P .. 't:' .. t.esc, id)
+  redis.call('ZREM', P .. 'f:' .. fam, id)
+  local ok, e = pcall(cjson.decode, json or '')
+  if ok and type(e) == 'table' then
+    if type(e.tags) == 'table' then
+      for k, v in pairs(e.tags) do
+        if type(v) == 'string' then redis.call('ZREM', P .. 'g:' .. escapeKey(k) .. '=' .. v, id) end
+      end
+    end
+    if type(e.batchId) == 'string' then redis.call('ZREM', P .. 'b', e.batchId .. '\\0' .. id) end
+  end
+end
 local blob = ARGV[a]
 local size = #blob
 local pos = 1
 local read = struct.unpack
-local E = P .. 'e:'
 -- The layout of an entry's fields after its head depends only on its flags and counts: one
 -- unpack format per layout (cached for the call) reads them all at once.
 local layouts = {}
@@ -145,6 +176,7 @@ while pos <= size do
   if flags >= 128 then at = v[j]; incsAt = j + 1 end
   if redis.call('SET', E .. id, json, 'PX', t.keepArg, 'NX') then
     inserted = inserted + 1
+    fresh[id] = true
     if live then written[inserted] = { id, t.name, batch or false } end
     local k = t.nIds + 2
     t.nIds = k
@@ -197,10 +229,15 @@ while pos <= size do
         f.fid = id
         f.fs = seen
       end
+      local previous = f.lid
       if f.lid == nil or less(f.lid, id) then
         f.lid = id
         f.ls = seen
         f.sum = summary
+      end
+      if flags % 4 >= 2 and previous and previous ~= id then
+        -- The older of the two goes: the family's previous newest, or this late occurrence.
+        if less(previous, id) then drop(t, fam, previous) else drop(t, fam, id) end
       end
     end
     if at then
@@ -224,6 +261,31 @@ end
 
 if inserted == 0 then return 0 end
 
+-- Entries of this call dropped by a newer one of their family are not indexed.
+if anyDropped then
+  local function keep(list, linked)
+    local out, n = { n = 0 }, 0
+    for i = 2, #list, 2 do
+      local member = list[i]
+      if not dropped[linked and string.sub(member, -${ULID_LENGTH}) or member] then
+        out[n + 1] = '0'
+        out[n + 2] = member
+        n = n + 2
+      end
+    end
+    out.n = n
+    return out
+  end
+  for _, t in ipairs(types) do
+    t.ids = keep(t.ids)
+    t.nIds = t.ids.n
+  end
+  for part, list in pairs(tagIx) do tagIx[part] = keep(list) end
+  for fam, list in pairs(famIx) do famIx[fam] = keep(list) end
+  links = keep(links, true)
+  nLinks = links.n
+end
+
 -- registry: suffix -> expiry (ms); ZADD NX leaves members already registered alone
 local registry = {}
 local function register(suffix, expireAt)
@@ -237,8 +299,12 @@ local function addIndex(suffix, members, keepArg, untilArg)
   redis.call('PEXPIRE', P .. suffix, keepArg)
   register(suffix, untilArg)
 end
-for _, part in ipairs(tagOrder) do addIndex('g:' .. part, tagIx[part], sharedKeepArg, sharedUntil) end
-for _, fam in ipairs(famOrder) do addIndex('f:' .. fam, famIx[fam], sharedKeepArg, sharedUntil) end
+for _, part in ipairs(tagOrder) do
+  if #tagIx[part] > 0 then addIndex('g:' .. part, tagIx[part], sharedKeepArg, sharedUntil) end
+end
+for _, fam in ipairs(famOrder) do
+  if #famIx[fam] > 0 then addIndex('f:' .. fam, famIx[fam], sharedKeepArg, sharedUntil) end
+end
 if nLinks > 0 then callChunked('ZADD', P .. 'b', links) end
 
 local typeNames = {}
@@ -337,7 +403,7 @@ for _, suffix in ipairs(buckets) do
   register(suffix, at)
 end
 
-redis.call('SADD', P .. 'types', unpack(typeNames))
+if #typeNames > 0 then redis.call('SADD', P .. 'types', unpack(typeNames)) end
 callChunked('ZADD', P .. 'r', registry, 'NX')
 for _, shared in ipairs({ 'types', 'r', 'b' }) do redis.call('PEXPIRE', P .. shared, sharedKeepArg) end
 
@@ -439,6 +505,7 @@ export function writeArguments(entries: readonly PreparedEntry[], scriptPrefix: 
     for (const increment of entry.counters ?? []) if (validIncrement(increment)) increments++;
     const flags =
       (entry.batchId ? F_BATCH : 0) |
+      (edge && entry.latestOnly ? F_LATEST_ONLY : 0) |
       (edge ? F_FAMILY : 0) |
       (edge && (entry.id === edge.first || entry.id === edge.last) ? F_SEEN : 0) |
       (timed ? F_DURATION : 0) |
