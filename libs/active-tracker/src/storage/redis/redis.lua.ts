@@ -40,12 +40,18 @@ if ('0' < 'A') and ('A' < 'Z') and ('Z' < '_') and ('_' < 'a') and ('B' < 'a') a
 end
 local GAMMA = ${HISTOGRAM_GAMMA}
 -- Packed histograms: (bucket index i32, weighted count f64) pairs ascending by index, big-endian.
+local pairFormats = {}
+local function pairFormat(n)
+  local f = pairFormats[n]
+  if not f then f = '>' .. string.rep('i4d', n); pairFormats[n] = f end
+  return f
+end
 local function unpackHistogram(packed)
   local idx, cnt = {}, {}
   if not packed then return idx, cnt end
   local n, pos = math.floor(#packed / 12), 1
   for first = 1, n, 1000 do
-    local v = { struct.unpack('>' .. string.rep('i4d', math.min(1000, n - first + 1)), packed, pos) }
+    local v = { struct.unpack(pairFormat(math.min(1000, n - first + 1)), packed, pos) }
     pos = v[#v]
     for k = 1, #v - 1, 2 do
       idx[#idx + 1] = v[k]
@@ -62,7 +68,7 @@ local function packHistogram(idx, cnt)
       flat[#flat + 1] = idx[k]
       flat[#flat + 1] = cnt[k]
     end
-    parts[#parts + 1] = struct.pack('>' .. string.rep('i4d', #flat / 2), unpack(flat))
+    parts[#parts + 1] = struct.pack(pairFormat(#flat / 2), unpack(flat))
   end
   return table.concat(parts)
 end
