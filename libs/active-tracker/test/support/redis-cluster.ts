@@ -22,6 +22,8 @@ const BUS_OFFSET = 10_000;
 const PORT_MIN = 20_000;
 const PORT_SPAN = 2_700;
 const BIND_ATTEMPTS = 8;
+/** clusterClient() gives up (and disconnects) when the client is not ready by then. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** A private Redis Cluster (masters only, no replicas, no persistence) for one test file. */
 export interface RedisClusterHandle {
@@ -118,6 +120,8 @@ function spawnNode(port: number, dir: string): ChildProcess {
     '--cluster-enabled', 'yes',
     '--cluster-config-file', join(dir, `nodes-${port}.conf`),
     '--cluster-node-timeout', '2000',
+    // Without it a node that was never MEET (a one-master cluster) reports an empty IP in CLUSTER SLOTS.
+    '--cluster-announce-ip', '127.0.0.1',
   ];
   const child = existsSync(SETPRIV)
     ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', REDIS_SERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -271,7 +275,8 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
 
 /**
  * A connected ioredis Cluster client for the handle's nodes, tuned for tests: commands fail after
- * one retry instead of queueing forever, and a dead cluster gives up after a few attempts.
+ * one retry instead of queueing forever, and a dead cluster gives up after a few attempts (the
+ * promise rejects, at the latest after 10 s).
  * `options` are merged over these defaults. Close it with `quit()` or `disconnect()`.
  */
 export async function clusterClient(handle: RedisClusterHandle, options: ClusterOptions = {}): Promise<Cluster> {
@@ -282,11 +287,21 @@ export async function clusterClient(handle: RedisClusterHandle, options: Cluster
     ...options,
     redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2000, ...options.redisOptions },
   });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Cluster client not ready within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+  });
+  // While connecting, failures arrive as the rejection; without a listener ioredis would also log them.
+  const quiet = (): void => undefined;
+  client.on('error', quiet);
   try {
-    await client.connect();
+    await Promise.race([client.connect(), timeout]);
   } catch (error) {
     client.disconnect();
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
+  client.off('error', quiet);
   return client;
 }
