@@ -19,6 +19,7 @@
  *   node bench/overhead.js --quick                 # after `npm run build`: 1 round × 2 s
  *   $(node scripts/node24.js) bench/overhead.js    # on Node 24 LTS
  *   BENCH_DURATION=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=50 BENCH_SCENARIOS=redis,embedded node bench/overhead.js
+ *   (also BENCH_WARMUP seconds per app, BENCH_HALF_LOAD=autocannon, REDIS_SERVER_BIN)
  *
  * Exits 0 whatever the verdict (INVALID is printed when a tracked app stored nothing); non-zero
  * only when it cannot run (no build, no redis-server, bad settings).
@@ -56,7 +57,8 @@ const quick = process.argv.includes('--quick');
 const duration = positiveNumber('BENCH_DURATION', quick ? 2 : 5);
 const rounds = Math.floor(positiveNumber('BENCH_ROUNDS', quick ? 1 : 3));
 const connections = Math.floor(positiveNumber('BENCH_CONNECTIONS', 50));
-const warmupSeconds = quick ? 1 : 3;
+// JIT and heap need several seconds at full load to settle (req/s kept rising for ~5 s in trials).
+const warmupSeconds = positiveNumber('BENCH_WARMUP', quick ? 2 : 5);
 /** `BENCH_HALF_LOAD=autocannon` uses autocannon's overallRate instead (bursty: see paced-load.js). */
 const halfLoadTool = process.env.BENCH_HALF_LOAD === 'autocannon' ? 'autocannon' : 'paced';
 
@@ -315,7 +317,7 @@ async function main() {
   }
   console.log(`node ${process.version} (${process.execPath}), ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}`.trim());
   console.log(
-    `${connections} connections, ${duration} s per run, ${rounds} round(s), scenarios: ${scenarios.map((s) => s.name).join(', ')}; ` +
+    `${connections} connections, ${duration} s per run, ${rounds} round(s), ${warmupSeconds} s warm-up per app, scenarios: ${scenarios.map((s) => s.name).join(', ')}; ` +
       `traffic: GET /catalog + POST /catalog/search (~1.5 KB JSON each, one log line each)`,
   );
 
@@ -327,6 +329,12 @@ async function main() {
   }
   const bare = await startApp('bare', { BENCH_MODE: 'bare', NODE_ENV: 'production' });
   await checkBare(bare);
+  const info = await bare.request('info');
+  console.log(`apps run in child processes on node ${info.node} (${info.execPath})`);
+  // The demo's controllers import the library, so its code is loaded in the bare app too.
+  console.log(
+    `bare app: no ActiveTracker module; library patches present anyway (import-time): ${info.patches.length ? info.patches.join(', ') : 'none'}`,
+  );
   await warmUp(bare);
 
   const results = [];

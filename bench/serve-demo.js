@@ -15,6 +15,7 @@
  * Prints `ready` on stdout once listening; closes the app on SIGTERM/SIGINT or on IPC disconnect.
  *
  * IPC requests `{ id, cmd }`, each answered `{ id, ok, ... }` (or `{ id, ok: false, error }`):
+ *   info   → { node, execPath, pid, patches }: which Node runs the app; library patches on Nest
  *   cpu    → { user, system }: process.cpuUsage() of this process, in µs
  *   flush  → writes everything the tracker buffered (`ActiveTracker#flush()`); a no-op when bare
  *   stored → { tracker, requests }: whether the ActiveTracker module is present, and how many
@@ -65,7 +66,34 @@ if ((mode === 'tracked') !== (tracker !== null)) {
   throw new Error(mode === 'tracked' ? 'tracked app without an ActiveTracker provider' : 'the bare app has an ActiveTracker provider');
 }
 
+/**
+ * Markers (`Symbol.for('activeTracker.*')`) the library left on Nest's classes in this process.
+ * The demo's code imports @active-tracker/nestjs, so even the bare app loads the library, and
+ * whatever it patches when merely imported is in the bare baseline too: the parent prints it.
+ */
+async function trackerPatches() {
+  const targets = [];
+  const { Logger, ConsoleLogger } = await import('@nestjs/common');
+  targets.push(Logger, Logger.prototype, ConsoleLogger.prototype);
+  for (const [path, name] of [
+    ['@nestjs/core/router/router-execution-context.js', 'RouterExecutionContext'],
+    ['@nestjs/core/exceptions/exceptions-handler.js', 'ExceptionsHandler'],
+  ]) {
+    try {
+      targets.push((await import(path))[name]?.prototype);
+    } catch {
+      // moved in another Nest version: nothing to report for it
+    }
+  }
+  const found = new Set();
+  for (const target of targets.filter(Boolean)) {
+    for (const symbol of Object.getOwnPropertySymbols(target)) if (symbol.description?.startsWith('activeTracker.')) found.add(symbol.description);
+  }
+  return [...found];
+}
+
 const commands = {
+  info: async () => ({ node: process.version, execPath: process.execPath, pid: process.pid, patches: await trackerPatches() }),
   cpu: () => process.cpuUsage(),
   async flush() {
     await tracker?.flush();

@@ -284,6 +284,8 @@ async function readableLatency(redisPort) {
   const times = [];
   let missing = 0;
   try {
+    const info = await app.request('info');
+    console.log(`demo app tracked on Redis (database 1) in a child process on node ${info.node}`);
     // Warm the app and the API path first (first requests compile routes and connect Redis).
     for (let i = 0; i < 5; i++) await (await fetch(`${app.url}/catalog`, { headers })).arrayBuffer();
     await (await fetch(`${app.url}/activetracker/api/entries?type=request&limit=1`)).arrayBuffer();
