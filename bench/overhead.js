@@ -232,6 +232,7 @@ async function runScenario(scenario, bare, redis) {
       trackedHalfP99: m(half.tracked, 'p99'),
       failed,
       storedRequests: stored.requests,
+      recorder: stored.recorder,
       redisKeys: scenario.redis ? keysAfter - keysBefore : null,
     };
     result.ratio = result.trackedRps / result.bareRps;
@@ -264,7 +265,14 @@ function printScenario(scenario, r) {
   console.log(`added p99 at half load          ${fmt(r.addedHalfP99, 3)} ms${headline ? ` (target <= ${HALF_LOAD_P99_TARGET_MS})` : ''}`);
   const count = r.storedRequests === null ? 'request entries: unknown (the repository could not be asked)' : `${fmt(r.storedRequests)} request entries in the store`;
   console.log(`stored by the tracked app       ${count}${r.redisKeys !== null ? `; ${fmt(r.redisKeys)} Redis keys written` : ''}`);
+  const rec = r.recorder;
+  if (rec) {
+    console.log(`recorder since start            ${fmt(rec.recorded)} entries recorded, ${fmt(rec.written)} written, ${fmt(rec.dropped)} dropped, ${fmt(rec.failedFlushes)} failed flushes`);
+  }
   if (r.failed) console.log(`WARNING: ${fmt(r.failed)} requests failed (errors, timeouts or non-2xx): figures are suspect`);
+  if (rec && (rec.dropped > 0 || rec.failedFlushes > 0)) {
+    console.log('WARNING: the tracked app dropped entries or failed flushes: it did less than full capture, so its figures flatter it');
+  }
   if (r.invalid) console.log(`INVALID: ${r.invalid}`);
 }
 

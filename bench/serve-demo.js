@@ -18,8 +18,9 @@
  *   info   → { node, execPath, pid, patches }: which Node runs the app; library patches on Nest
  *   cpu    → { user, system }: process.cpuUsage() of this process, in µs
  *   flush  → writes everything the tracker buffered (`ActiveTracker#flush()`); a no-op when bare
- *   stored → { tracker, requests }: whether the ActiveTracker module is present, and how many
- *            request entries its store holds (null when it cannot tell)
+ *   stored → { tracker, requests, recorder }: whether the ActiveTracker module is present, how
+ *            many request entries its store holds, and the recorder's counters since start
+ *            ({ recorded, written, dropped, failedFlushes, ... }); null where it cannot tell
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ if (!existsSync(factoryPath)) {
 }
 const { createDemoApp } = await import(factoryPath);
 // The same module instance the built demo resolves (root node_modules → libs/active-tracker/dist).
-const { ActiveTracker, EntryRepository } = await import('@active-tracker/nestjs');
+const { ACTIVE_TRACKER_RUNTIME, ActiveTracker, EntryRepository } = await import('@active-tracker/nestjs');
 const { ModulesContainer } = await import('@nestjs/core');
 
 const port = Number(process.env.BENCH_PORT);
@@ -54,14 +55,15 @@ const app = await createDemoApp({ tracker: trackerOptions(), logger: ['error', '
 await app.listen(port, '127.0.0.1');
 
 /**
- * The app's ActiveTracker, or null when no module of the app provides one (the bare app). Looked up
- * in the module graph rather than with app.get(), which logs an error when the provider is missing.
+ * A provider of the app by token, or null when no module provides it (the bare app, or a token the
+ * library no longer has). Looked up in the module graph first, because app.get() logs an error
+ * when the provider is missing.
  */
-function findTracker() {
+function findProvider(token) {
   const modules = [...app.get(ModulesContainer).values()];
-  return modules.some((m) => m.providers.has(ActiveTracker)) ? app.get(ActiveTracker, { strict: false }) : null;
+  return modules.some((m) => m.providers.has(token)) ? app.get(token, { strict: false }) : null;
 }
-const tracker = findTracker();
+const tracker = findProvider(ActiveTracker);
 if ((mode === 'tracked') !== (tracker !== null)) {
   throw new Error(mode === 'tracked' ? 'tracked app without an ActiveTracker provider' : 'the bare app has an ActiveTracker provider');
 }
@@ -100,14 +102,20 @@ const commands = {
     return {};
   },
   async stored() {
-    if (!tracker) return { tracker: false, requests: 0 };
+    if (!tracker) return { tracker: false, requests: 0, recorder: null };
     let requests = null;
+    let recorder = null;
     try {
-      requests = await app.get(EntryRepository, { strict: false }).count('request');
+      requests = await findProvider(EntryRepository)?.count('request');
     } catch {
       // The repository API changed or is not reachable: the parent falls back to other checks.
     }
-    return { tracker: true, requests };
+    try {
+      recorder = findProvider(ACTIVE_TRACKER_RUNTIME)?.recorder?.stats?.() ?? null;
+    } catch {
+      // idem: the recorder's counters are informative only
+    }
+    return { tracker: true, requests: requests ?? null, recorder };
   },
 };
 
