@@ -242,7 +242,7 @@ async function runScenario(scenario, bare, redis) {
     // Without captured entries the comparison measures nothing: never report that as a figure.
     result.invalid = !stored.tracker
       ? 'the tracked app has no ActiveTracker module'
-      : scenario.captures && (stored.requests === 0 || (stored.requests === null && scenario.redis && keysAfter === 0))
+      : scenario.captures && (stored.requests === 0 || (stored.requests === null && scenario.redis && keysAfter - keysBefore === 0))
         ? 'the tracked app stored nothing, so it did not capture'
         : null;
     printScenario(scenario, result, rounds);
