@@ -41,6 +41,7 @@ import {
   redisCommand,
   removeResults,
   resultsFileArg,
+  setting,
   startApp,
   startRedis,
   stopChildren,
@@ -54,11 +55,11 @@ const CPU_TARGET_US = 20;
 const HALF_LOAD_P99_TARGET_MS = 1;
 
 const quick = process.argv.includes('--quick');
-const duration = positiveNumber('BENCH_DURATION', quick ? 2 : 5);
-const rounds = Math.floor(positiveNumber('BENCH_ROUNDS', quick ? 1 : 3));
-const connections = Math.floor(positiveNumber('BENCH_CONNECTIONS', 50));
+const duration = setting(() => positiveNumber('BENCH_DURATION', quick ? 2 : 5));
+const rounds = setting(() => Math.max(1, Math.floor(positiveNumber('BENCH_ROUNDS', quick ? 1 : 3))));
+const connections = setting(() => Math.max(1, Math.floor(positiveNumber('BENCH_CONNECTIONS', 50))));
 // JIT and heap need several seconds at full load to settle (req/s kept rising for ~5 s in trials).
-const warmupSeconds = positiveNumber('BENCH_WARMUP', quick ? 2 : 5);
+const warmupSeconds = setting(() => positiveNumber('BENCH_WARMUP', quick ? 2 : 5));
 /** `BENCH_HALF_LOAD=autocannon` uses autocannon's overallRate instead (bursty: see paced-load.js). */
 const halfLoadTool = process.env.BENCH_HALF_LOAD === 'autocannon' ? 'autocannon' : 'paced';
 
@@ -312,7 +313,7 @@ function targetRows(results) {
 async function main() {
   const resultsFile = resultsFileArg();
   if (resultsFile) removeResults(resultsFile); // never leave a stale file for bench/storage.js
-  const scenarios = selectedScenarios();
+  const scenarios = setting(selectedScenarios);
   for (const file of [DEMO_FACTORY, LIBRARY_DIST]) {
     if (!existsSync(file)) {
       console.error(`${file} is missing: run "npm run build" first (npm run bench does it)`);

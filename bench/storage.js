@@ -36,6 +36,7 @@ import {
   readResults,
   redisInfoField,
   resultsFileArg,
+  setting,
   startApp,
   startRedis,
   stopChildren,
@@ -80,7 +81,7 @@ const LATENCY_REQUESTS = 20;
 const POLL_MS = 10;
 
 const quick = process.argv.includes('--quick');
-const entriesWanted = readCount();
+const entriesWanted = setting(readCount);
 
 function readCount() {
   const raw = process.env.BENCH_STORAGE_ENTRIES;

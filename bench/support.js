@@ -25,6 +25,16 @@ export function positiveNumber(name, fallback) {
   return value;
 }
 
+/** Reads a setting; a bad value ends the process with its message and exit code 2 (cannot run). */
+export function setting(read) {
+  try {
+    return read();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
+}
+
 /** Node's major version: the targets differ between Node 20 and Node 24. */
 export const nodeMajor = Number(process.versions.node.split('.')[0]);
 
