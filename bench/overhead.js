@@ -187,7 +187,7 @@ async function runScenario(scenario, bare, redis) {
     await warmUp(tracked);
     const apps = { bare, tracked };
     const runs = { bare: [], tracked: [] };
-    const half = { bare: [], tracked: [], rates: [] };
+    const half = { bare: [], tracked: [], rates: [], behind: [] };
     let failed = 0;
     for (let round = 1; round <= rounds; round++) {
       // Alternate which side goes first so slow drift (thermal, GC, neighbours) hits both sides.
@@ -209,9 +209,13 @@ async function runScenario(scenario, bare, redis) {
         const run = await measured(apps[side], () => halfLoad(apps[side].url, rate, duration));
         half[side].push(run);
         failed += run.failed;
+        // Not keeping up with the rate: requests queued, so this p99 is a saturated one.
+        run.behind = run.rps < 0.95 * rate;
+        if (run.behind) half.behind.push(`round ${round} ${side}`);
         console.log(
           `round ${round} ${side.padEnd(7)} half ${fmt(run.rps).padStart(7)} req/s  p99 ${fmt(run.p99, 3).padStart(6)} ms  ` +
-            `(${halfLoadTool === 'paced' ? 'paced' : 'autocannon overallRate'} at ${fmt(rate)} req/s, ${fmt(run.total)} requests${run.failed ? `, ${run.failed} failed` : ''})`,
+            `(${halfLoadTool === 'paced' ? 'paced' : 'autocannon overallRate'} at ${fmt(rate)} req/s, ${fmt(run.total)} requests${run.failed ? `, ${run.failed} failed` : ''})` +
+            (run.behind ? '  BEHIND' : ''),
         );
       }
     }
@@ -231,6 +235,7 @@ async function runScenario(scenario, bare, redis) {
       halfRate: median(half.rates),
       bareHalfP99: m(half.bare, 'p99'),
       trackedHalfP99: m(half.tracked, 'p99'),
+      halfBehind: half.behind,
       failed,
       storedRequests: stored.requests,
       recorder: stored.recorder,
@@ -269,6 +274,12 @@ function printScenario(scenario, r) {
   const rec = r.recorder;
   if (rec) {
     console.log(`recorder since start            ${fmt(rec.recorded)} entries recorded, ${fmt(rec.written)} written, ${fmt(rec.dropped)} dropped, ${fmt(rec.failedFlushes)} failed flushes`);
+  }
+  if (r.halfBehind.length) {
+    console.log(
+      `WARNING: half-load run(s) fell more than 5% behind their rate (${r.halfBehind.join(', ')}): the app or the machine ` +
+        'could not keep up, so those p99s include queueing (on the tracked side this is a finding: its maximum is below half the bare one)',
+    );
   }
   if (r.failed) console.log(`WARNING: ${fmt(r.failed)} requests failed (errors, timeouts or non-2xx): figures are suspect`);
   if (rec && (rec.dropped > 0 || rec.failedFlushes > 0)) {
