@@ -397,7 +397,7 @@ async function main() {
       console.log(`(no overhead results from this Node version in ${resultsFile}: the table shows the storage targets only)`);
     }
     const all = overhead?.node === process.version ? [...overhead.targets, ...rows] : rows;
-    printTargets(`targets (Node ${process.version}):`, all);
+    printTargets(`targets (Node ${process.version}):`, all, overhead?.node === process.version ? (overhead.notes ?? []) : []);
     return 0;
   } finally {
     await client.quit().catch(() => client.disconnect());

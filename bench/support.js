@@ -246,9 +246,9 @@ export function removeResults(file) {
 /**
  * Prints the target table: one row per target, `PASS`, `FAIL`, `n/a` (not measured in this run) or
  * `INVALID` (the run proves nothing). Rows: { name, target, value, pass } with pass
- * true/false/null/'invalid'.
+ * true/false/null/'invalid'; `notes` are printed under the table (why a value is marked `*`).
  */
-export function printTargets(title, rows) {
+export function printTargets(title, rows, notes = []) {
   console.log('');
   console.log(title);
   const width = Math.max(...rows.map((r) => r.name.length));
@@ -258,4 +258,5 @@ export function printTargets(title, rows) {
     const verdict = row.pass === null ? 'n/a' : row.pass === 'invalid' ? 'INVALID' : row.pass ? 'PASS' : 'FAIL';
     console.log(`  ${verdict.padEnd(7)}  ${row.name.padEnd(width)}  ${row.target.padEnd(targetWidth)}  ${row.value.padStart(valueWidth)}`);
   }
+  for (const note of notes) console.log(`  ${note}`);
 }
