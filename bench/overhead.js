@@ -1,222 +1,397 @@
 #!/usr/bin/env node
 /**
- * Overhead of the tracker: the demo app bare vs. with full capture (default plugins, Redis store
- * on loopback), measured with autocannon, alternating runs so drift hits both sides equally.
- * Each app runs in its own child process (bench/serve-demo.js); a private redis-server is started
- * on a free port. Prints req/s, the ratio tracked/bare (target >= 0.90) and the added p99 latency.
+ * Overhead of the tracker: the demo app (apps/demo) with ActiveTracker, compared with the same app
+ * without the tracker module at all ("bare"), in three scenarios (see bench/README.md):
  *
- *   npm run bench                     # build, then 3 rounds of 5 s per side
- *   node bench/overhead.js --quick    # after a build: 1 round of 2 s per side
- *   BENCH_DURATION=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=20 node bench/overhead.js
+ *   redis       headline: full capture (default plugins, headers and bodies, one log line per
+ *               request), Redis store (a private redis-server on a free port, persistence off)
+ *   embedded    the same on the embedded in-memory store
+ *   no-plugins  the module with `plugins: []`, embedded store
  *
- * Exits 0 whatever the ratio (last line OK, BELOW TARGET, or INVALID when nothing was captured);
- * non-zero only when it cannot run.
+ * Traffic: GET /catalog and POST /catalog/search alternating (~1.5 KB JSON answers, one Nest
+ * Logger line each) with realistic headers, 50 connections. Every app runs in its own child
+ * process (bench/serve-demo.js, started with process.execPath, so any `node` works) with an IPC
+ * channel for CPU readings and flushes. Per round: bare and tracked at full load (autocannon), then
+ * bare and tracked at half of that round's bare req/s (evenly paced, bench/paced-load.js); the
+ * order flips every round. Figures are medians over the rounds.
+ *
+ *   npm run bench                                  # build, this script, then bench/storage.js
+ *   node bench/overhead.js --quick                 # after `npm run build`: 1 round × 2 s
+ *   $(node scripts/node24.js) bench/overhead.js    # on Node 24 LTS
+ *   BENCH_DURATION=10 BENCH_ROUNDS=5 BENCH_CONNECTIONS=50 BENCH_SCENARIOS=redis,embedded node bench/overhead.js
+ *   (also BENCH_WARMUP seconds per app, BENCH_HALF_LOAD=autocannon, REDIS_SERVER_BIN)
+ *
+ * Exits 0 whatever the verdict (INVALID is printed when a tracked app stored nothing); non-zero
+ * only when it cannot run (no build, no redis-server, bad settings).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { pacedLoad } from './paced-load.js';
+import {
+  DEMO_FACTORY,
+  LIBRARY_DIST,
+  REDIS_SERVER,
+  fmt,
+  installCleanup,
+  median,
+  nodeMajor,
+  positiveNumber,
+  printTargets,
+  redisCommand,
+  removeResults,
+  resultsFileArg,
+  setting,
+  startApp,
+  startRedis,
+  stopChildren,
+  waitForRedisQuiet,
+  writeResults,
+} from './support.js';
 
-const TARGET_RATIO = 0.9;
-const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
+/** Headline target: tracked/bare req/s with full capture on Redis (Node 24's promise hooks cost more). */
+const HEADLINE_RATIO_TARGET = nodeMajor >= 24 ? 0.75 : 0.8;
+const CPU_TARGET_US = 20;
+const HALF_LOAD_P99_TARGET_MS = 1;
+
 const quick = process.argv.includes('--quick');
-const duration = positiveNumber('BENCH_DURATION', quick ? 2 : 5);
-const rounds = positiveNumber('BENCH_ROUNDS', quick ? 1 : 3);
-const connections = positiveNumber('BENCH_CONNECTIONS', 20);
-const warmupSeconds = quick ? 1 : 2;
-// A mix: the cheapest route (worst case for relative overhead) and a small JSON list.
-const REQUESTS = [
-  { method: 'GET', path: '/health' },
-  { method: 'GET', path: '/users' },
+const duration = setting(() => positiveNumber('BENCH_DURATION', quick ? 2 : 5));
+const rounds = setting(() => Math.max(1, Math.floor(positiveNumber('BENCH_ROUNDS', quick ? 1 : 3))));
+const connections = setting(() => Math.max(1, Math.floor(positiveNumber('BENCH_CONNECTIONS', 50))));
+// JIT and heap need several seconds at full load to settle (req/s kept rising for ~5 s in trials).
+const warmupSeconds = setting(() => positiveNumber('BENCH_WARMUP', quick ? 2 : 5));
+/** `BENCH_HALF_LOAD=autocannon` uses autocannon's overallRate instead (bursty: see paced-load.js). */
+const halfLoadTool = process.env.BENCH_HALF_LOAD === 'autocannon' ? 'autocannon' : 'paced';
+
+const SCENARIOS = [
+  {
+    name: 'redis',
+    title: 'full capture, Redis store (headline)',
+    env: { BENCH_MODE: 'tracked', BENCH_PLUGINS: 'default' },
+    redis: true,
+    captures: true,
+  },
+  {
+    name: 'embedded',
+    title: 'full capture, embedded store',
+    env: { BENCH_MODE: 'tracked', BENCH_PLUGINS: 'default' },
+    redis: false,
+    captures: true,
+  },
+  {
+    name: 'no-plugins',
+    title: 'module with plugins: [], embedded store',
+    env: { BENCH_MODE: 'tracked', BENCH_PLUGINS: 'none' },
+    redis: false,
+    captures: false,
+  },
 ];
 
-const children = [];
-
-function positiveNumber(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!(value > 0)) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Sends one inline command to Redis and returns its first reply line (enough for PING/DBSIZE/INFO fields). */
-function redisCommand(port, command) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let data = '';
-    socket.setTimeout(2000, () => socket.destroy(new Error('redis timeout')));
-    socket.on('connect', () => socket.write(`${command}\r\n`));
-    socket.on('data', (chunk) => {
-      data += chunk;
-      // Bulk replies ($len) carry their payload on following lines; wait for all of it.
-      const bulk = /^\$(\d+)\r\n/.exec(data);
-      if (bulk ? data.length >= bulk[0].length + Number(bulk[1]) + 2 : data.includes('\r\n')) {
-        socket.end();
-        resolve(data);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    try {
-      if ((await redisCommand(port, 'PING')).startsWith('+PONG')) return port;
-    } catch {
-      await sleep(50);
-    }
+function selectedScenarios() {
+  const raw = process.env.BENCH_SCENARIOS;
+  if (!raw) return SCENARIOS;
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`BENCH_SCENARIOS: unknown scenario(s) "${unknown.join(', ')}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   }
-  throw new Error('redis-server did not answer PING within 10 s');
+  // Always in the canonical order, so the headline (redis) is reported first when selected.
+  return SCENARIOS.filter((s) => names.includes(s.name));
 }
 
-/** Starts bench/serve-demo.js and resolves with its base URL once it prints `ready`. */
-async function startApp(mode, redisUrl) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'serve-demo.js')], {
-    env: { ...process.env, NODE_ENV: 'production', BENCH_PORT: String(port), BENCH_MODE: mode, BENCH_REDIS_URL: redisUrl ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  child.stderr.on('data', (chunk) => process.stderr.write(`[${mode}] ${chunk}`));
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${mode} app did not start within 30 s`)), 30_000);
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (/^ready$/m.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${mode} app exited with code ${code} before it was ready`));
-    });
-  });
-  return `http://127.0.0.1:${port}`;
-}
+// What a browser-ish API client sends. The bearer token is redacted by the tracker (sensitive key).
+const TOKEN =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiIsIm5hbWUiOiJBZGEgTG92ZWxhY2UiLCJzY29wZSI6ImNhdGFsb2c6cmVhZCIsImlhdCI6MTczMjcwMDAwMH0.' +
+  'q0Jd1cYbbQ1cJ2y5Vx6y8Xf3m9d4hN0kR7sT2wE5aLc';
+const COMMON_HEADERS = {
+  accept: 'application/json, text/plain, */*',
+  'accept-language': 'en-US,en;q=0.9',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  authorization: `Bearer ${TOKEN}`,
+};
+const REQUESTS = [
+  { method: 'GET', path: '/catalog', headers: COMMON_HEADERS },
+  {
+    method: 'POST',
+    path: '/catalog/search',
+    headers: { ...COMMON_HEADERS, 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'tea', limit: 10 }),
+  },
+];
 
-async function load(url, seconds) {
+async function fullLoad(url, seconds) {
   const result = await autocannon({ url, connections, duration: seconds, requests: REQUESTS });
   return {
     // Completed requests over the measured time (the per-second sample average skews on short runs).
     rps: result.requests.total / result.duration,
     p99: result.latency.p99,
-    failed: result.errors + result.timeouts + result.non2xx,
     total: result.requests.total,
+    failed: result.errors + result.timeouts + result.non2xx,
   };
 }
 
+async function halfLoad(url, rate, seconds) {
+  if (halfLoadTool === 'autocannon') {
+    const result = await autocannon({ url, connections, duration: seconds, requests: REQUESTS, overallRate: Math.max(1, Math.round(rate)) });
+    return { rps: result.requests.total / result.duration, p99: result.latency.p99, total: result.requests.total, failed: result.errors + result.timeouts + result.non2xx };
+  }
+  return pacedLoad({ url, rate, duration: seconds, connections, requests: REQUESTS });
+}
+
 /**
- * Waits until the tracked app stops writing to Redis (its recorder drains its buffer after a run),
- * so that work never lands in the next bare run.
+ * Makes an app write everything it buffered and waits until that work is done: the tracker's
+ * flush in the child, then (Redis scenario) until Redis is quiet. A no-op for the bare app.
  */
-async function waitForRedisQuiet(redisPort) {
-  const processed = async () => Number(/total_commands_processed:(\d+)/.exec(await redisCommand(redisPort, 'INFO stats'))?.[1] ?? 0);
-  let last = await processed();
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    await sleep(300);
-    const now = await processed();
-    if (now - last <= 1) return; // our own INFO is the only command
-    last = now;
+async function settle(app) {
+  await app.request('flush');
+  if (app.redisPort) await waitForRedisQuiet(app.redisPort);
+}
+
+/** CPU time (user + system, µs) of the app process, read in the child. */
+async function cpuMicros(app) {
+  const { user, system } = await app.request('cpu');
+  return user + system;
+}
+
+/** One measured run: the load, then settle (flush counted), CPU per completed request. */
+async function measured(app, run) {
+  const before = await cpuMicros(app);
+  const result = await run();
+  await settle(app);
+  const cpu = (await cpuMicros(app)) - before;
+  return { ...result, cpuPerRequest: result.total > 0 ? cpu / result.total : NaN };
+}
+
+async function warmUp(app) {
+  await fullLoad(app.url, warmupSeconds);
+  await settle(app);
+}
+
+/** Checks that the bare app has no tracker at all. */
+async function checkBare(app) {
+  const { tracker } = await app.request('stored');
+  if (tracker) throw new Error('the bare app has an ActiveTracker module: the comparison would be meaningless');
+}
+
+async function runScenario(scenario, bare, redis) {
+  console.log('');
+  console.log(`== ${scenario.name}: ${scenario.title} ==`);
+  const tracked = await startApp(scenario.name, {
+    ...scenario.env,
+    NODE_ENV: 'production',
+    BENCH_REDIS_URL: scenario.redis ? redis.url : '',
+  });
+  if (scenario.redis) tracked.redisPort = redis.port;
+  const keysBefore = scenario.redis ? Number((await redisCommand(redis.port, 'DBSIZE')).trim().replace(/^:/, '')) : 0;
+  try {
+    await warmUp(tracked);
+    const apps = { bare, tracked };
+    const runs = { bare: [], tracked: [] };
+    const half = { bare: [], tracked: [], rates: [], behind: [], disturbed: [] };
+    let failed = 0;
+    for (let round = 1; round <= rounds; round++) {
+      // Alternate which side goes first so slow drift (thermal, GC, neighbours) hits both sides.
+      const order = round % 2 ? ['bare', 'tracked'] : ['tracked', 'bare'];
+      const thisRound = {};
+      for (const side of order) {
+        const run = await measured(apps[side], () => fullLoad(apps[side].url, duration));
+        thisRound[side] = run;
+        runs[side].push(run);
+        failed += run.failed;
+        console.log(
+          `round ${round} ${side.padEnd(7)} full ${fmt(run.rps).padStart(7)} req/s  p99 ${fmt(run.p99, 1).padStart(6)} ms  ` +
+            `CPU ${fmt(run.cpuPerRequest, 1).padStart(6)} µs/req  (${fmt(run.total)} requests${run.failed ? `, ${run.failed} failed` : ''})`,
+        );
+      }
+      const rate = thisRound.bare.rps / 2;
+      half.rates.push(rate);
+      for (const side of order) {
+        const run = await measured(apps[side], () => halfLoad(apps[side].url, rate, duration));
+        half[side].push(run);
+        failed += run.failed;
+        // Not keeping up with the rate: requests queued, so this p99 is a saturated one.
+        run.behind = run.rps < 0.95 * rate;
+        if (run.behind) half.behind.push(`round ${round} ${side}`);
+        // At half its own maximum the bare app should answer faster than at full load; when it does
+        // not, something else was using the machine during that run.
+        if (side === 'bare' && run.p99 > thisRound.bare.p99) half.disturbed.push(`round ${round}`);
+        console.log(
+          `round ${round} ${side.padEnd(7)} half ${fmt(run.rps).padStart(7)} req/s  p99 ${fmt(run.p99, 3).padStart(6)} ms  ` +
+            `(${halfLoadTool === 'paced' ? 'paced' : 'autocannon overallRate'} at ${fmt(rate)} req/s, ${fmt(run.total)} requests${run.failed ? `, ${run.failed} failed` : ''})` +
+            (run.behind ? '  BEHIND' : ''),
+        );
+      }
+    }
+
+    const stored = await tracked.request('stored');
+    const keysAfter = scenario.redis ? Number((await redisCommand(redis.port, 'DBSIZE')).trim().replace(/^:/, '')) : 0;
+    const m = (list, key) => median(list.map((r) => r[key]));
+    const result = {
+      scenario: scenario.name,
+      title: scenario.title,
+      bareRps: m(runs.bare, 'rps'),
+      trackedRps: m(runs.tracked, 'rps'),
+      bareCpu: m(runs.bare, 'cpuPerRequest'),
+      trackedCpu: m(runs.tracked, 'cpuPerRequest'),
+      bareP99: m(runs.bare, 'p99'),
+      trackedP99: m(runs.tracked, 'p99'),
+      halfRate: median(half.rates),
+      bareHalfP99: m(half.bare, 'p99'),
+      trackedHalfP99: m(half.tracked, 'p99'),
+      halfBehind: half.behind,
+      halfDisturbed: half.disturbed,
+      failed,
+      storedRequests: stored.requests,
+      recorder: stored.recorder,
+      redisKeys: scenario.redis ? keysAfter - keysBefore : null,
+    };
+    result.warnings = [
+      ...(failed ? [`${fmt(failed)} failed requests`] : []),
+      ...(half.behind.length ? [`half-load runs behind their rate (${half.behind.join(', ')})`] : []),
+      ...(half.disturbed.length ? [`bare p99 at half load above its full-load p99 (${half.disturbed.join(', ')})`] : []),
+      ...(stored.recorder?.dropped > 0 || stored.recorder?.failedFlushes > 0 ? ['entries dropped or flushes failed'] : []),
+    ];
+    result.ratio = result.trackedRps / result.bareRps;
+    result.addedCpu = result.trackedCpu - result.bareCpu;
+    result.addedP99 = result.trackedP99 - result.bareP99;
+    result.addedHalfP99 = result.trackedHalfP99 - result.bareHalfP99;
+    // Without captured entries the comparison measures nothing: never report that as a figure.
+    result.invalid = !stored.tracker
+      ? 'the tracked app has no ActiveTracker module'
+      : scenario.captures && (stored.requests === 0 || (stored.requests === null && scenario.redis && keysAfter - keysBefore === 0))
+        ? 'the tracked app stored nothing, so it did not capture'
+        : null;
+    printScenario(scenario, result, rounds);
+    return result;
+  } finally {
+    await tracked.stop();
   }
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+function printScenario(scenario, r) {
+  const headline = scenario.name === 'redis';
+  console.log(`-- ${scenario.name}: median of ${rounds} round(s) --`);
+  console.log(`req/s bare / tracked            ${fmt(r.bareRps)} / ${fmt(r.trackedRps)}`);
+  console.log(`ratio tracked/bare ${fmt(r.ratio, 3)}${headline ? ` (target >= ${HEADLINE_RATIO_TARGET.toFixed(2)} on Node ${nodeMajor})` : ''}`);
+  console.log(`CPU per request bare / tracked  ${fmt(r.bareCpu, 1)} / ${fmt(r.trackedCpu, 1)} µs`);
+  console.log(`added CPU per request           ${fmt(r.addedCpu, 1)} µs${headline ? ` (target <= ${CPU_TARGET_US})` : ''}`);
+  console.log(`p99 at full load bare / tracked ${fmt(r.bareP99, 1)} / ${fmt(r.trackedP99, 1)} ms`);
+  console.log(`added p99 at full load          ${fmt(r.addedP99, 1)} ms`);
+  console.log(`p99 at half load bare / tracked ${fmt(r.bareHalfP99, 3)} / ${fmt(r.trackedHalfP99, 3)} ms (${fmt(r.halfRate)} req/s, ${halfLoadTool === 'paced' ? 'evenly paced' : 'autocannon overallRate'})`);
+  console.log(`added p99 at half load          ${fmt(r.addedHalfP99, 3)} ms${headline ? ` (target <= ${HALF_LOAD_P99_TARGET_MS})` : ''}`);
+  const count = r.storedRequests === null ? 'request entries: unknown (the repository could not be asked)' : `${fmt(r.storedRequests)} request entries in the store`;
+  console.log(`stored by the tracked app       ${count}${r.redisKeys !== null ? `; ${fmt(r.redisKeys)} Redis keys written` : ''}`);
+  const rec = r.recorder;
+  if (rec) {
+    console.log(`recorder since start            ${fmt(rec.recorded)} entries recorded, ${fmt(rec.written)} written, ${fmt(rec.dropped)} dropped, ${fmt(rec.failedFlushes)} failed flushes`);
+  }
+  if (r.halfBehind.length) {
+    console.log(
+      `WARNING: half-load run(s) fell more than 5% behind their rate (${r.halfBehind.join(', ')}): the app or the machine ` +
+        'could not keep up, so those p99s include queueing (on the tracked side this is a finding: its maximum is below half the bare one)',
+    );
+  }
+  if (r.halfDisturbed.length) {
+    console.log(
+      `WARNING: the bare app's p99 at half load was above its p99 at full load (${r.halfDisturbed.join(', ')}): something else ` +
+        'used the machine during that run, so the half-load figures are suspect',
+    );
+  }
+  if (r.failed) console.log(`WARNING: ${fmt(r.failed)} requests failed (errors, timeouts or non-2xx): figures are suspect`);
+  if (rec && (rec.dropped > 0 || rec.failedFlushes > 0)) {
+    console.log('WARNING: the tracked app dropped entries or failed flushes: it did less than full capture, so its figures flatter it');
+  }
+  if (r.invalid) console.log(`INVALID: ${r.invalid}`);
+}
 
-function stopChildren() {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+/** Target rows of this script; `pass` is true/false, null when not measured, 'invalid' when the run proves nothing. */
+function targetRows(results) {
+  const by = Object.fromEntries(results.map((r) => [r.scenario, r]));
+  const headline = by.redis;
+  const verdict = (r, ok) => (!r ? null : r.invalid ? 'invalid' : ok);
+  // A figure from a scenario that printed warnings is marked, and the table says why.
+  const mark = (...scenarios) => (scenarios.some((r) => r?.warnings.length) ? ' *' : '');
+  const rows = [
+    {
+      name: 'headline ratio tracked/bare (full capture, Redis)',
+      target: `>= ${HEADLINE_RATIO_TARGET.toFixed(2)} (Node ${nodeMajor})`,
+      value: headline ? `${fmt(headline.ratio, 3)}${mark(headline)}` : 'not run',
+      pass: verdict(headline, headline?.ratio >= HEADLINE_RATIO_TARGET),
+    },
+    {
+      name: 'embedded store at least as good as Redis',
+      target: 'ratio embedded >= ratio Redis',
+      value: by.embedded && headline ? `${fmt(by.embedded.ratio, 3)} vs ${fmt(headline.ratio, 3)}${mark(by.embedded, headline)}` : 'not run',
+      pass: by.embedded && headline ? (by.embedded.invalid || headline.invalid ? 'invalid' : by.embedded.ratio >= headline.ratio) : null,
+    },
+    {
+      name: 'added CPU per request (headline)',
+      target: `<= ${CPU_TARGET_US} µs`,
+      value: headline ? `${fmt(headline.addedCpu, 1)} µs${mark(headline)}` : 'not run',
+      pass: verdict(headline, headline?.addedCpu <= CPU_TARGET_US),
+    },
+    {
+      name: 'added p99 at half load (headline)',
+      target: `<= ${HALF_LOAD_P99_TARGET_MS} ms`,
+      value: headline ? `${fmt(headline.addedHalfP99, 3)} ms${mark(headline)}` : 'not run',
+      pass: verdict(headline, headline?.addedHalfP99 <= HALF_LOAD_P99_TARGET_MS),
+    },
+  ];
+  const notes = results
+    .filter((r) => r.warnings.length && (r === headline || r === by.embedded))
+    .map((r) => `* ${r.scenario} printed warnings: ${r.warnings.join('; ')}`);
+  return { rows, notes };
 }
 
 async function main() {
-  if (!existsSync(join(import.meta.dirname, '../dist/apps/demo/demo-app.factory.js'))) {
-    console.error('dist/apps/demo is missing: run "npm run build" first (npm run bench does it)');
-    return 2;
+  const resultsFile = resultsFileArg();
+  if (resultsFile) removeResults(resultsFile); // never leave a stale file for bench/storage.js
+  const scenarios = setting(selectedScenarios);
+  for (const file of [DEMO_FACTORY, LIBRARY_DIST]) {
+    if (!existsSync(file)) {
+      console.error(`${file} is missing: run "npm run build" first (npm run bench does it)`);
+      return 2;
+    }
   }
-  if (!existsSync(REDIS_SERVER)) {
+  if (scenarios.some((s) => s.redis) && !existsSync(REDIS_SERVER)) {
     console.error(`${REDIS_SERVER} not found (apt-get install redis-server, or set REDIS_SERVER_BIN)`);
     return 2;
   }
-  console.log(`node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}`.trim());
-  console.log(`autocannon: ${connections} connections, ${duration} s per run, ${rounds} round(s), GET /health + GET /users`);
-  const redisPort = await startRedis();
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  const urls = { bare: await startApp('bare'), tracked: await startApp('tracked', redisUrl) };
-  console.log(`bare ${urls.bare}, tracked ${urls.tracked} (Redis store at ${redisUrl})`);
+  console.log(`node ${process.version} (${process.execPath}), ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}`.trim());
+  console.log(
+    `${connections} connections, ${duration} s per run, ${rounds} round(s), ${warmupSeconds} s warm-up per app, scenarios: ${scenarios.map((s) => s.name).join(', ')}; ` +
+      `traffic: GET /catalog + POST /catalog/search (~1.5 KB JSON each, one log line each)`,
+  );
 
-  for (const mode of ['bare', 'tracked']) await load(urls[mode], warmupSeconds);
-  await waitForRedisQuiet(redisPort);
-
-  const runs = { bare: [], tracked: [] };
-  let failedRequests = 0;
-  for (let round = 1; round <= rounds; round++) {
-    // Alternate which side goes first so slow drift (thermal, GC, page cache) cancels out.
-    const order = round % 2 ? ['bare', 'tracked'] : ['tracked', 'bare'];
-    for (const mode of order) {
-      const run = await load(urls[mode], duration);
-      runs[mode].push(run);
-      failedRequests += run.failed;
-      console.log(`round ${round} ${mode.padEnd(7)} ${fmt(run.rps).padStart(8)} req/s  p99 ${fmt(run.p99, 1).padStart(6)} ms  (${fmt(run.total)} requests${run.failed ? `, ${run.failed} failed` : ''})`);
-      if (mode === 'tracked') await waitForRedisQuiet(redisPort);
-    }
+  let redis = null;
+  if (scenarios.some((s) => s.redis)) {
+    const port = await startRedis();
+    redis = { port, url: `redis://127.0.0.1:${port}` };
+    console.log(`private redis-server at ${redis.url} (persistence off)`);
   }
+  const bare = await startApp('bare', { BENCH_MODE: 'bare', NODE_ENV: 'production' });
+  await checkBare(bare);
+  const info = await bare.request('info');
+  console.log(`apps run in child processes on node ${info.node} (${info.execPath})`);
+  // The demo's controllers import the library, so its code is loaded in the bare app too.
+  console.log(
+    `bare app: no ActiveTracker module; library patches present anyway (import-time): ${info.patches.length ? info.patches.join(', ') : 'none'}`,
+  );
+  await warmUp(bare);
 
-  const bareRps = median(runs.bare.map((r) => r.rps));
-  const trackedRps = median(runs.tracked.map((r) => r.rps));
-  const bareP99 = median(runs.bare.map((r) => r.p99));
-  const trackedP99 = median(runs.tracked.map((r) => r.p99));
-  const ratio = trackedRps / bareRps;
-  const stored = (await redisCommand(redisPort, 'DBSIZE')).trim().replace(/^:/, '');
+  const results = [];
+  for (const scenario of scenarios) results.push(await runScenario(scenario, bare, redis));
+  await bare.stop();
 
-  console.log('');
-  console.log(`median of ${rounds} round(s):`);
-  console.log(`req/s bare        ${fmt(bareRps)}`);
-  console.log(`req/s tracked     ${fmt(trackedRps)}`);
-  console.log(`ratio tracked/bare ${fmt(ratio, 3)} (target >= ${TARGET_RATIO.toFixed(2)})`);
-  console.log(`p99 bare/tracked  ${fmt(bareP99, 1)} ms / ${fmt(trackedP99, 1)} ms`);
-  console.log(`added p99         ${fmt(trackedP99 - bareP99, 1)} ms`);
-  console.log(`Redis keys written by the tracked app: ${stored}`);
-  if (failedRequests) console.log(`WARNING: ${failedRequests} requests failed (errors, timeouts or non-2xx): figures are suspect`);
-  // Without captured entries the comparison measures nothing: never call that OK.
-  if (stored === '0') console.log('INVALID: the tracked app stored nothing in Redis, so it did not capture');
-  else console.log(ratio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET');
+  const { rows, notes } = targetRows(results);
+  printTargets(`targets (Node ${process.version}):`, rows, notes);
+  if (resultsFile) {
+    writeResults(resultsFile, { node: process.version, finishedAt: new Date().toISOString(), quick, duration, rounds, connections, results, targets: rows, notes });
+  }
   return 0;
 }
 
-process.on('SIGINT', () => {
-  stopChildren();
-  process.exit(130);
-});
+installCleanup();
 try {
   process.exitCode = await main();
 } catch (error) {

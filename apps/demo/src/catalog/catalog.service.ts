@@ -5,18 +5,18 @@ import type { SearchCatalogDto } from './search-catalog.dto.js';
 /** Default page size of a search. */
 export const DEFAULT_SEARCH_LIMIT = 10;
 
-const CATEGORIES = ['tea', 'teaware', 'gifts'] as const;
-const NAMES = [
-  'Assam Breakfast Tea',
-  'Darjeeling First Flush Tea',
-  'Cast Iron Teapot 0.8 l',
-  'Jasmine Pearl Green Tea',
-  'Earl Grey Blue Flower Tea',
-  'Porcelain Tea Cup Set',
-  'Sencha Uji Green Tea',
-  'Tea Tasting Gift Box',
-  'Rooibos Vanilla Herbal Tea',
-  'Bamboo Tea Whisk',
+/** Name and category of each product, in catalogue order. */
+const PRODUCTS: ReadonlyArray<readonly [name: string, category: string]> = [
+  ['Assam Breakfast Tea', 'tea'],
+  ['Darjeeling First Flush Tea', 'tea'],
+  ['Cast Iron Teapot 0.8 l', 'teaware'],
+  ['Jasmine Pearl Green Tea', 'tea'],
+  ['Earl Grey Blue Flower Tea', 'tea'],
+  ['Porcelain Tea Cup Set', 'teaware'],
+  ['Sencha Uji Green Tea', 'tea'],
+  ['Tea Tasting Gift Box', 'gifts'],
+  ['Rooibos Vanilla Herbal Tea', 'tea'],
+  ['Bamboo Tea Whisk', 'teaware'],
 ];
 
 /**
@@ -25,11 +25,11 @@ const NAMES = [
  */
 @Injectable()
 export class CatalogService {
-  private readonly products: readonly Product[] = NAMES.map((name, i) => ({
+  private readonly products: readonly Product[] = PRODUCTS.map(([name, category], i) => ({
     id: i + 1,
     sku: `TEA-${String(1001 + i * 7)}`,
     name,
-    category: CATEGORIES[i % CATEGORIES.length],
+    category,
     priceCents: 450 + ((i * 1337) % 4200),
     inStock: i % 5 !== 4,
     rating: Math.round((3.5 + ((i * 7) % 15) / 10) * 10) / 10,
