@@ -99,11 +99,12 @@ export function viewProblems(view: unknown): string[] {
           columns(`${where}.fields`, section.fields);
           break;
         case 'code':
-          if (section.language !== undefined && !['sql', 'json', 'text'].includes(section.language)) problems.push(`${where}.language must be sql, json or text`);
-        // falls through: a code section needs a field too
         case 'json':
         case 'backtrace':
           if (typeof section.field !== 'string' || !FIELD.test(section.field)) problems.push(`${where}.field must be a field path`);
+          if (section.kind === 'code' && section.language !== undefined && !['sql', 'json', 'text'].includes(section.language)) {
+            problems.push(`${where}.language must be sql, json or text`);
+          }
           break;
         case 'related':
           if (section.relation !== 'batch' && section.relation !== 'family') problems.push(`${where}.relation must be "batch" or "family"`);
