@@ -270,7 +270,7 @@ export function resolveOptions(
       seen.add(p.name);
       let pluginProblems: string[];
       try {
-        pluginProblems = [...(p.validate?.() ?? []), ...(p.view !== undefined ? viewProblems(p.view) : []), ...routeProblems(p.routes)];
+        pluginProblems = [...(p.validate?.(o) ?? []), ...(p.view !== undefined ? viewProblems(p.view) : []), ...routeProblems(p.routes)];
       } catch (error) {
         // A crashing validate() is one more problem to list, not a reason to hide the others.
         pluginProblems = [`validate() threw: ${(error as Error)?.message ?? String(error)}`];

@@ -54,8 +54,9 @@ export interface PluginHost {
   /**
    * Records every occurrence: hands a draft to the recorder. `batch` is the request or job it
    * belongs to when it is recorded outside that batch's async context (a callback of a later tick).
+   * Returns the id the entry will have when it is stored (undefined when it is filtered or dropped).
    */
-  record(draft: EntryDraft, batch?: Batch): void;
+  record(draft: EntryDraft, batch?: Batch): string | void;
   /**
    * Records the latest occurrence of `key`, counted (the gem's `find_or_create`): the store keeps
    * only the newest entry of the family `key`, and the family aggregate counts every occurrence,
@@ -111,8 +112,11 @@ export interface ActiveTrackerPlugin {
   readonly routes?: readonly PluginRoute[];
   /** Nest internals this plugin needs hooked; nothing is patched that no plugin asks for. */
   readonly requires?: readonly NestHook[];
-  /** Problems with the plugin's own options (reported at boot together with the module's). */
-  validate?(): string[];
+  /**
+   * Problems with the plugin's own options (reported at boot together with the module's). It gets
+   * the module's options as given, for checks that span both (e.g. an encryption key in production).
+   */
+  validate?(moduleOptions: Readonly<Record<string, unknown>>): string[];
   /** Starts capturing; the returned function (if any) stops it at shutdown. */
   register?(host: PluginHost): void | (() => void) | Promise<void | (() => void)>;
   /** Sidebar statistics, computed from the repository (must be cheap: O(1) reads); `error` flags bad news. */

@@ -136,7 +136,7 @@ export class EntryRecorder {
    * Accepts a draft: keeps a reference in its batch (or for the next drain when it has none).
    * `batch` is the batch it belongs to when recorded outside its async context. Never throws.
    */
-  record(draft: EntryDraft, batch?: TrackerContext): void {
+  record(draft: EntryDraft, batch?: TrackerContext): string | undefined {
     try {
       const ctx = batch ?? (draft.batchId === undefined || draft.batchId === currentContext()?.batchId ? currentContext() : undefined);
       const owner = draft.trackerId !== undefined ? draft.trackerId : (ctx?.trackerId ?? null);
@@ -155,22 +155,26 @@ export class EntryRecorder {
           this.counters.dropped++;
           return;
         }
-        ctx.drafts.push({ draft, recordedAt, id: this.nextId(recordedAt) });
+        const id = this.nextId(recordedAt);
+        ctx.drafts.push({ draft, recordedAt, id });
         // A long batch (a stream, a long poll, a job logging a lot) is decided early and written
         // as it goes, so an open batch never holds more than a few drafts' worth of memory.
         if (ctx.drafts.length >= EARLY_DECISION_DRAFTS && ctx.state === 'open') this.decideEarly(ctx);
-        return;
+        return id;
       }
       // A late draft of a decided batch follows the batch's sampling decision.
       if (ctx?.decision && !ctx.decision.keep && draft.batchId !== null) {
         this.counters.sampledOut++;
         return;
       }
-      this.loose.push({ draft, recordedAt, id: this.nextId(recordedAt), batch: draft.batchId === null ? null : (ctx ?? null) });
+      const id = this.nextId(recordedAt);
+      this.loose.push({ draft, recordedAt, id, batch: draft.batchId === null ? null : (ctx ?? null) });
       this.armDrain(0);
+      return id;
     } catch (error) {
       this.logger.warn(`could not record a ${draft?.type ?? 'unknown'} entry: ${(error as Error)?.message ?? error}`);
     }
+    return undefined;
   }
 
   /**
