@@ -50,15 +50,27 @@ bus.subscribe('sql.heard', () => delivered++);
 
 /** Each case: [label, iterations, loop]. The loop body is the only difference between cases. */
 const cases = [
-  ['bare function call', ITERATIONS, (n) => {
-    for (let i = 0; i < n; i++) sink = work(payload);
-  }],
-  ['instrument, no subscriber for the name', ITERATIONS, (n) => {
-    for (let i = 0; i < n; i++) sink = bus.instrument('sql.unheard', payload, work);
-  }],
-  ['instrument, one subscriber', Math.max(1, Math.floor(ITERATIONS / 4)), (n) => {
-    for (let i = 0; i < n; i++) sink = bus.instrument('sql.heard', payload, work);
-  }],
+  [
+    'bare function call',
+    ITERATIONS,
+    (n) => {
+      for (let i = 0; i < n; i++) sink = work(payload);
+    },
+  ],
+  [
+    'instrument, no subscriber for the name',
+    ITERATIONS,
+    (n) => {
+      for (let i = 0; i < n; i++) sink = bus.instrument('sql.unheard', payload, work);
+    },
+  ],
+  [
+    'instrument, one subscriber',
+    Math.max(1, Math.floor(ITERATIONS / 4)),
+    (n) => {
+      for (let i = 0; i < n; i++) sink = bus.instrument('sql.heard', payload, work);
+    },
+  ],
 ];
 
 if (reporterModule) {
@@ -68,15 +80,27 @@ if (reporterModule) {
   const noLocation = new reporterModule.EventReporter({ captureSourceLocation: false });
   noLocation.subscribe({ emit: () => delivered++ });
   cases.push(
-    ['notify, no subscriber', ITERATIONS, (n) => {
-      for (let i = 0; i < n; i++) quiet.notify('user.created', payload);
-    }],
-    ['notify, one subscriber, no source location', Math.max(1, Math.floor(ITERATIONS / 10)), (n) => {
-      for (let i = 0; i < n; i++) noLocation.notify('user.created', payload);
-    }],
-    ['notify, one subscriber, with source location', Math.max(1, Math.floor(ITERATIONS / 200)), (n) => {
-      for (let i = 0; i < n; i++) heard.notify('user.created', payload);
-    }],
+    [
+      'notify, no subscriber',
+      ITERATIONS,
+      (n) => {
+        for (let i = 0; i < n; i++) quiet.notify('user.created', payload);
+      },
+    ],
+    [
+      'notify, one subscriber, no source location',
+      Math.max(1, Math.floor(ITERATIONS / 10)),
+      (n) => {
+        for (let i = 0; i < n; i++) noLocation.notify('user.created', payload);
+      },
+    ],
+    [
+      'notify, one subscriber, with source location',
+      Math.max(1, Math.floor(ITERATIONS / 200)),
+      (n) => {
+        for (let i = 0; i < n; i++) heard.notify('user.created', payload);
+      },
+    ],
   );
 }
 

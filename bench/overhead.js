@@ -90,7 +90,10 @@ const SCENARIOS = [
 function selectedScenarios() {
   const raw = process.env.BENCH_SCENARIOS;
   if (!raw) return SCENARIOS;
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
   if (unknown.length > 0 || names.length === 0) {
     throw new Error(`BENCH_SCENARIOS: unknown scenario(s) "${unknown.join(', ')}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
@@ -133,7 +136,12 @@ async function fullLoad(url, seconds) {
 async function halfLoad(url, rate, seconds) {
   if (halfLoadTool === 'autocannon') {
     const result = await autocannon({ url, connections, duration: seconds, requests: REQUESTS, overallRate: Math.max(1, Math.round(rate)) });
-    return { rps: result.requests.total / result.duration, p99: result.latency.p99, total: result.requests.total, failed: result.errors + result.timeouts + result.non2xx };
+    return {
+      rps: result.requests.total / result.duration,
+      p99: result.latency.p99,
+      total: result.requests.total,
+      failed: result.errors + result.timeouts + result.non2xx,
+    };
   }
   return pacedLoad({ url, rate, duration: seconds, connections, requests: REQUESTS });
 }
@@ -277,13 +285,18 @@ function printScenario(scenario, r) {
   console.log(`added CPU per request           ${fmt(r.addedCpu, 1)} µs${headline ? ` (target <= ${CPU_TARGET_US})` : ''}`);
   console.log(`p99 at full load bare / tracked ${fmt(r.bareP99, 1)} / ${fmt(r.trackedP99, 1)} ms`);
   console.log(`added p99 at full load          ${fmt(r.addedP99, 1)} ms`);
-  console.log(`p99 at half load bare / tracked ${fmt(r.bareHalfP99, 3)} / ${fmt(r.trackedHalfP99, 3)} ms (${fmt(r.halfRate)} req/s, ${halfLoadTool === 'paced' ? 'evenly paced' : 'autocannon overallRate'})`);
+  console.log(
+    `p99 at half load bare / tracked ${fmt(r.bareHalfP99, 3)} / ${fmt(r.trackedHalfP99, 3)} ms (${fmt(r.halfRate)} req/s, ${halfLoadTool === 'paced' ? 'evenly paced' : 'autocannon overallRate'})`,
+  );
   console.log(`added p99 at half load          ${fmt(r.addedHalfP99, 3)} ms${headline ? ` (target <= ${HALF_LOAD_P99_TARGET_MS})` : ''}`);
-  const count = r.storedRequests === null ? 'request entries: unknown (the repository could not be asked)' : `${fmt(r.storedRequests)} request entries in the store`;
+  const count =
+    r.storedRequests === null ? 'request entries: unknown (the repository could not be asked)' : `${fmt(r.storedRequests)} request entries in the store`;
   console.log(`stored by the tracked app       ${count}${r.redisKeys !== null ? `; ${fmt(r.redisKeys)} Redis keys written` : ''}`);
   const rec = r.recorder;
   if (rec) {
-    console.log(`recorder since start            ${fmt(rec.recorded)} entries recorded, ${fmt(rec.written)} written, ${fmt(rec.dropped)} dropped, ${fmt(rec.failedFlushes)} failed flushes`);
+    console.log(
+      `recorder since start            ${fmt(rec.recorded)} entries recorded, ${fmt(rec.written)} written, ${fmt(rec.dropped)} dropped, ${fmt(rec.failedFlushes)} failed flushes`,
+    );
   }
   if (r.halfBehind.length) {
     console.log(
@@ -374,9 +387,7 @@ async function main() {
   const info = await bare.request('info');
   console.log(`apps run in child processes on node ${info.node} (${info.execPath})`);
   // The demo's controllers import the library, so its code is loaded in the bare app too.
-  console.log(
-    `bare app: no ActiveTracker module; library patches present anyway (import-time): ${info.patches.length ? info.patches.join(', ') : 'none'}`,
-  );
+  console.log(`bare app: no ActiveTracker module; library patches present anyway (import-time): ${info.patches.length ? info.patches.join(', ') : 'none'}`);
   await warmUp(bare);
 
   const results = [];
@@ -386,7 +397,17 @@ async function main() {
   const { rows, notes } = targetRows(results);
   printTargets(`targets (Node ${process.version}):`, rows, notes);
   if (resultsFile) {
-    writeResults(resultsFile, { node: process.version, finishedAt: new Date().toISOString(), quick, duration, rounds, connections, results, targets: rows, notes });
+    writeResults(resultsFile, {
+      node: process.version,
+      finishedAt: new Date().toISOString(),
+      quick,
+      duration,
+      rounds,
+      connections,
+      results,
+      targets: rows,
+      notes,
+    });
   }
   return 0;
 }

@@ -178,7 +178,11 @@ function entryFactory() {
           durationMs: null,
           familyHash: null,
           tags: {},
-          content: { level: random() < 0.9 ? 'log' : 'warn', message: `Handled ${r.method} ${r.route} for tenant acme-${Math.floor(random() * 40)}`, context: r.controller.split('#')[0] },
+          content: {
+            level: random() < 0.9 ? 'log' : 'warn',
+            message: `Handled ${r.method} ${r.route} for tenant acme-${Math.floor(random() * 40)}`,
+            context: r.controller.split('#')[0],
+          },
         });
       }
       if (random() < 0.08) {
@@ -374,11 +378,17 @@ async function main() {
     const memoryAfter = await redisInfoField(redisPort, 'memory', 'used_memory');
     const ingest = filled.written / (filled.saveMs / 1000);
     const bytesPerEntry = (memoryAfter - memoryBefore) / filled.written;
-    const mix = Object.entries(filled.types).map(([t, n]) => `${t} ${((100 * n) / filled.written).toFixed(0)}%`).join(', ');
+    const mix = Object.entries(filled.types)
+      .map(([t, n]) => `${t} ${((100 * n) / filled.written).toFixed(0)}%`)
+      .join(', ');
     console.log(`entries: ${mix}; ~${fmt(filled.avgJsonBytes)} bytes of JSON each`);
-    console.log(`ingest throughput         ${fmt(ingest)} entries/s (${fmt(filled.written)} entries, ${fmt(filled.saveMs / 1000, 1)} s in save(), ${fmt(filled.wallMs / 1000, 1)} s wall)`);
+    console.log(
+      `ingest throughput         ${fmt(ingest)} entries/s (${fmt(filled.written)} entries, ${fmt(filled.saveMs / 1000, 1)} s in save(), ${fmt(filled.wallMs / 1000, 1)} s wall)`,
+    );
     if (filled.written < 100_000) console.log('WARNING: fewer than 100,000 entries: the ingest figure is not representative');
-    console.log(`Redis memory per entry    ${fmt(bytesPerEntry)} bytes (used_memory ${fmt(memoryBefore / 2 ** 20, 1)} MB → ${fmt(memoryAfter / 2 ** 20, 1)} MB)`);
+    console.log(
+      `Redis memory per entry    ${fmt(bytesPerEntry)} bytes (used_memory ${fmt(memoryBefore / 2 ** 20, 1)} MB → ${fmt(memoryAfter / 2 ** 20, 1)} MB)`,
+    );
 
     // 3: reads with everything stored.
     const reads = await readTimings(repo);
@@ -386,7 +396,13 @@ async function main() {
       console.log(`${label.padEnd(26)}${r.median === undefined ? 'n/a' : `${fmt(r.median, 3)} ms median, ${fmt(r.max, 3)} ms max`} (${what})`);
     console.log(`reads with ${fmt(filled.written)} entries stored, median of ${READ_CALLS} calls each:`);
     line('  newest page', reads.newest, `list type=${READ_TYPE} limit 50: ${reads.newest.rows} rows`);
-    line('  page 10,000 deep', reads.deep, reads.deep.median === undefined ? `only ${fmt(reads.deep.depth)} entries of the type` : `by cursor after ${fmt(reads.deep.depth)} entries: ${reads.deep.rows} rows`);
+    line(
+      '  page 10,000 deep',
+      reads.deep,
+      reads.deep.median === undefined
+        ? `only ${fmt(reads.deep.depth)} entries of the type`
+        : `by cursor after ${fmt(reads.deep.depth)} entries: ${reads.deep.rows} rows`,
+    );
     line('  tag page', reads.tag, `list type=${READ_TYPE} tag ${TAG_FILTER.key}:${TAG_FILTER.value} limit 50: ${reads.tag.rows} rows`);
     line('  families', reads.families, `families type=${READ_TYPE} limit 50 orderBy p95: ${reads.families.rows} rows`);
 

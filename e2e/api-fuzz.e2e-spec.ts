@@ -15,10 +15,51 @@ function prng(seed: number): () => number {
   };
 }
 
-const NASTY = ['', ' ', '%', '%00', '%ff', '..', '../../etc/passwd', ':', '::', 'a:', ':b', '[]', '{}', '\u0000', '😀', "'", '"', '<script>',
-  '01ARZ3NDEKTSV4RRFFQ69G5FAV', '01arz3ndektsv4rrffq69g5fav', '-1', '0', '1e9', 'NaN', 'Infinity', 'x'.repeat(600), 'true', 'null'];
+const NASTY = [
+  '',
+  ' ',
+  '%',
+  '%00',
+  '%ff',
+  '..',
+  '../../etc/passwd',
+  ':',
+  '::',
+  'a:',
+  ':b',
+  '[]',
+  '{}',
+  '\u0000',
+  '😀',
+  "'",
+  '"',
+  '<script>',
+  '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  '01arz3ndektsv4rrffq69g5fav',
+  '-1',
+  '0',
+  '1e9',
+  'NaN',
+  'Infinity',
+  'x'.repeat(600),
+  'true',
+  'null',
+];
 const PARAMS = ['type', 'tag', 'family', 'batch', 'q', 'before', 'limit', 'unknown', 'limit[]', '__proto__', 'constructor'];
-const PATHS = ['entries', 'entries/', 'entries/%zz', 'entries/01ARZ3NDEKTSV4RRFFQ69G5FAV', 'entries/..%2F..', 'exceptions/families', 'stats', 'meta', 'nothing', '', '%2e%2e/%2e%2e', 'entries/a/b'];
+const PATHS = [
+  'entries',
+  'entries/',
+  'entries/%zz',
+  'entries/01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  'entries/..%2F..',
+  'exceptions/families',
+  'stats',
+  'meta',
+  'nothing',
+  '',
+  '%2e%2e/%2e%2e',
+  'entries/a/b',
+];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
 
 describe('tracker API fuzz: generated calls never get a 5xx and never disturb the host', () => {
@@ -28,7 +69,10 @@ describe('tracker API fuzz: generated calls never get a 5xx and never disturb th
   });
   afterAll(async () => redis?.stop());
 
-  for (const [store, seed] of [['memory', 1], ['redis', 2]] as const) {
+  for (const [store, seed] of [
+    ['memory', 1],
+    ['redis', 2],
+  ] as const) {
     it(`answers every generated call with a non-5xx status (${store}, seed ${seed})`, async () => {
       const app: INestApplication = await createScenarioApp({ tracker: store === 'redis' ? { redis: redis.url, keyPrefix: `fuzz${seed}:` } : {} });
       try {

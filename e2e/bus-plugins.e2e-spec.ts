@@ -92,7 +92,12 @@ describe('bus plugins end to end (memory store)', () => {
       source: { file: 'e2e/support/bus-scenario-app.ts' },
     });
     expect(JSON.stringify(batch)).not.toContain('tok_live_123');
-    expect(batch.filter((e) => e.type === 'event').map((e) => e.content.name).sort()).toEqual(['checkout.completed', 'order.checked_out']);
+    expect(
+      batch
+        .filter((e) => e.type === 'event')
+        .map((e) => e.content.name)
+        .sort(),
+    ).toEqual(['checkout.completed', 'order.checked_out']);
 
     const meta = await request(app.getHttpServer()).get('/activetracker/api/meta').expect(200);
     expect(meta.body.data.plugins.map((p: { title: string; path: string }) => `${p.title}=${p.path}`)).toEqual([

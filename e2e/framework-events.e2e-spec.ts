@@ -46,7 +46,15 @@ describe('framework events on the bus', () => {
     const [start] = named(START_PROCESSING_EVENT);
     expect(start.payload).toMatchObject({ controller: 'ThingsController', handler: 'list', method: 'GET', path: '/things', route: '/things' });
     const [done] = named(PROCESS_ACTION_EVENT);
-    expect(done.payload).toMatchObject({ controller: 'ThingsController', handler: 'list', method: 'GET', path: '/things', route: '/things', status: 200, aborted: false });
+    expect(done.payload).toMatchObject({
+      controller: 'ThingsController',
+      handler: 'list',
+      method: 'GET',
+      path: '/things',
+      route: '/things',
+      status: 200,
+      aborted: false,
+    });
     expect(done.transactionId).toBe(start.transactionId);
     const [entry] = (await request(app.getHttpServer()).get('/activetracker/api/entries?type=request&limit=1')).body.data;
     expect(entry.batchId).toBe(done.transactionId);

@@ -50,7 +50,8 @@ describe('npx @active-tracker/nestjs init on a freshly generated Nest 12 app', (
   let secondRun: RunResult;
   const booted: BootedApp[] = [];
 
-  const init = () => runOk('npx @active-tracker/nestjs init', npx, ['--no-install', '@active-tracker/nestjs', 'init'], { cwd: appDir, env: childEnv(), timeoutMs: 60_000 });
+  const init = () =>
+    runOk('npx @active-tracker/nestjs init', npx, ['--no-install', '@active-tracker/nestjs', 'init'], { cwd: appDir, env: childEnv(), timeoutMs: 60_000 });
 
   beforeAll(async () => {
     parent = mkdtempSync(join(tmpdir(), 'at-install-e2e-'));
@@ -73,7 +74,7 @@ describe('npx @active-tracker/nestjs init on a freshly generated Nest 12 app', (
     console.log(`install e2e timings (ms): ${JSON.stringify(timings)}`);
   });
 
-  it('runs against the workspace\'s Nest 12', () => {
+  it("runs against the workspace's Nest 12", () => {
     const fromApp = createRequire(join(appDir, 'package.json'));
     expect(JSON.parse(readFileSync(fromApp.resolve('@nestjs/core/package.json'), 'utf8')).version).toMatch(/^12\./);
     expect(generated).toHaveProperty(['src/app.module.ts']);
@@ -89,7 +90,7 @@ describe('npx @active-tracker/nestjs init on a freshly generated Nest 12 app', (
     expect(module).toContain("import { ActiveTrackerModule } from '@active-tracker/nestjs';");
     expect(module).toMatch(/imports: \[\n {4}ActiveTrackerModule\.forRoot\(\{\n/);
     expect(module).toContain('      redis: process.env.REDIS_URL || undefined,\n');
-    expect(module).toContain('      // mountpoint: \'activetracker\',\n');
+    expect(module).toContain("      // mountpoint: 'activetracker',\n");
     expect(readFileSync(join(appDir, '.env.example'), 'utf8')).toMatch(/\nREDIS_URL=\n(.*\n)+ACTIVE_TRACKER_AUTH=admin:change-me\n$/);
   });
 
@@ -101,7 +102,10 @@ describe('npx @active-tracker/nestjs init on a freshly generated Nest 12 app', (
   describe('the app, compiled and booted', () => {
     beforeAll(async () => {
       await timed('tsc of the app', () =>
-        runOk('compiling the app', process.execPath, [join(appDir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: appDir, timeoutMs: 120_000 }),
+        runOk('compiling the app', process.execPath, [join(appDir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+          cwd: appDir,
+          timeoutMs: 120_000,
+        }),
       );
     }, 180_000);
 
@@ -137,7 +141,9 @@ describe('npx @active-tracker/nestjs init on a freshly generated Nest 12 app', (
       booted.push(app);
       const anonymous = await fetch(`${app.url}/activetracker/api/meta`);
       expect(anonymous.status).toBe(401);
-      const authorized = await fetch(`${app.url}/activetracker/api/meta`, { headers: { authorization: `Basic ${Buffer.from('admin:change-me').toString('base64')}` } });
+      const authorized = await fetch(`${app.url}/activetracker/api/meta`, {
+        headers: { authorization: `Basic ${Buffer.from('admin:change-me').toString('base64')}` },
+      });
       expect(authorized.status).toBe(200);
       // REDIS_URL= (empty) in the file means the in-memory store, not a boot failure.
       expect(app.output()).not.toMatch(/Invalid ActiveTracker options/);

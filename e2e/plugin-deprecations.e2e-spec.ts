@@ -1,9 +1,29 @@
 import { jest } from '@jest/globals';
 import http from 'node:http';
 import request from 'supertest';
-import { CanActivate, Controller, ForbiddenException, Get, HttpCode, Injectable, Module, Post, UseGuards, type INestApplication, type LoggerService } from '@nestjs/common';
+import {
+  CanActivate,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Injectable,
+  Module,
+  Post,
+  UseGuards,
+  type INestApplication,
+  type LoggerService,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ActiveTracker, ActiveTrackerModule, notifications, requests, type ActiveTrackerModuleOptions, type Entry, type EntryFamily } from '@active-tracker/nestjs';
+import {
+  ActiveTracker,
+  ActiveTrackerModule,
+  notifications,
+  requests,
+  type ActiveTrackerModuleOptions,
+  type Entry,
+  type EntryFamily,
+} from '@active-tracker/nestjs';
 import { Deprecated, DeprecatedHandlers, deprecations, DEPRECATIONS_ICON, type DeprecationReport } from '@active-tracker/plugin-deprecations';
 
 const API = '/activetracker/api';
@@ -97,7 +117,11 @@ class WarningLogger implements LoggerService {
   }
 }
 
-async function createApp(tracker: ActiveTrackerModuleOptions | false, controllers: Function[] = [UsersController, V1Controller, HealthController], logger: LoggerService | false = false): Promise<INestApplication> {
+async function createApp(
+  tracker: ActiveTrackerModuleOptions | false,
+  controllers: Function[] = [UsersController, V1Controller, HealthController],
+  logger: LoggerService | false = false,
+): Promise<INestApplication> {
   @Module({
     imports: tracker === false ? [] : [ActiveTrackerModule.forRoot(tracker)],
     controllers: controllers as never[],
@@ -122,7 +146,8 @@ describe('deprecations plugin end to end (memory store)', () => {
     await app.get(ActiveTracker).flush();
     return (await get(`${API}/${path}`).query(query).expect(200)).body as T;
   }
-  const deprecationEntries = async (query: Record<string, string> = {}): Promise<Entry[]> => (await api<{ data: Entry[] }>('entries', { type: 'deprecation', limit: 200, ...query })).data;
+  const deprecationEntries = async (query: Record<string, string> = {}): Promise<Entry[]> =>
+    (await api<{ data: Entry[] }>('entries', { type: 'deprecation', limit: 200, ...query })).data;
 
   it('records every use of a decorated endpoint, linked to its request, and counts it by endpoint family', async () => {
     app = await createApp({ plugins: [requests(), deprecations({ clientHeader: 'x-api-client' })] });
@@ -133,7 +158,13 @@ describe('deprecations plugin end to end (memory store)', () => {
     await get('/users/locked').expect(403); // a guard's answer is a use too
 
     const uses = await deprecationEntries();
-    expect(uses.map((e) => e.content.subject).sort()).toEqual(['GET /users/legacy', 'GET /users/legacy', 'GET /users/locked', 'GET /v1/status', 'POST /v1/ping']);
+    expect(uses.map((e) => e.content.subject).sort()).toEqual([
+      'GET /users/legacy',
+      'GET /users/legacy',
+      'GET /users/locked',
+      'GET /v1/status',
+      'POST /v1/ping',
+    ]);
     const [latest] = uses.filter((e) => e.content.subject === 'GET /users/legacy');
     expect(latest.content).toMatchObject({
       kind: 'endpoint',
@@ -153,7 +184,12 @@ describe('deprecations plugin end to end (memory store)', () => {
     expect(first.content.client).toBe('mobile');
     expect(first.tags).toMatchObject({ deprecation: 'endpoint', client: 'mobile' });
     expect(uses.find((e) => e.content.subject === 'GET /users/locked')!.content).toMatchObject({ status: 403, since: '2.1' });
-    expect(uses.find((e) => e.content.subject === 'POST /v1/ping')!.content).toMatchObject({ status: 202, since: '1.9', replacement: 'the /v2 API', controller: 'V1Controller' });
+    expect(uses.find((e) => e.content.subject === 'POST /v1/ping')!.content).toMatchObject({
+      status: 202,
+      since: '1.9',
+      replacement: 'the /v2 API',
+      controller: 'V1Controller',
+    });
 
     // linked to the request batch: the entry's batch holds the request entry of that call
     const detail = await api<{ data: Entry; batch: Entry[] }>(`entries/${first.id}`);
@@ -178,7 +214,7 @@ describe('deprecations plugin end to end (memory store)', () => {
     aborted.on('error', () => undefined);
     setTimeout(() => aborted.destroy(), 50);
     let uses: Entry[] = [];
-    for (const deadline = Date.now() + 3000; uses.length === 0 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 3000; uses.length === 0 && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       uses = await deprecationEntries();
     }
@@ -233,7 +269,14 @@ describe('deprecations plugin end to end (memory store)', () => {
     const notices = await deprecationEntries({ tag: 'deprecation:notice' });
     expect(notices).toHaveLength(1);
     expect(notices[0].familyHash).toBe('deprecation:deprecation.pricing:flat pricing');
-    expect(notices[0].content).toMatchObject({ kind: 'notice', subject: 'flat pricing', event: 'deprecation.pricing', origin: 'instrument', since: '3.0', replacement: 'PricingService.tiered' });
+    expect(notices[0].content).toMatchObject({
+      kind: 'notice',
+      subject: 'flat pricing',
+      event: 'deprecation.pricing',
+      origin: 'instrument',
+      since: '3.0',
+      replacement: 'PricingService.tiered',
+    });
     const detail = await api<{ data: Entry; batch: Entry[] }>(`entries/${notices[0].id}`);
     expect(detail.batch.find((e) => e.type === 'request')!.content).toMatchObject({ path: '/users/price' });
     const family = (await api<{ data: EntryFamily[] }>('families', { type: 'deprecation' })).data;
@@ -317,13 +360,21 @@ describe('deprecations plugin end to end (memory store)', () => {
     expect(plugin.icon).toContain('currentColor');
     expect(plugin.view.list).toMatchObject({ families: true });
     expect(plugin.view.list.columns[0]).toEqual({ field: 'content.subject', label: 'Deprecated', format: 'code' });
-    expect(plugin.view.detail.sections.map((s: { kind: string; relation?: string }) => s.relation ?? s.kind)).toEqual(['fields', 'fields', 'fields', 'batch', 'family']);
+    expect(plugin.view.detail.sections.map((s: { kind: string; relation?: string }) => s.relation ?? s.kind)).toEqual([
+      'fields',
+      'fields',
+      'fields',
+      'batch',
+      'family',
+    ]);
   });
 
   it('boots with a warning, not a crash, when an optional provider resolved through host.resolve is missing', async () => {
     const logger = new WarningLogger();
     app = await createApp({ plugins: [requests(), deprecations({ clientResolver: 'API_CLIENTS', clientHeader: 'x-api-client' })] }, undefined, logger);
-    expect(logger.warnings.filter((w) => w.includes('API_CLIENTS'))).toEqual(['plugin "deprecations": the app provides no provider "API_CLIENTS"; that capture is off']);
+    expect(logger.warnings.filter((w) => w.includes('API_CLIENTS'))).toEqual([
+      'plugin "deprecations": the app provides no provider "API_CLIENTS"; that capture is off',
+    ]);
     await get('/users/legacy').set('X-Api-Client', 'web').expect(200);
     const [use] = await deprecationEntries();
     expect(use.content).toMatchObject({ subject: 'GET /users/legacy', client: 'web' });

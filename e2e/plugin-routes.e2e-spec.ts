@@ -16,16 +16,22 @@ import {
 } from '@active-tracker/nestjs';
 
 class NotesQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(50)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
   limit?: number;
 }
 
 class ReviewBody {
   @IsIn(['approved', 'flagged', 'rejected'])
   state!: string;
-  @Type(() => Number) @IsInt()
+  @Type(() => Number)
+  @IsInt()
   expectedVersion!: number;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   comment?: string;
 }
 
@@ -130,31 +136,68 @@ describe('plugin routes under /activetracker/api/<plugin>/...', () => {
 
   it('updates a mutable record from a JSON body: audit with the actor, 409 on a stale version, 400 and 415 on bad bodies', async () => {
     const [note] = (await request(app.getHttpServer()).get('/activetracker/api/entries?type=note&limit=1').set(auth).expect(200)).body.data;
-    const done = await request(app.getHttpServer()).post(api(`entries/${note.id}/review`)).set(auth).send({ state: 'approved', expectedVersion: 1, comment: 'fine' }).expect(200);
+    const done = await request(app.getHttpServer())
+      .post(api(`entries/${note.id}/review`))
+      .set(auth)
+      .send({ state: 'approved', expectedVersion: 1, comment: 'fine' })
+      .expect(200);
     expect(done.body).toEqual({ data: { version: 2, actor: 'ada' } });
     const audit = await request(app.getHttpServer()).get(`/activetracker/api/entries/${note.id}/audit`).set(auth).expect(200);
     expect(audit.body.data).toEqual([expect.objectContaining({ actor: 'ada', comment: 'fine', version: 2, to: { tags: { review: 'approved' } } })]);
-    const stale = await request(app.getHttpServer()).post(api(`entries/${note.id}/review`)).set(auth).send({ state: 'rejected', expectedVersion: 1 }).expect(409);
+    const stale = await request(app.getHttpServer())
+      .post(api(`entries/${note.id}/review`))
+      .set(auth)
+      .send({ state: 'rejected', expectedVersion: 1 })
+      .expect(409);
     expect(stale.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
-    await request(app.getHttpServer()).post(api(`entries/${note.id}/review`)).set(auth).send({ state: 'maybe', expectedVersion: 2 }).expect(400);
-    await request(app.getHttpServer()).post(api(`entries/${note.id}/review`)).set(auth).set('content-type', 'text/plain').send('state=approved').expect(415);
-    await request(app.getHttpServer()).post(api(`entries/${note.id}/review`)).set(auth).set('content-type', 'application/json').send('{"state":').expect(400);
+    await request(app.getHttpServer())
+      .post(api(`entries/${note.id}/review`))
+      .set(auth)
+      .send({ state: 'maybe', expectedVersion: 2 })
+      .expect(400);
+    await request(app.getHttpServer())
+      .post(api(`entries/${note.id}/review`))
+      .set(auth)
+      .set('content-type', 'text/plain')
+      .send('state=approved')
+      .expect(415);
+    await request(app.getHttpServer())
+      .post(api(`entries/${note.id}/review`))
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send('{"state":')
+      .expect(400);
   });
 
   it('streams an export (NDJSON) and Server-Sent Events', async () => {
-    const ndjson = await request(app.getHttpServer()).get(api('export')).set(auth).buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c));
-      res.on('end', () => done(null, text));
-    }).expect(200);
+    const ndjson = await request(app.getHttpServer())
+      .get(api('export'))
+      .set(auth)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => done(null, text));
+      })
+      .expect(200);
     expect(ndjson.headers['content-type']).toBe('application/x-ndjson');
     expect(ndjson.headers['content-disposition']).toContain('notes.ndjson');
-    expect(String(ndjson.body).trim().split('\n').map((l) => JSON.parse(l).text)).toEqual(['three', 'two', 'one']);
-    const events = await request(app.getHttpServer()).get(api('events')).set(auth).buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c));
-      res.on('end', () => done(null, text));
-    }).expect(200);
+    expect(
+      String(ndjson.body)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).text),
+    ).toEqual(['three', 'two', 'one']);
+    const events = await request(app.getHttpServer())
+      .get(api('events'))
+      .set(auth)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => done(null, text));
+      })
+      .expect(200);
     expect(events.headers['content-type']).toContain('text/event-stream');
     expect(String(events.body)).toContain('id: 1\nevent: note\ndata: {"text":"first"}\n\n');
     expect(String(events.body)).toContain('id: 2\ndata: two\ndata: lines\n\n');
@@ -185,6 +228,8 @@ describe('plugin routes under /activetracker/api/<plugin>/...', () => {
     const bad: ActiveTrackerPlugin = { name: 'bad', entryType: 'bad', routes: [{ method: 'FETCH' as never, path: '/abs', handle: 1 as never }] };
     @Module({ imports: [ActiveTrackerModule.forRoot({ plugins: [bad] })] })
     class BadModule {}
-    await expect(Test.createTestingModule({ imports: [BadModule] }).compile()).rejects.toThrow(/plugin "bad": "routes\[0\]\.method"[\s\S]*"routes\[0\]\.path"[\s\S]*"routes\[0\]\.handle"/);
+    await expect(Test.createTestingModule({ imports: [BadModule] }).compile()).rejects.toThrow(
+      /plugin "bad": "routes\[0\]\.method"[\s\S]*"routes\[0\]\.path"[\s\S]*"routes\[0\]\.handle"/,
+    );
   });
 });

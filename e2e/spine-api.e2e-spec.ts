@@ -96,7 +96,12 @@ describe.each(stores)('spine API on the %s store', (_name, storeOptions) => {
     }
     const exceptions = (await client.entries({ type: 'exception' })).data;
     const byClass = Object.fromEntries(exceptions.map((e) => [e.content.class, e]));
-    for (const [cls, stage] of [['MiddlewareFailure', 'middleware'], ['GuardFailure', 'guard'], ['PipeFailure', 'pipe'], ['InterceptorFailure', 'interceptor']]) {
+    for (const [cls, stage] of [
+      ['MiddlewareFailure', 'middleware'],
+      ['GuardFailure', 'guard'],
+      ['PipeFailure', 'pipe'],
+      ['InterceptorFailure', 'interceptor'],
+    ]) {
       const e = byClass[cls];
       expect([cls, e?.content.message]).toEqual([cls, `${stage} exploded`]);
       const req = await client.request(`/things/stage/${stage}`);
@@ -144,7 +149,9 @@ describe.each(stores)('spine API on the %s store', (_name, storeOptions) => {
   it('never captures its own routes', async () => {
     const server = await boot();
     await request(server).get(`${client.base}/entries`).expect(200);
-    await request(server).get('/activetracker/').expect((r) => expect([200, 503]).toContain(r.status));
+    await request(server)
+      .get('/activetracker/')
+      .expect((r) => expect([200, 503]).toContain(r.status));
     const page = await client.entries({ type: 'request' });
     expect(page.data.filter((e) => String(e.content.path).includes('activetracker'))).toHaveLength(0);
   });
@@ -223,10 +230,12 @@ describe.each(stores)('spine API on the %s store', (_name, storeOptions) => {
     await request(server).get('/things/boom').expect(500);
     await client.flush();
     const stats = (await request(server).get(`${client.base}/stats`).expect(200)).body.data;
-    expect(stats).toEqual(expect.arrayContaining([
-      { plugin: 'requests', label: 'Requests', value: 2 },
-      { plugin: 'exceptions', label: 'Exceptions', value: 1, error: true },
-    ]));
+    expect(stats).toEqual(
+      expect.arrayContaining([
+        { plugin: 'requests', label: 'Requests', value: 2 },
+        { plugin: 'exceptions', label: 'Exceptions', value: 1, error: true },
+      ]),
+    );
     const meta = (await request(server).get(`${client.base}/meta`).expect(200)).body.data;
     expect(meta.perPage).toBe(50);
     expect(meta.plugins.map((p: any) => p.name)).toEqual(expect.arrayContaining(['requests', 'exceptions']));
@@ -275,8 +284,13 @@ describe('host safety and access', () => {
       const bare = await make({ tracker: false, hostFilter });
       const tracked = await make({ tracker: {}, hostFilter });
       const calls: Array<[string, string, unknown?]> = [
-        ['get', '/things?q=1'], ['get', '/things/boom'], ['get', '/things/bad'], ['get', '/nowhere'],
-        ['get', '/things/guarded'], ['post', '/things/login', { user: 'a', password: 'abcdef' }], ['post', '/things/login', { user: 'a' }],
+        ['get', '/things?q=1'],
+        ['get', '/things/boom'],
+        ['get', '/things/bad'],
+        ['get', '/nowhere'],
+        ['get', '/things/guarded'],
+        ['post', '/things/login', { user: 'a', password: 'abcdef' }],
+        ['post', '/things/login', { user: 'a' }],
       ];
       for (const [method, path, body] of calls) {
         const send = (server: any) => {
@@ -305,7 +319,13 @@ describe('host safety and access', () => {
     expect(hidden.status).toBe(404);
     expect((await request(server).get('/activetracker/').set('x-staff', 'no')).status).toBe(404);
     expect((await request(server).get('/activetracker/api/entries').set('x-staff', 'yes')).status).toBe(200);
-    const throwing = await make({ tracker: { authorize: () => { throw new Error('x'); } } });
+    const throwing = await make({
+      tracker: {
+        authorize: () => {
+          throw new Error('x');
+        },
+      },
+    });
     expect((await request(throwing).get('/activetracker/api/entries')).status).toBe(404);
   });
 
@@ -362,7 +382,9 @@ describe('host safety and access', () => {
   });
 
   it('fails at boot with one error listing every invalid option', async () => {
-    const error = await createScenarioApp({ tracker: { mountpoint: '', perPage: -1, redis: 'http://nope', authentication: 'nocolon', retention: { maxAgeMs: 0 }, bogus: 1 } as any }).catch((e) => e);
+    const error = await createScenarioApp({
+      tracker: { mountpoint: '', perPage: -1, redis: 'http://nope', authentication: 'nocolon', retention: { maxAgeMs: 0 }, bogus: 1 } as any,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(ActiveTrackerOptionsError);
     for (const option of ['mountpoint', 'perPage', 'redis', 'authentication', 'retention.maxAgeMs', 'bogus']) expect(error.message).toContain(`"${option}"`);
   });
@@ -375,5 +397,10 @@ function jestSpyOnWarn() {
     calls.push(String(message));
     return (original as any).call(this, message, ...rest);
   };
-  return { calls, restore: () => { Logger.prototype.warn = original; } };
+  return {
+    calls,
+    restore: () => {
+      Logger.prototype.warn = original;
+    },
+  };
 }

@@ -59,10 +59,17 @@ export function run(command: string, args: string[], options: { cwd: string; env
 }
 
 /** Like run, but a non-zero exit throws with the command's output. */
-export async function runOk(what: string, command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<RunResult> {
+export async function runOk(
+  what: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<RunResult> {
   const result = await run(command, args, options);
   if (result.code !== 0) {
-    throw new Error(`${what} failed (exit ${result.code}): ${command} ${args.join(' ')}\n--- stdout\n${result.stdout.slice(-4000)}\n--- stderr\n${result.stderr.slice(-4000)}`);
+    throw new Error(
+      `${what} failed (exit ${result.code}): ${command} ${args.join(' ')}\n--- stdout\n${result.stdout.slice(-4000)}\n--- stderr\n${result.stderr.slice(-4000)}`,
+    );
   }
   return result;
 }
@@ -81,7 +88,9 @@ export async function ensureSchematics(): Promise<string> {
   const result = await run(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: TOOLS_DIR, timeoutMs: 180_000 });
   if (result.code !== 0) {
     throw new Error(
-      `could not install ${Object.entries(TOOLS).map(([n, v]) => `${n}@${v}`).join(' ')} from the npm registry into ${TOOLS_DIR} ` +
+      `could not install ${Object.entries(TOOLS)
+        .map(([n, v]) => `${n}@${v}`)
+        .join(' ')} from the npm registry into ${TOOLS_DIR} ` +
         `(is the registry reachable?); the install e2e needs them to generate a fresh Nest app.\n${result.stderr.slice(-3000)}`,
     );
   }
@@ -132,12 +141,21 @@ async function buildLibrary(lib: string, stamp: string): Promise<void> {
   rmSync(stamp, { force: true });
   // Sources saved during the build are newer than the stamp, so the next run builds again.
   const started = new Date();
-  await runOk('building the library', process.execPath, [
-    join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p', join(lib, 'tsconfig.lib.json'),
-    '--outDir', join(STAGED_PACKAGE, 'dist'),
-    '--incremental', '--tsBuildInfoFile', join(STAGED_PACKAGE, 'lib.tsbuildinfo'),
-  ], { cwd: ROOT, timeoutMs: 120_000 });
+  await runOk(
+    'building the library',
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(lib, 'tsconfig.lib.json'),
+      '--outDir',
+      join(STAGED_PACKAGE, 'dist'),
+      '--incremental',
+      '--tsBuildInfoFile',
+      join(STAGED_PACKAGE, 'lib.tsbuildinfo'),
+    ],
+    { cwd: ROOT, timeoutMs: 120_000 },
+  );
   writeFileSync(stamp, '');
   utimesSync(stamp, started, started);
 }
@@ -146,8 +164,17 @@ async function buildLibrary(lib: string, stamp: string): Promise<void> {
 export function linkPackages(appDir: string, stagedPackage: string): void {
   const nm = join(appDir, 'node_modules');
   const workspacePackages = [
-    '@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs', 'tslib', 'typescript',
-    'class-validator', 'class-transformer', '@types/node', '@types/express',
+    '@nestjs/common',
+    '@nestjs/core',
+    '@nestjs/platform-express',
+    'reflect-metadata',
+    'rxjs',
+    'tslib',
+    'typescript',
+    'class-validator',
+    'class-transformer',
+    '@types/node',
+    '@types/express',
   ];
   for (const name of workspacePackages) {
     mkdirSync(dirname(join(nm, name)), { recursive: true });
@@ -179,7 +206,10 @@ export interface BootedApp {
 }
 
 /** `node [nodeArgs] dist/main.js` with PORT set; resolves once `readyPath` answers (any status). */
-export async function bootApp(appDir: string, options: { nodeArgs?: string[]; env?: Record<string, string | undefined>; readyPath: string }): Promise<BootedApp> {
+export async function bootApp(
+  appDir: string,
+  options: { nodeArgs?: string[]; env?: Record<string, string | undefined>; readyPath: string },
+): Promise<BootedApp> {
   const port = await freePort();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/main.js'], {
     cwd: appDir,

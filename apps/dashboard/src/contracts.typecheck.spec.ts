@@ -13,7 +13,9 @@ describe('dashboard data layer against @active-tracker/nestjs/contracts', () => 
     const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
     const parsed = ts.parseJsonConfigFileContent(config, ts.sys, dirname(configPath));
     const program = ts.createProgram(parsed.fileNames, { ...parsed.options, noEmit: true });
-    const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file ? ` (${d.file.fileName})` : ''));
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file ? ` (${d.file.fileName})` : ''));
     expect(problems).toEqual([]);
   }, 60_000);
 });

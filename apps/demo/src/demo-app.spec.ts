@@ -8,11 +8,21 @@ class RecordingLogger implements LoggerService {
   private push(level: string, message: unknown): void {
     this.lines.push({ level, message: String(message) });
   }
-  log(message: unknown): void { this.push('log', message); }
-  error(message: unknown): void { this.push('error', message); }
-  warn(message: unknown): void { this.push('warn', message); }
-  debug(message: unknown): void { this.push('debug', message); }
-  verbose(message: unknown): void { this.push('verbose', message); }
+  log(message: unknown): void {
+    this.push('log', message);
+  }
+  error(message: unknown): void {
+    this.push('error', message);
+  }
+  warn(message: unknown): void {
+    this.push('warn', message);
+  }
+  debug(message: unknown): void {
+    this.push('debug', message);
+  }
+  verbose(message: unknown): void {
+    this.push('verbose', message);
+  }
 }
 
 // The bare host (no tracker): the baseline every tracker test and the benchmark compare against.
@@ -41,13 +51,14 @@ describe('demo app (bare, no tracker)', () => {
   describe('users', () => {
     it('lists the seeded users', async () => {
       const res = await http().get('/users').expect(200);
-      expect(res.body.map((u: { email: string }) => u.email)).toEqual(
-        expect.arrayContaining(['ada@example.com', 'grace@example.com']),
-      );
+      expect(res.body.map((u: { email: string }) => u.email)).toEqual(expect.arrayContaining(['ada@example.com', 'grace@example.com']));
     });
 
     it('gets one user, 404 when missing, 400 when the id is not a number', async () => {
-      await http().get('/users/1').expect(200).expect((res) => expect(res.body.name).toBe('Ada Lovelace'));
+      await http()
+        .get('/users/1')
+        .expect(200)
+        .expect((res) => expect(res.body.name).toBe('Ada Lovelace'));
       const missing = await http().get('/users/9999').expect(404);
       expect(missing.body).toEqual({ statusCode: 404, message: 'User 9999 not found', error: 'Not Found' });
       await http().get('/users/abc').expect(400);
@@ -107,7 +118,7 @@ describe('demo app (bare, no tracker)', () => {
     });
   });
 
-  it('GET /boom answers Nest\'s generic 500', async () => {
+  it("GET /boom answers Nest's generic 500", async () => {
     const res = await http().get('/boom').expect(500);
     expect(res.body).toEqual({ statusCode: 500, message: 'Internal server error' });
     // Nest's exception handler logs the error with its stack, which starts in the demo's service.
@@ -138,7 +149,11 @@ describe('demo app (bare, no tracker)', () => {
     const denied = await http().get('/admin').expect(403);
     expect(denied.body).toEqual({ statusCode: 403, message: 'Forbidden resource', error: 'Forbidden' });
     await http().get('/admin').set('x-admin', 'no').expect(403);
-    await http().get('/admin').set('x-admin', 'yes').expect(200).expect((res) => expect(res.body.admin).toBe(true));
+    await http()
+      .get('/admin')
+      .set('x-admin', 'yes')
+      .expect(200)
+      .expect((res) => expect(res.body.admin).toBe(true));
   });
 
   it('answers 404 for unknown routes', async () => {

@@ -149,7 +149,7 @@ describe('resolveOptions: capture core v2 options', () => {
     expect(problemsOf({ buffer: { maxBytes: 1.5 } })).toEqual([expect.stringContaining('"buffer.maxBytes"')]);
   });
 
-  it('reads batches.graceMs (0..10000) and batches.maxEntries (1..100000, the recorder\'s maxDrafts)', () => {
+  it("reads batches.graceMs (0..10000) and batches.maxEntries (1..100000, the recorder's maxDrafts)", () => {
     expect(resolveOptions({ batches: { graceMs: 0, maxEntries: 5 } }, defaultPlugins).batches).toEqual({ graceMs: 0, maxDrafts: 5 });
     expect(resolveOptions({ batches: { graceMs: 10_000 } }, defaultPlugins).batches).toEqual({ graceMs: 10_000, maxDrafts: 1000 });
     for (const [input, named] of [
@@ -167,7 +167,11 @@ describe('resolveOptions: capture core v2 options', () => {
 
   it('reads sampling: rate in (0, 1], keepSlowerThanMs (null disables the rule), a keep function', () => {
     const keep = (): boolean => true;
-    expect(resolveOptions({ sampling: { rate: 0.25, keepSlowerThanMs: null, keep } }, defaultPlugins).sampling).toEqual({ rate: 0.25, keepSlowerThanMs: null, keep });
+    expect(resolveOptions({ sampling: { rate: 0.25, keepSlowerThanMs: null, keep } }, defaultPlugins).sampling).toEqual({
+      rate: 0.25,
+      keepSlowerThanMs: null,
+      keep,
+    });
     expect(resolveOptions({ sampling: { keepSlowerThanMs: 50 } }, defaultPlugins).sampling).toEqual({ rate: 1, keepSlowerThanMs: 50 });
     for (const [input, named] of [
       [{ sampling: 'half' }, '"sampling"'],
@@ -193,7 +197,9 @@ describe('resolveOptions: capture core v2 options', () => {
   it('accepts a valid encryption option as given and lists every problem of an invalid one', () => {
     const encryption = { keys: { k1: KEY, k2: KEY.toString('hex'), k3: KEY.toString('base64') }, currentKeyId: 'k2', fields: { llm: ['prompt'] } };
     expect(resolveOptions({ encryption }, defaultPlugins).encryption).toBe(encryption);
-    const problems = problemsOf({ encryption: { keys: { 'bad id!': KEY, short: Buffer.alloc(16) }, currentKeyId: 'nope', fields: { llm: 'prompt' }, canDecrypt: 1 } });
+    const problems = problemsOf({
+      encryption: { keys: { 'bad id!': KEY, short: Buffer.alloc(16) }, currentKeyId: 'nope', fields: { llm: 'prompt' }, canDecrypt: 1 },
+    });
     expect(problems).toEqual([
       expect.stringContaining('key id "bad id!"'),
       expect.stringContaining('"encryption.keys.short" must be 32 bytes'),
@@ -231,14 +237,11 @@ describe('resolveOptions: mountpoint normalisation', () => {
     expect(resolveOptions({ mountpoint: input }, defaultPlugins).mountpoint).toBe(expected);
   });
 
-  it.each(['', '/', '//', 'a//b', 'with space', 'a?b=1', 'a#b', '../x', 'a/./b', '.', '..', 'ünïcode', 'a\\b'])(
-    'rejects %j',
-    (input) => {
-      const problems = problemsOf({ mountpoint: input });
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toContain('"mountpoint"');
-    },
-  );
+  it.each(['', '/', '//', 'a//b', 'with space', 'a?b=1', 'a#b', '../x', 'a/./b', '.', '..', 'ünïcode', 'a\\b'])('rejects %j', (input) => {
+    const problems = problemsOf({ mountpoint: input });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('"mountpoint"');
+  });
 
   it('rejects a non-string mountpoint', () => {
     expect(problemsOf({ mountpoint: 42 })).toEqual([expect.stringContaining('"mountpoint"')]);
@@ -311,7 +314,16 @@ describe('resolveOptions: validation', () => {
     expect(caught).toBeInstanceOf(ActiveTrackerOptionsError);
     const error = caught as ActiveTrackerOptionsError;
     expect(error.problems).toHaveLength(8);
-    for (const name of ['"colour"', '"enabled"', '"mountpoint"', '"perPage"', '"authentication"', '"buffer.maxEntries"', '"buffer.flushBatchSize"', '"filter"']) {
+    for (const name of [
+      '"colour"',
+      '"enabled"',
+      '"mountpoint"',
+      '"perPage"',
+      '"authentication"',
+      '"buffer.maxEntries"',
+      '"buffer.flushBatchSize"',
+      '"filter"',
+    ]) {
       expect(error.problems.some((p) => p.includes(name))).toBe(true);
       expect(error.message).toContain(name);
     }
@@ -327,7 +339,11 @@ describe('resolveOptions: validation', () => {
   it('includes the problems of each plugin validate(), named by plugin', () => {
     const problems = problemsOf({
       perPage: 0,
-      plugins: [requests({ maxBodyBytes: -1, filters: ['/ok', 3 as unknown as string] }), exceptions({ filters: 'Error' as unknown as string[] }), plugin('custom', ['"x" is wrong'])],
+      plugins: [
+        requests({ maxBodyBytes: -1, filters: ['/ok', 3 as unknown as string] }),
+        exceptions({ filters: 'Error' as unknown as string[] }),
+        plugin('custom', ['"x" is wrong']),
+      ],
     });
     expect(problems).toEqual([
       expect.stringContaining('"perPage"'),

@@ -25,12 +25,7 @@ export type { BatchDraft, ContextLogLine, TrackerContext } from './context/reque
 // Entries and storage.
 export type { Entry, EntryDraft, EntryFamily } from './entries/entry.js';
 export { JsonText } from './entries/json-text.js';
-export {
-  EntryNotFoundError,
-  EntryRepository,
-  FAMILY_ORDERS,
-  VersionConflictError,
-} from './storage/entry-repository.js';
+export { EntryNotFoundError, EntryRepository, FAMILY_ORDERS, VersionConflictError } from './storage/entry-repository.js';
 export type {
   AuditRecord,
   EntryPage,
@@ -60,15 +55,7 @@ export { START_PROCESSING_EVENT } from './http/route-hook.js';
 export * from './bus/index.js';
 
 // Plugins: the API, and the built-in ones.
-export type {
-  ActiveTrackerPlugin,
-  Batch,
-  EntryReader,
-  PluginHost,
-  PluginNav,
-  PluginStatistic,
-  RunInBatchOptions,
-} from './plugins/plugin.js';
+export type { ActiveTrackerPlugin, Batch, EntryReader, PluginHost, PluginNav, PluginStatistic, RunInBatchOptions } from './plugins/plugin.js';
 export type { NestHook } from './http/hook-state.js';
 export type { PluginView, ViewColumn, ViewFilter, ViewFormat, ViewSection } from './plugins/plugin-view.js';
 export { sse, StreamResponse } from './plugins/plugin-route.js';

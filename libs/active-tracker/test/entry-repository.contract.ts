@@ -76,7 +76,11 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
   }
 }
 
-const newestFirst = (entries: Entry[]): string[] => entries.map((e) => e.id).sort().reverse();
+const newestFirst = (entries: Entry[]): string[] =>
+  entries
+    .map((e) => e.id)
+    .sort()
+    .reverse();
 
 /**
  * The storage contract: every EntryRepository implementation must pass it unchanged.
@@ -222,16 +226,8 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
         ['family', { limit: 17, family: 'fam-2' }, (e) => e.familyHash === 'fam-2'],
         ['batch', { limit: 4, batch: 'batch-7' }, (e) => e.batchId === 'batch-7'],
         ['q (case-insensitive)', { limit: 5, q: 'payment failed' }, (e) => String(e.content.message).includes('FAILED')],
-        [
-          'type + tag',
-          { limit: 9, type: 'exception', tags: [{ key: 'user', value: 'alice' }] },
-          (e) => e.type === 'exception' && e.tags.user === 'alice',
-        ],
-        [
-          'batch + type',
-          { limit: 2, batch: 'batch-3', type: 'request' },
-          (e) => e.batchId === 'batch-3' && e.type === 'request',
-        ],
+        ['type + tag', { limit: 9, type: 'exception', tags: [{ key: 'user', value: 'alice' }] }, (e) => e.type === 'exception' && e.tags.user === 'alice'],
+        ['batch + type', { limit: 2, batch: 'batch-3', type: 'request' }, (e) => e.batchId === 'batch-3' && e.type === 'request'],
         [
           'family + tag + q',
           { limit: 3, family: 'fam-1', tags: [{ key: 'env', value: 'prod' }], q: 'FAILED' },
@@ -387,7 +383,10 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
 
       it('caps the families page at 1000', async () => {
         const repo = await open();
-        await put(repo, idsAt(1001).map((id, i) => exception(id, `h${i}`, 'm')));
+        await put(
+          repo,
+          idsAt(1001).map((id, i) => exception(id, `h${i}`, 'm')),
+        );
         const page = await repo.families({ type: 'exception', limit: 5000 });
         expect(page.data).toHaveLength(1000);
         expect(page.data[0].familyHash).toBe('h1000');
@@ -412,9 +411,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
     describe('retention', () => {
       it('keeps only the newest maxEntriesPerType entries per type after prune(), everywhere', async () => {
         const repo = await open({ maxAgeMs: 60 * MINUTE, maxEntriesPerType: 10 });
-        const requests = idsAt(25).map((id, i) =>
-          entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'f', content: { message: `r${i}` } }),
-        );
+        const requests = idsAt(25).map((id, i) => entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'f', content: { message: `r${i}` } }));
         const logs = idsAt(3).map((id) => entry(id, { type: 'log', tags: { env: 'prod' } }));
         for (let i = 0; i < 25; i += 5) await put(repo, requests.slice(i, i + 5));
         await put(repo, logs);
@@ -447,9 +444,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
 
       it('drops entries and families older than maxAgeMs after prune()', async () => {
         const repo = await open({ maxAgeMs: MINUTE, maxEntriesPerType: 1000 });
-        const old = idsAt(5, 10 * MINUTE).map((id) =>
-          entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'old-family' }),
-        );
+        const old = idsAt(5, 10 * MINUTE).map((id) => entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'old-family' }));
         const fresh = idsAt(5).map((id) => entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'new-family' }));
         await put(repo, old);
         await put(repo, fresh);
@@ -489,9 +484,7 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('removes everything it stored and leaves other repositories alone', async () => {
         const repo = await open();
         const other = await open();
-        const entries = idsAt(20).map((id, i) =>
-          entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'f', type: i % 2 ? 'log' : 'request' }),
-        );
+        const entries = idsAt(20).map((id, i) => entry(id, { tags: { env: 'prod' }, batchId: 'b1', familyHash: 'f', type: i % 2 ? 'log' : 'request' }));
         await put(repo, entries);
         await put(other, entries.slice(0, 5));
         await repo.clear();
@@ -570,14 +563,21 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
 
       it('has null duration statistics for a family without durations', async () => {
         const repo = await open();
-        await put(repo, idsAt(3).map((id) => query(id, 'untimed', null)));
+        await put(
+          repo,
+          idsAt(3).map((id) => query(id, 'untimed', null)),
+        );
         const family = (await repo.family('query', 'untimed'))!;
         expect(family).toMatchObject({ count: 3, totalDurationMs: 0, maxDurationMs: null, avgDurationMs: null, p50: null, p95: null, p99: null });
       });
 
       it('weights sampled entries and says the figures are approximate', async () => {
         const repo = await open();
-        await put(repo, idsAt(3).map((id) => query(id, 'sampled', 4)), { weight: 10 });
+        await put(
+          repo,
+          idsAt(3).map((id) => query(id, 'sampled', 4)),
+          { weight: 10 },
+        );
         const family = (await repo.family('query', 'sampled'))!;
         expect(family.count).toBe(30);
         expect(family.totalDurationMs).toBe(120);
@@ -596,27 +596,17 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it.each(orderCases)('orders families by %s (descending) and pages with a cursor, ties included', async (orderBy, metric) => {
         const repo = await open();
         // 12 families with distinct shapes, and two pairs of exact ties.
-        const shapes = [
-          [1],
-          [5, 5],
-          [100],
-          [2, 2, 2, 2],
-          [50, 1],
-          [7, 7, 7],
-          [300],
-          [1, 1, 1, 1, 1, 1],
-          [20, 40],
-          [100],
-          [5, 5],
-          [0.5, 0.5, 0.5],
-        ];
+        const shapes = [[1], [5, 5], [100], [2, 2, 2, 2], [50, 1], [7, 7, 7], [300], [1, 1, 1, 1, 1, 1], [20, 40], [100], [5, 5], [0.5, 0.5, 0.5]];
         const ids = idsAt(shapes.flat().length);
         let n = 0;
         const entries = shapes.flatMap((durations, f) => durations.map((ms) => query(ids[n++], `f${String(f).padStart(2, '0')}`, ms)));
         await put(repo, entries);
         const all = (await repo.families({ type: 'query', limit: 100 })).data;
         const expected = all
-          .map((f) => ({ hash: f.familyHash, score: metric({ count: f.count, total: f.totalDurationMs, avg: f.avgDurationMs!, max: f.maxDurationMs!, p95: f.p95! }) }))
+          .map((f) => ({
+            hash: f.familyHash,
+            score: metric({ count: f.count, total: f.totalDurationMs, avg: f.avgDurationMs!, max: f.maxDurationMs!, p95: f.p95! }),
+          }))
           .sort((a, b) => b.score - a.score || (a.hash < b.hash ? 1 : -1))
           .map((f) => f.hash);
         const seen: string[] = [];
@@ -638,7 +628,12 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
         const base = Math.floor(Date.now() / (60 * MIN)) * 60 * MIN - 60 * MIN; // start of the previous hour
         const at = (offsetMin: number) => ulid(base + offsetMin * MIN + 1000);
         await put(repo, [entry(at(0)), entry(at(0)), entry(at(2))], { counters: [{ name: 'requests', key: '2xx', value: 1 }] });
-        await put(repo, [entry(at(2))], { counters: [{ name: 'requests', key: '5xx', value: 1 }, { name: 'cost', key: 'openai|gpt', value: 0.25 }] });
+        await put(repo, [entry(at(2))], {
+          counters: [
+            { name: 'requests', key: '5xx', value: 1 },
+            { name: 'cost', key: 'openai|gpt', value: 0.25 },
+          ],
+        });
         const minutes = await repo.counters({ name: 'requests', granularity: 'minute', from: base, to: base + 3 * MIN });
         expect(minutes.buckets.map((b) => b.at)).toEqual([0, 1, 2, 3].map((m) => new Date(base + m * MIN).toISOString()));
         expect(minutes.buckets.map((b) => b.values)).toEqual([{ '2xx': 2 }, {}, { '2xx': 1, '5xx': 1 }, {}]);
@@ -732,7 +727,10 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       it('audits every record of a bulk update', async () => {
         const repo = await open();
         const ids = idsAt(5);
-        await put(repo, ids.map((id) => entry(id, { type: 'llm', tags: { review: 'pending' } })));
+        await put(
+          repo,
+          ids.map((id) => entry(id, { type: 'llm', tags: { review: 'pending' } })),
+        );
         await Promise.all(ids.map((id) => repo.update(id, { tags: { review: 'approved' } }, { expectedVersion: 1, actor: 'bulk', comment: 'batch approve' })));
         for (const id of ids) expect((await repo.audit(id)).map((a) => [a.version, a.actor, a.comment])).toEqual([[2, 'bulk', 'batch approve']]);
         expect((await repo.list({ limit: 10, tags: [{ key: 'review', value: 'approved' }] })).data).toHaveLength(5);
@@ -758,7 +756,13 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
         await put(repo, [later]);
         expect((await repo.list({ limit: 10, after: rest.next! })).data.map((e) => e.id)).toEqual([later.id]);
         const logs = await repo.list({ limit: 100, type: 'log', after: oldestFirst[0] });
-        expect(logs.data.map((e) => e.id)).toEqual([...entries.filter((e) => e.type === 'log').map((e) => e.id).sort(), later.id]);
+        expect(logs.data.map((e) => e.id)).toEqual([
+          ...entries
+            .filter((e) => e.type === 'log')
+            .map((e) => e.id)
+            .sort(),
+          later.id,
+        ]);
       });
 
       it('iterates every matching entry newest first with scan(), past many pages', async () => {
@@ -804,7 +808,14 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
           entry(id, { tags: { env: i % 2 ? 'prod' : 'dev', region: i % 3 ? 'eu' : 'us', tier: i % 5 ? 'free' : 'paid' } }),
         );
         await put(repo, entries);
-        const query = { limit: 4, tags: [{ key: 'env', value: 'prod' }, { key: 'region', value: 'us' }, { key: 'tier', value: 'free' }] };
+        const query = {
+          limit: 4,
+          tags: [
+            { key: 'env', value: 'prod' },
+            { key: 'region', value: 'us' },
+            { key: 'tier', value: 'free' },
+          ],
+        };
         const expected = newestFirst(entries.filter((e) => e.tags.env === 'prod' && e.tags.region === 'us' && e.tags.tier === 'free'));
         expect(expected.length).toBeGreaterThan(4);
         expect((await collect(repo, query)).ids).toEqual(expected);

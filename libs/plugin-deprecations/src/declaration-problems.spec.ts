@@ -30,7 +30,9 @@ describe('@Deprecated() declaration problems', () => {
     const message = (error as Error).message;
     expect(message).toContain('plugin "deprecations": "clientHeader" must be an HTTP header name such as "x-api-client"');
     expect(message).toContain('plugin "deprecations": "alarmWindowHours" must be an integer from 1 to 720');
-    expect(message).toContain('plugin "deprecations": @Deprecated() on BadController.list: "sunset" must be an ISO-8601 date such as "2026-06-30", or a Date (got "31/12/2025")');
+    expect(message).toContain(
+      'plugin "deprecations": @Deprecated() on BadController.list: "sunset" must be an ISO-8601 date such as "2026-06-30", or a Date (got "31/12/2025")',
+    );
     expect(message).toContain('plugin "deprecations": @Deprecated() on BadClassController: "since" must be a non-empty string (a version or a date)');
   });
 });

@@ -63,14 +63,12 @@ describe('DeprecatedHandlers', () => {
     expect(index.lookup(undefined, 'legacy')).toBeUndefined();
     expect(index.lookup('UsersController', undefined)).toBeUndefined();
     expect(index.size).toBe(6);
-    expect(index.list().map((h) => `${h.controller}.${h.handler}`).sort()).toEqual([
-      'UsersController.legacy',
-      'V1AdminController.a',
-      'V1AdminController.b',
-      'V1AdminController.c',
-      'V1Controller.a',
-      'V1Controller.b',
-    ]);
+    expect(
+      index
+        .list()
+        .map((h) => `${h.controller}.${h.handler}`)
+        .sort(),
+    ).toEqual(['UsersController.legacy', 'V1AdminController.a', 'V1AdminController.b', 'V1AdminController.c', 'V1Controller.a', 'V1Controller.b']);
     expect(index.ambiguous).toEqual([]);
   });
 

@@ -27,7 +27,8 @@ class PlainController {
 
 describe('@Deprecated()', () => {
   const reflector = new Reflector();
-  const read = (handler: Function, controller: Function) => reflector.getAllAndOverride<DeprecationMetadata | undefined>(DEPRECATED_METADATA, [handler, controller]);
+  const read = (handler: Function, controller: Function) =>
+    reflector.getAllAndOverride<DeprecationMetadata | undefined>(DEPRECATED_METADATA, [handler, controller]);
 
   it('is plain metadata: the method declaration overrides the controller one, undecorated handlers have none', () => {
     expect(read(OldController.prototype.a, OldController)).toEqual({ since: '1.0', replacement: 'the v2 API', sunset: null, sunsetMs: null, message: null });
@@ -54,8 +55,12 @@ describe('@Deprecated()', () => {
 
   it('lists bad options as problems instead of throwing', () => {
     expect(normalizeDeprecation({ since: '' }).problems).toEqual(['"since" must be a non-empty string (a version or a date)']);
-    expect(normalizeDeprecation({ since: '1', sunset: 'next summer' }).problems).toEqual(['"sunset" must be an ISO-8601 date such as "2026-06-30", or a Date (got "next summer")']);
-    expect(normalizeDeprecation({ since: '1', sunset: new Date('nope') }).problems).toEqual(['"sunset" must be an ISO-8601 date such as "2026-06-30", or a Date (got an invalid Date)']);
+    expect(normalizeDeprecation({ since: '1', sunset: 'next summer' }).problems).toEqual([
+      '"sunset" must be an ISO-8601 date such as "2026-06-30", or a Date (got "next summer")',
+    ]);
+    expect(normalizeDeprecation({ since: '1', sunset: new Date('nope') }).problems).toEqual([
+      '"sunset" must be an ISO-8601 date such as "2026-06-30", or a Date (got an invalid Date)',
+    ]);
     expect(normalizeDeprecation({ since: '1', replacement: 3 as never }).problems).toEqual(['"replacement" must be a non-empty string']);
     expect(normalizeDeprecation(undefined as never).problems).toEqual(['options must be an object { since, replacement?, sunset?, message? }']);
     // the valid declarations of this file registered no problem

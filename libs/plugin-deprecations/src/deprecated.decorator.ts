@@ -83,7 +83,12 @@ export function normalizeDeprecation(options: DeprecatedOptions): { metadata: De
   let sunset: string | null = null;
   let sunsetMs: number | null = null;
   if (o.sunset !== undefined && o.sunset !== null) {
-    const ms = o.sunset instanceof Date ? o.sunset.getTime() : typeof o.sunset === 'string' && /^\d{4}-\d{2}-\d{2}/.test(o.sunset.trim()) ? Date.parse(o.sunset.trim()) : NaN;
+    const ms =
+      o.sunset instanceof Date
+        ? o.sunset.getTime()
+        : typeof o.sunset === 'string' && /^\d{4}-\d{2}-\d{2}/.test(o.sunset.trim())
+          ? Date.parse(o.sunset.trim())
+          : NaN;
     if (Number.isFinite(ms)) {
       sunsetMs = ms;
       sunset = new Date(ms).toISOString();

@@ -204,7 +204,16 @@ describe('deprecations plugin', () => {
       const throwing = deprecations({ clientResolver: 'THROWS' });
       const t2 = testHost(throwing, {
         controllers: [UsersController],
-        providers: new Map([['THROWS', { clientOf: () => { throw new Error('boom'); } }]]),
+        providers: new Map([
+          [
+            'THROWS',
+            {
+              clientOf: () => {
+                throw new Error('boom');
+              },
+            },
+          ],
+        ]),
       });
       throwing.register(t2.host);
       t2.endBatch(requestBatch({ controller: 'UsersController', handler: 'legacy' }));
@@ -223,11 +232,32 @@ describe('deprecations plugin', () => {
       bus.instrument('deprecation.billing', { feature: 'flat pricing', since: '3.1', replacement: 'tiered pricing', sunset: PAST, client: 'acme' });
       bus.instrument('deprecation.active_tracker', { type: 'deprecation', content: {} }); // a capture event, not a notice
       bus.instrument('billing.charged', { amount: 1 });
-      expect(t.upserts.map((u) => u.key)).toEqual(['deprecation:deprecation.rails:Calling old_api is deprecated', 'deprecation:deprecation.billing:flat pricing']);
-      expect(t.upserts[0].draft).toMatchObject({ type: 'deprecation', tags: { deprecation: 'notice' }, counters: [{ name: 'deprecations', key: 'notice', value: 1 }] });
+      expect(t.upserts.map((u) => u.key)).toEqual([
+        'deprecation:deprecation.rails:Calling old_api is deprecated',
+        'deprecation:deprecation.billing:flat pricing',
+      ]);
+      expect(t.upserts[0].draft).toMatchObject({
+        type: 'deprecation',
+        tags: { deprecation: 'notice' },
+        counters: [{ name: 'deprecations', key: 'notice', value: 1 }],
+      });
       expect(t.upserts[0].draft.batchId).toBeUndefined(); // the recorder links it to the batch running now
-      expect(content(t.upserts[0].draft)).toMatchObject({ kind: 'notice', subject: 'Calling old_api is deprecated', event: 'deprecation.rails', origin: 'instrument', horizon: '8.0', pastSunset: false });
-      expect(content(t.upserts[1].draft)).toMatchObject({ subject: 'flat pricing', since: '3.1', replacement: 'tiered pricing', sunset: '2020-06-30T00:00:00.000Z', pastSunset: true, client: 'acme' });
+      expect(content(t.upserts[0].draft)).toMatchObject({
+        kind: 'notice',
+        subject: 'Calling old_api is deprecated',
+        event: 'deprecation.rails',
+        origin: 'instrument',
+        horizon: '8.0',
+        pastSunset: false,
+      });
+      expect(content(t.upserts[1].draft)).toMatchObject({
+        subject: 'flat pricing',
+        since: '3.1',
+        replacement: 'tiered pricing',
+        sunset: '2020-06-30T00:00:00.000Z',
+        pastSunset: true,
+        client: 'acme',
+      });
       expect(t.upserts[1].draft.tags).toEqual({ deprecation: 'notice', pastSunset: 'true', client: 'acme' });
       stop();
       bus.instrument('deprecation.billing', { feature: 'flat pricing' });
@@ -287,7 +317,10 @@ describe('deprecations plugin', () => {
       t.endBatch(requestBatch({ controller: 'UsersController', handler: 'ancient', pattern: '/users/ancient', startedAt: now - 2000 }));
       t.endBatch(requestBatch({ controller: 'UsersController', handler: 'legacy', pattern: '/users/legacy', startedAt: now - 1000 }));
       const repo = new MemoryRepository({ maxAgeMs: 3_600_000, maxEntriesPerType: 1000 });
-      await store(repo, t.records.map((r) => r.draft));
+      await store(
+        repo,
+        t.records.map((r) => r.draft),
+      );
       return { plugin, repo };
     }
 
@@ -299,7 +332,15 @@ describe('deprecations plugin', () => {
         ['GET /users/ancient', 1, true, '1.0', 'GET /users'],
       ]);
       const legacy = report.data[0];
-      expect(legacy).toMatchObject({ kind: 'endpoint', method: 'GET', route: '/users/legacy', controller: 'UsersController', handler: 'legacy', sunset: '2999-12-31T00:00:00.000Z', approximate: false });
+      expect(legacy).toMatchObject({
+        kind: 'endpoint',
+        method: 'GET',
+        route: '/users/legacy',
+        controller: 'UsersController',
+        handler: 'legacy',
+        sunset: '2999-12-31T00:00:00.000Z',
+        approximate: false,
+      });
       expect(Date.parse(legacy.firstSeen)).toBeLessThan(Date.parse(legacy.lastSeen));
       expect(report.declared.map((d) => `${d.controller}.${d.handler}`).sort()).toEqual(['UsersController.ancient', 'UsersController.legacy']);
 

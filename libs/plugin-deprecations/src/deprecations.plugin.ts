@@ -18,14 +18,7 @@ import {
 } from '@active-tracker/nestjs';
 import { deprecatedDeclarationProblems, type DeprecationMetadata } from './deprecated.decorator.js';
 import { DeprecatedHandlers } from './deprecated-handlers.js';
-import {
-  DEPRECATION_COUNTER,
-  DEPRECATION_ENTRY_TYPE,
-  deprecationKey,
-  text,
-  type DeprecationEntryContent,
-  type DeprecationKind,
-} from './deprecation-entry.js';
+import { DEPRECATION_COUNTER, DEPRECATION_ENTRY_TYPE, deprecationKey, text, type DeprecationEntryContent, type DeprecationKind } from './deprecation-entry.js';
 import { DEPRECATIONS_NAV, DEPRECATIONS_VIEW } from './deprecations.view.js';
 import { DeprecationsReportQueryDto } from './report-query.dto.js';
 
@@ -190,11 +183,15 @@ export class DeprecationsPlugin implements ActiveTrackerPlugin {
     try {
       handlers = DeprecatedHandlers.scan(DeprecatedHandlers.controllersOf(host.moduleRef));
     } catch (error) {
-      host.logger.warn(`could not read the app's controllers (${(error as Error)?.message ?? error}); @Deprecated() endpoints are not recorded, deprecation.* notifications are`);
+      host.logger.warn(
+        `could not read the app's controllers (${(error as Error)?.message ?? error}); @Deprecated() endpoints are not recorded, deprecation.* notifications are`,
+      );
       return new DeprecatedHandlers();
     }
     for (const name of handlers.ambiguous) {
-      host.logger.warn(`several controllers are named ${name}: the uses of their @Deprecated() handlers are matched by class and method name, so a same-named handler of the other class counts too`);
+      host.logger.warn(
+        `several controllers are named ${name}: the uses of their @Deprecated() handlers are matched by class and method name, so a same-named handler of the other class counts too`,
+      );
     }
     return handlers;
   }

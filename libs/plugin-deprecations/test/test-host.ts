@@ -120,7 +120,8 @@ export function requestBatch(init: {
   tags?: Record<string, string>;
   startedAt?: number;
 }): Batch {
-  const req = { method: init.method ?? 'GET', url: init.url ?? '/', originalUrl: init.url ?? '/', headers: init.headers ?? {} } as unknown as IncomingMessage & Record<string, any>;
+  const req = { method: init.method ?? 'GET', url: init.url ?? '/', originalUrl: init.url ?? '/', headers: init.headers ?? {} } as unknown as IncomingMessage &
+    Record<string, any>;
   const res = { statusCode: init.status ?? 200 } as unknown as ServerResponse;
   return {
     batchId: `01JBATCH${String(++nextBatch).padStart(18, '0')}`,

@@ -128,7 +128,14 @@ export const cacheView = {
   detail: {
     title: 'content.key',
     sections: [
-      { kind: 'fields', title: 'Operation', fields: [{ field: 'tags.op', label: 'Op', format: 'badge' }, { field: 'content.size', label: 'Size', format: 'bytes' }] },
+      {
+        kind: 'fields',
+        title: 'Operation',
+        fields: [
+          { field: 'tags.op', label: 'Op', format: 'badge' },
+          { field: 'content.size', label: 'Size', format: 'bytes' },
+        ],
+      },
       { kind: 'code', field: 'content.command', language: 'text' },
       { kind: 'code', title: 'Value (JSON)', field: 'content.value', language: 'json' },
       { kind: 'json', field: 'content.value' },

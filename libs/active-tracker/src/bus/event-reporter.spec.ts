@@ -131,7 +131,13 @@ describe('EventReporter.notify', () => {
     const { reporter, sink } = newReporter();
     const payload: Record<PropertyKey, unknown> = { id: 1, [Symbol('source')]: 'api', nested: { a: 1 } };
     reporter.notify('a', payload);
-    reporter.notify('b', new Map<unknown, unknown>([['x', 1], [2, 'two']]));
+    reporter.notify(
+      'b',
+      new Map<unknown, unknown>([
+        ['x', 1],
+        [2, 'two'],
+      ]),
+    );
     payload.id = 999;
     expect(sink.events[0].payload).toEqual({ id: 1, source: 'api', nested: { a: 1 } });
     expect(sink.events[1].payload).toEqual({ x: 1, '2': 'two' });
@@ -478,7 +484,7 @@ describe('EventReporter.tagged', () => {
     ]);
   });
 
-  it('gives events frozen tags, so no subscriber can change another event\'s tags', () => {
+  it("gives events frozen tags, so no subscriber can change another event's tags", () => {
     const { reporter, sink } = newReporter();
     reporter.tagged('a', () => {
       reporter.notify('one');

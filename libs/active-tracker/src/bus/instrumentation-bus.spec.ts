@@ -315,11 +315,15 @@ describe('InstrumentationBus.subscribed', () => {
     const { bus } = newBus();
     const seen: string[] = [];
     bus.instrument('sql', { n: 0 });
-    const value = bus.subscribed((e) => seen.push(`${e.name}:${e.payload.n}`), 'sql', () => {
-      bus.instrument('sql', { n: 1 });
-      bus.instrument('other', { n: 1 });
-      return 'result';
-    });
+    const value = bus.subscribed(
+      (e) => seen.push(`${e.name}:${e.payload.n}`),
+      'sql',
+      () => {
+        bus.instrument('sql', { n: 1 });
+        bus.instrument('other', { n: 1 });
+        return 'result';
+      },
+    );
     bus.instrument('sql', { n: 2 });
     expect(value).toBe('result');
     expect(seen).toEqual(['sql:1']);
@@ -330,9 +334,13 @@ describe('InstrumentationBus.subscribed', () => {
     const { bus } = newBus();
     const error = new Error('inside');
     expect(() =>
-      bus.subscribed(() => undefined, 'sql', () => {
-        throw error;
-      }),
+      bus.subscribed(
+        () => undefined,
+        'sql',
+        () => {
+          throw error;
+        },
+      ),
     ).toThrow(error);
     expect(bus.isListening('sql')).toBe(false);
   });
@@ -340,12 +348,16 @@ describe('InstrumentationBus.subscribed', () => {
   it('with an async fn, stays subscribed across await and unsubscribes when the promise settles', async () => {
     const { bus } = newBus();
     const seen: number[] = [];
-    const promise = bus.subscribed((e) => seen.push(e.payload.n), /^sql/, async () => {
-      bus.instrument('sql.a', { n: 1 });
-      await sleep(5);
-      bus.instrument('sql.b', { n: 2 });
-      return 'ok';
-    });
+    const promise = bus.subscribed(
+      (e) => seen.push(e.payload.n),
+      /^sql/,
+      async () => {
+        bus.instrument('sql.a', { n: 1 });
+        await sleep(5);
+        bus.instrument('sql.b', { n: 2 });
+        return 'ok';
+      },
+    );
     expect(bus.isListening('sql.a')).toBe(true);
     await expect(promise).resolves.toBe('ok');
     bus.instrument('sql.c', { n: 3 });
@@ -354,10 +366,14 @@ describe('InstrumentationBus.subscribed', () => {
 
     const error = new Error('rejected');
     await expect(
-      bus.subscribed(() => undefined, 'sql', async () => {
-        await sleep(1);
-        throw error;
-      }),
+      bus.subscribed(
+        () => undefined,
+        'sql',
+        async () => {
+          await sleep(1);
+          throw error;
+        },
+      ),
     ).rejects.toBe(error);
     expect(bus.isListening('sql')).toBe(false);
   });
@@ -365,7 +381,12 @@ describe('InstrumentationBus.subscribed', () => {
   it('supports monotonic delivery', () => {
     const { bus } = newBus();
     const starts: number[] = [];
-    bus.subscribed((e) => starts.push(e.start), 'x', () => bus.instrument('x', {}), { monotonic: true });
+    bus.subscribed(
+      (e) => starts.push(e.start),
+      'x',
+      () => bus.instrument('x', {}),
+      { monotonic: true },
+    );
     expect(Math.abs(starts[0] - performance.now())).toBeLessThan(1000);
   });
 });

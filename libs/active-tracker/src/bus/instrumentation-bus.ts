@@ -2,14 +2,7 @@ import { Observable } from 'rxjs';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { currentContext } from '../context/request-context.js';
-import {
-  CallableSubscriber,
-  EventHandler,
-  EventListener,
-  EventPattern,
-  InstrumentationEvent,
-  InstrumentationHandle,
-} from './instrumentation-event.js';
+import { CallableSubscriber, EventHandler, EventListener, EventPattern, InstrumentationEvent, InstrumentationHandle } from './instrumentation-event.js';
 
 export type {
   CallableSubscriber,
@@ -210,11 +203,7 @@ export class InstrumentationBus {
   instrument<P extends Record<string, any>>(name: string, payload?: P): void;
   instrument<R>(name: string, fn: (payload: Record<string, any>) => R): R;
   instrument<P extends Record<string, any>, R>(name: string, payload: P, fn: (payload: P) => R): R;
-  instrument<P extends Record<string, any>, R>(
-    name: string,
-    payloadOrFn?: P | ((payload: P) => R),
-    maybeFn?: (payload: P) => R,
-  ): R | void {
+  instrument<P extends Record<string, any>, R>(name: string, payloadOrFn?: P | ((payload: P) => R), maybeFn?: (payload: P) => R): R | void {
     let payload: P;
     let fn: ((payload: P) => R) | undefined;
     if (typeof payloadOrFn === 'function') {

@@ -331,13 +331,21 @@ describe('logger capture: sensitive keys of logged objects never reach a log lin
   it('also in Maps, Sets, class instances and objects with toJSON, and cuts cycles instead of losing the line', () => {
     listen();
     class Payment {
-      constructor(readonly cardNumber: string, readonly amount: number) {}
+      constructor(
+        readonly cardNumber: string,
+        readonly amount: number,
+      ) {}
     }
     const cyclic: Record<string, unknown> = { token: 't', id: 1 };
     cyclic.self = cyclic;
     const { ctx } = inContext(() => {
       const logger = new Logger('L');
-      logger.log(new Map<string, unknown>([['cvv', '321'], ['id', 7]]));
+      logger.log(
+        new Map<string, unknown>([
+          ['cvv', '321'],
+          ['id', 7],
+        ]),
+      );
       logger.log(new Payment(CARD, 3));
       logger.log({ toJSON: () => ({ secret: 's', shown: 'yes' }) });
       logger.log(cyclic);

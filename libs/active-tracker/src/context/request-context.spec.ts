@@ -1,13 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  appendContextLog,
-  currentContext,
-  MAX_REQUEST_LOG_BYTES,
-  redactCurrent,
-  runInContext,
-  tagCurrent,
-  TrackerContext,
-} from './request-context.js';
+import { appendContextLog, currentContext, MAX_REQUEST_LOG_BYTES, redactCurrent, runInContext, tagCurrent, TrackerContext } from './request-context.js';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 

@@ -49,7 +49,15 @@ describe('decideAccess with HTTP Basic authentication', () => {
   });
 
   it('challenges malformed headers', async () => {
-    for (const header of ['Basic', 'Basic ', 'Basic !!!not-base64!!!', 'Bearer abc', 'Digest username="admin"', `Basic${Buffer.from('admin:s3cr:et').toString('base64')}`, 'admin:s3cr:et']) {
+    for (const header of [
+      'Basic',
+      'Basic ',
+      'Basic !!!not-base64!!!',
+      'Bearer abc',
+      'Digest username="admin"',
+      `Basic${Buffer.from('admin:s3cr:et').toString('base64')}`,
+      'admin:s3cr:et',
+    ]) {
       expect(await decideAccess(req(header), opts, true)).toBe('challenge');
     }
     expect(await decideAccess({ headers: { authorization: ['a', 'b'] } }, opts, true)).toBe('challenge');

@@ -75,7 +75,12 @@ export interface MainInfo {
 export function readMain(ts: typeof TS, sf: TS.SourceFile): MainInfo {
   const info: MainInfo = { globalPrefix: null };
   for (const node of walk(ts, sf)) {
-    if (!info.rootModule && isMethodCall(ts, node, 'create') && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'NestFactory') {
+    if (
+      !info.rootModule &&
+      isMethodCall(ts, node, 'create') &&
+      ts.isIdentifier(node.expression.expression) &&
+      node.expression.expression.text === 'NestFactory'
+    ) {
       const arg = node.arguments[0];
       if (arg && ts.isIdentifier(arg)) info.rootModule = { localName: arg.text, declaredHere: false };
     } else if (isMethodCall(ts, node, 'setGlobalPrefix') && info.globalPrefix === null) {
@@ -152,7 +157,8 @@ export function locateApp(ts: typeof TS, appDir: string, moduleOption?: string):
     if (!existsSync(file)) throw new InstallError(`--module ${moduleOption}: no such file (${file})`);
     // The class main.ts names, if it lives in that file; else the first @Module class there.
     const root = main.rootModule;
-    const fromMain = root && mainFile && (root.declaredHere ? mainFile : root.specifier?.startsWith('.') ? resolveRelativeTs(mainFile, root.specifier) : undefined);
+    const fromMain =
+      root && mainFile && (root.declaredHere ? mainFile : root.specifier?.startsWith('.') ? resolveRelativeTs(mainFile, root.specifier) : undefined);
     return layout(file, 'option', fromMain === file ? (root!.exportName ?? root!.localName) : undefined);
   }
 

@@ -202,7 +202,9 @@ export class AppModule {}
 
   it('gives an argument-less @Module() and an empty @Module({}) their imports', () => {
     const bare = `import { Module } from '@nestjs/common';\n\n@Module()\nexport class AppModule {}\n`;
-    expect(install(bare)).toBe(`import { Module } from '@nestjs/common';\n${IMPORT}\n\n@Module({\n  imports: [\n    ${forRoot('    ')},\n  ],\n})\nexport class AppModule {}\n`);
+    expect(install(bare)).toBe(
+      `import { Module } from '@nestjs/common';\n${IMPORT}\n\n@Module({\n  imports: [\n    ${forRoot('    ')},\n  ],\n})\nexport class AppModule {}\n`,
+    );
     const empty = `import { Module } from '@nestjs/common';\n\n  @Module({ })\n  export class AppModule {}\n`;
     expect(install(empty)).toContain(`  @Module({\n    imports: [\n      ${forRoot('      ')},\n    ],\n  })\n  export class AppModule {}\n`);
   });
@@ -262,10 +264,22 @@ export class RootModule {}
 
   it('refuses what it cannot edit safely, with what to do instead', () => {
     const cases: [string, string | undefined, RegExp][] = [
-      [`import { Module } from '@nestjs/common';\n@Module({ imports: [] })\nexport class AppModule {}\n`, 'RootModule', /class RootModule .* was not found in app\.module\.ts; pass the root module's file with --module/],
+      [
+        `import { Module } from '@nestjs/common';\n@Module({ imports: [] })\nexport class AppModule {}\n`,
+        'RootModule',
+        /class RootModule .* was not found in app\.module\.ts; pass the root module's file with --module/,
+      ],
       [`export class AppModule {}\n`, undefined, /no class decorated with @Module\(\) in app\.module\.ts/],
-      [`import { Module } from '@nestjs/common';\nconst META = {};\n@Module(META)\nexport class AppModule {}\n`, undefined, /is not an object literal; add ActiveTrackerModule\.forRoot\(\) to its imports by hand/],
-      [`import { Module } from '@nestjs/common';\nconst base = {};\n@Module({ ...base, controllers: [] })\nexport class AppModule {}\n`, undefined, /spreads another object and has no own "imports"/],
+      [
+        `import { Module } from '@nestjs/common';\nconst META = {};\n@Module(META)\nexport class AppModule {}\n`,
+        undefined,
+        /is not an object literal; add ActiveTrackerModule\.forRoot\(\) to its imports by hand/,
+      ],
+      [
+        `import { Module } from '@nestjs/common';\nconst base = {};\n@Module({ ...base, controllers: [] })\nexport class AppModule {}\n`,
+        undefined,
+        /spreads another object and has no own "imports"/,
+      ],
       [`import { Module } from '@nestjs/common';\n@Module({ imports: [ }\nexport class AppModule {}\n`, undefined, /does not parse .*; fix it and run again/],
     ];
     for (const [text, className, message] of cases) {

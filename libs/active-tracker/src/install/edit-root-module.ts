@@ -64,7 +64,9 @@ export function editRootModule({ ts, fileName, text, className }: RootModuleEdit
   const out = applyEdits(text, edits);
   const problems = syntacticErrors(ts, fileName, out);
   if (problems.length) {
-    throw new InstallError(`editing ${fileName} would break its syntax (${problems[0]}); the file was left unchanged. Please report this, and add ActiveTrackerModule.forRoot() by hand.`);
+    throw new InstallError(
+      `editing ${fileName} would break its syntax (${problems[0]}); the file was left unchanged. Please report this, and add ActiveTrackerModule.forRoot() by hand.`,
+    );
   }
   return { text: out, alreadyInstalled: false, className: name, mountpoint: DEFAULT_MOUNTPOINT, edits };
 }
@@ -120,13 +122,17 @@ function findModuleClass(ts: typeof TS, sf: TS.SourceFile, fileName: string, cla
     if (!ts.isCallExpression(d.expression)) return false;
     const callee = d.expression.expression;
     if (ts.isIdentifier(callee)) return moduleNames.has(callee.text);
-    return ts.isPropertyAccessExpression(callee) && callee.name.text === 'Module' && ts.isIdentifier(callee.expression) && namespaces.has(callee.expression.text);
+    return (
+      ts.isPropertyAccessExpression(callee) && callee.name.text === 'Module' && ts.isIdentifier(callee.expression) && namespaces.has(callee.expression.text)
+    );
   };
 
   const classes = sf.statements.filter(ts.isClassDeclaration);
   const candidates = className ? classes.filter((c) => c.name?.text === className) : classes;
   if (className && candidates.length === 0) {
-    throw new InstallError(`class ${className} (the module given to NestFactory.create) was not found in ${fileName}; pass the root module's file with --module.`);
+    throw new InstallError(
+      `class ${className} (the module given to NestFactory.create) was not found in ${fileName}; pass the root module's file with --module.`,
+    );
   }
   for (const cls of candidates) {
     const decorator = (ts.canHaveDecorators(cls) ? ts.getDecorators(cls) : undefined)?.find(isModuleDecorator);
@@ -134,12 +140,16 @@ function findModuleClass(ts: typeof TS, sf: TS.SourceFile, fileName: string, cla
     const call = decorator.expression as TS.CallExpression;
     const arg = call.arguments[0];
     if (arg !== undefined && !ts.isObjectLiteralExpression(arg)) {
-      throw new InstallError(`the @Module() of ${cls.name?.text ?? 'the class'} in ${fileName} is not an object literal; add ActiveTrackerModule.forRoot() to its imports by hand (see docs/install.md).`);
+      throw new InstallError(
+        `the @Module() of ${cls.name?.text ?? 'the class'} in ${fileName} is not an object literal; add ActiveTrackerModule.forRoot() to its imports by hand (see docs/install.md).`,
+      );
     }
     return { cls, decorator, call, options: arg };
   }
   throw new InstallError(
-    className ? `class ${className} in ${fileName} has no @Module() decorator; pass the root module's file with --module.` : `no class decorated with @Module() in ${fileName}; pass the root module's file with --module.`,
+    className
+      ? `class ${className} in ${fileName} has no @Module() decorator; pass the root module's file with --module.`
+      : `no class decorated with @Module() in ${fileName}; pass the root module's file with --module.`,
   );
 }
 
@@ -268,8 +278,7 @@ function registrationEdits(
   const nl = style.newline;
   const unit = style.indent;
   const block = (baseIndent: string) => renderForRoot(localName, style, baseIndent);
-  const importsProperty = (propIndent: string) =>
-    `imports: [${nl}${propIndent}${unit}${block(propIndent + unit)},${nl}${propIndent}]`;
+  const importsProperty = (propIndent: string) => `imports: [${nl}${propIndent}${unit}${block(propIndent + unit)},${nl}${propIndent}]`;
 
   if (!options) {
     // @Module(): give it an object.
@@ -281,13 +290,13 @@ function registrationEdits(
   // Inside the object, indentation follows the line of its `{` (which may not be the decorator's).
   const objectIndent = lineIndent(text, options.getStart(sf));
   const props = options.properties;
-  const imports = props.find(
-    (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyName(ts, p.name) === 'imports',
-  );
+  const imports = props.find((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyName(ts, p.name) === 'imports');
 
   if (!imports) {
     if (props.some(ts.isSpreadAssignment)) {
-      throw new InstallError(`the @Module() in ${fileName} spreads another object and has no own "imports"; add ActiveTrackerModule.forRoot() to its imports by hand (see docs/install.md).`);
+      throw new InstallError(
+        `the @Module() in ${fileName} spreads another object and has no own "imports"; add ActiveTrackerModule.forRoot() to its imports by hand (see docs/install.md).`,
+      );
     }
     const open = options.getStart(sf) + 1;
     const close = options.end - 1;
@@ -295,7 +304,9 @@ function registrationEdits(
       const propIndent = objectIndent + unit;
       const inner = text.slice(open, close);
       const insertion = `${nl}${propIndent}${importsProperty(propIndent)},${nl}${objectIndent}`;
-      return /^\s*$/.test(inner) ? [{ pos: open, end: close, text: insertion }] : [{ pos: open, end: open, text: `${nl}${propIndent}${importsProperty(propIndent)},` }];
+      return /^\s*$/.test(inner)
+        ? [{ pos: open, end: close, text: insertion }]
+        : [{ pos: open, end: open, text: `${nl}${propIndent}${importsProperty(propIndent)},` }];
     }
     const first = props[0];
     // Before the first property's leading comments, so they stay with it.
@@ -339,7 +350,12 @@ function registrationEdits(
     const indent = lineIndent(text, last.getStart(sf));
     const at = afterTrailingComments(ts, text, afterLast);
     const entry = `${nl}${indent}${block(indent)}${trailingComma ? ',' : ''}`;
-    return trailingComma ? [{ pos: at, end: at, text: entry }] : [{ pos: last.end, end: last.end, text: ',' }, { pos: at, end: at, text: entry }];
+    return trailingComma
+      ? [{ pos: at, end: at, text: entry }]
+      : [
+          { pos: last.end, end: last.end, text: ',' },
+          { pos: at, end: at, text: entry },
+        ];
   }
   // All on the `[` line: append after the last element.
   return [{ pos: afterLast, end: afterLast, text: `${trailingComma ? ' ' : ', '}${block(propIndent)}` }];

@@ -146,11 +146,17 @@ void bootstrap();
 
   it('falls back to src/app.module.ts, saying why, and takes --module as given', () => {
     const dir = app({ 'src/app.module.ts': GENERATED_MODULE, 'src/other.module.ts': GENERATED_MODULE });
-    expect(locateApp(ts, dir)).toMatchObject({ moduleFile: join(dir, 'src/app.module.ts'), foundBy: 'fallback', notes: ['src/main.ts not found: editing src/app.module.ts.'] });
+    expect(locateApp(ts, dir)).toMatchObject({
+      moduleFile: join(dir, 'src/app.module.ts'),
+      foundBy: 'fallback',
+      notes: ['src/main.ts not found: editing src/app.module.ts.'],
+    });
     expect(locateApp(ts, dir, 'src/other.module.ts')).toMatchObject({ moduleFile: join(dir, 'src/other.module.ts'), foundBy: 'option' });
     expect(() => locateApp(ts, dir, 'src/nope.ts')).toThrow(/--module src\/nope\.ts: no such file/);
     const empty = app({ 'src/main.ts': 'console.log(1);\n' });
-    expect(() => locateApp(ts, empty)).toThrow(/no NestFactory\.create\(<Module>\) call in src\/main\.ts, and src\/app\.module\.ts does not exist: pass the root module's file with --module <path>/);
+    expect(() => locateApp(ts, empty)).toThrow(
+      /no NestFactory\.create\(<Module>\) call in src\/main\.ts, and src\/app\.module\.ts does not exist: pass the root module's file with --module <path>/,
+    );
   });
 });
 
@@ -190,7 +196,9 @@ describe('active-tracker init (the CLI)', () => {
     expect(run.out).toContain('(dry run: nothing written)');
     expect(run.out).toContain('~ src/app.module.ts');
     expect(run.out).toContain('Would change 2 file(s)');
-    expect(run.out).toContain("--- src/app.module.ts would gain:\n  + import { ActiveTrackerModule } from '@active-tracker/nestjs';\n  +     ActiveTrackerModule.forRoot({\n  +       // Master switch");
+    expect(run.out).toContain(
+      "--- src/app.module.ts would gain:\n  + import { ActiveTrackerModule } from '@active-tracker/nestjs';\n  +     ActiveTrackerModule.forRoot({\n  +       // Master switch",
+    );
     expect(run.out).toContain('--- .env.example would gain:\n  + # ActiveTracker (@active-tracker/nestjs)\n');
     expect(run.out).toContain('Dashboard: http://localhost:4100/api/activetracker');
     expect(run.out).not.toContain('npm install');
@@ -205,14 +213,21 @@ describe('active-tracker init (the CLI)', () => {
     expect(readFileSync(join(dir, 'src/app.module.ts'), 'utf8')).toBe(GENERATED_MODULE);
   });
 
-  it('uses the app\'s TypeScript, else one beside the installer, and says what to do when neither has the compiler API', () => {
+  it("uses the app's TypeScript, else one beside the installer, and says what to do when neither has the compiler API", () => {
     const elsewhere = pathToFileURL(join(tmpdir(), 'no-such-folder', 'installer.js')).href;
     const noTs = app({});
-    expect(() => loadAppTypeScript(noTs, elsewhere)).toThrow(/^TypeScript was not found from .*: .* Run "npm install --save-dev typescript" there, then run this again \(or: npx -p typescript@5 -p @active-tracker\/nestjs active-tracker init\)/);
+    expect(() => loadAppTypeScript(noTs, elsewhere)).toThrow(
+      /^TypeScript was not found from .*: .* Run "npm install --save-dev typescript" there, then run this again \(or: npx -p typescript@5 -p @active-tracker\/nestjs active-tracker init\)/,
+    );
     expect(loadAppTypeScript(withTypeScript(app({})), elsewhere)).toBe(ts);
     // TypeScript 7's package exports its version only.
-    const ts7 = app({ 'node_modules/typescript/package.json': '{ "name": "typescript", "version": "7.0.2", "main": "version.cjs" }', 'node_modules/typescript/version.cjs': "module.exports = { version: '7.0.2' };" });
-    expect(() => loadAppTypeScript(ts7, elsewhere)).toThrow(/version 7\.0\.2\) has no JavaScript compiler API, .* npx -p typescript@5 -p @active-tracker\/nestjs active-tracker init$/);
+    const ts7 = app({
+      'node_modules/typescript/package.json': '{ "name": "typescript", "version": "7.0.2", "main": "version.cjs" }',
+      'node_modules/typescript/version.cjs': "module.exports = { version: '7.0.2' };",
+    });
+    expect(() => loadAppTypeScript(ts7, elsewhere)).toThrow(
+      /version 7\.0\.2\) has no JavaScript compiler API, .* npx -p typescript@5 -p @active-tracker\/nestjs active-tracker init$/,
+    );
     // One installed beside the installer (npx -p typescript@5 -p ...) is used then.
     expect(loadAppTypeScript(ts7, import.meta.url)).toBe(ts);
   });
@@ -239,7 +254,9 @@ describe('active-tracker init (the CLI)', () => {
       dashboardUrl: 'http://localhost:3000/activetracker',
       registeredIn: undefined,
     });
-    expect(readFileSync(join(dir, '.env.example'), 'utf8')).toMatch(/^REDIS_URL=redis:\/\/cache:6379\n\n# ActiveTracker .*\n# .*\nACTIVE_TRACKER_AUTH=admin:change-me\n$/);
+    expect(readFileSync(join(dir, '.env.example'), 'utf8')).toMatch(
+      /^REDIS_URL=redis:\/\/cache:6379\n\n# ActiveTracker .*\n# .*\nACTIVE_TRACKER_AUTH=admin:change-me\n$/,
+    );
     expect(runInit({ dir, ts, log: () => {}, env: {} })).toMatchObject({ changed: [], alreadyInstalled: true });
   });
 });

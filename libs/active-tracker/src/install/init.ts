@@ -57,7 +57,9 @@ export function loadAppTypeScript(appDir: string, installerUrl: string = import.
   }
   const retry = `npx -p typescript@5 -p ${PACKAGE_NAME} active-tracker init`;
   if (appVersion !== undefined) {
-    throw new InstallError(`the TypeScript of ${appDir} (version ${appVersion}) has no JavaScript compiler API, which the installer edits your root module with (TypeScript 7 has none). Run it with TypeScript 5 or 6 beside it: ${retry}`);
+    throw new InstallError(
+      `the TypeScript of ${appDir} (version ${appVersion}) has no JavaScript compiler API, which the installer edits your root module with (TypeScript 7 has none). Run it with TypeScript 5 or 6 beside it: ${retry}`,
+    );
   }
   throw new InstallError(
     `TypeScript was not found from ${appDir}: the installer edits your root module with your app's own compiler. Run "npm install --save-dev typescript" there, then run this again (or: ${retry}).`,

@@ -55,7 +55,10 @@ describe('options catalogue (the text `init` writes into the root module)', () =
     const known = knownKeys();
     // A failure here means ActiveTrackerModuleOptions gained or lost an option: add it to (or remove it from)
     // OPTIONS_CATALOGUE in src/install/options-catalogue.ts, with its one-line explanation and default.
-    expect({ missingFromCatalogue: known.filter((k) => !catalogueKeys.includes(k)), unknownToValidator: catalogueKeys.filter((k) => !known.includes(k)) }).toEqual({
+    expect({
+      missingFromCatalogue: known.filter((k) => !catalogueKeys.includes(k)),
+      unknownToValidator: catalogueKeys.filter((k) => !known.includes(k)),
+    }).toEqual({
       missingFromCatalogue: [],
       unknownToValidator: [],
     });
@@ -93,13 +96,16 @@ describe('options catalogue (the text `init` writes into the root module)', () =
     const text = renderOptionsObject();
     const lines = text.split('\n').slice(1, -1);
     const active = lines.filter((line) => !line.trimStart().startsWith('//'));
-    expect(active.map((l) => l.trim())).toEqual(['redis: process.env.REDIS_URL || undefined,', 'authentication: process.env.ACTIVE_TRACKER_AUTH || undefined,']);
+    expect(active.map((l) => l.trim())).toEqual([
+      'redis: process.env.REDIS_URL || undefined,',
+      'authentication: process.env.ACTIVE_TRACKER_AUTH || undefined,',
+    ]);
     for (const { path } of leaves(OPTIONS_CATALOGUE)) {
       const key = path.split('.').pop()!;
       expect({ path, listed: new RegExp(`^\\s*(// )*(//\\s+)?${key}: `, 'm').test(text) }).toEqual({ path, listed: true });
     }
     // Nested objects are commented as a whole, with their children's explanations inside.
-    expect(text).toContain("  // retention: {\n  //   // Entries older than this disappear. Default: 7 days.\n  //   maxAgeMs: 7 * 24 * 60 * 60 * 1000,\n");
+    expect(text).toContain('  // retention: {\n  //   // Entries older than this disappear. Default: 7 days.\n  //   maxAgeMs: 7 * 24 * 60 * 60 * 1000,\n');
   });
 
   it('follows the file style: indentation, line breaks and quotes', () => {

@@ -2,7 +2,14 @@ import { viewProblems } from './plugin-view.js';
 
 describe('viewProblems', () => {
   const ok = {
-    list: { columns: [{ field: 'content.sql', label: 'SQL', format: 'code' }], filters: [{ kind: 'tag', key: 'db', label: 'Database', options: ['a'] }, { kind: 'text', label: 'Search' }], families: true },
+    list: {
+      columns: [{ field: 'content.sql', label: 'SQL', format: 'code' }],
+      filters: [
+        { kind: 'tag', key: 'db', label: 'Database', options: ['a'] },
+        { kind: 'text', label: 'Search' },
+      ],
+      families: true,
+    },
     detail: {
       title: 'content.sql',
       sections: [
@@ -28,8 +35,16 @@ describe('viewProblems', () => {
     ['families not a boolean', { ...ok, list: { ...ok.list, families: 'yes' } }, '"view.list.families"'],
     ['a detail title that is no path', { ...ok, detail: { ...ok.detail, title: 'Query' } }, '"view.detail.title"'],
     ['an unknown section', { ...ok, detail: { sections: [{ kind: 'chart' }] } }, '.kind must be fields, json, code, backtrace or related'],
-    ['an unknown code language', { ...ok, detail: { sections: [{ kind: 'code', field: 'content.sql', language: 'cobol' }] } }, '.language must be sql, json or text'],
-    ['a related section without relation', { ...ok, detail: { sections: [{ kind: 'related', relation: 'siblings', columns: [] }] } }, '.relation must be "batch" or "family"'],
+    [
+      'an unknown code language',
+      { ...ok, detail: { sections: [{ kind: 'code', field: 'content.sql', language: 'cobol' }] } },
+      '.language must be sql, json or text',
+    ],
+    [
+      'a related section without relation',
+      { ...ok, detail: { sections: [{ kind: 'related', relation: 'siblings', columns: [] }] } },
+      '.relation must be "batch" or "family"',
+    ],
   ])('names the problem: %s', (_label, view, expected) => {
     expect(viewProblems(view).join('\n')).toContain(expected);
   });

@@ -43,9 +43,7 @@ export type ViewSection =
   | { kind: 'related'; title?: string; relation: 'batch' | 'family'; type?: string; columns: ViewColumn[] };
 
 /** A list filter the dashboard offers (values go to `GET entries` as `tag=key:value` or `q`). */
-export type ViewFilter =
-  | { kind: 'tag'; key: string; label: string; options?: string[] }
-  | { kind: 'text'; label: string };
+export type ViewFilter = { kind: 'tag'; key: string; label: string; options?: string[] } | { kind: 'text'; label: string };
 
 export interface PluginView {
   /** The list page. `families: true` lists the plugin's families (count, p95...) instead of entries. */
@@ -65,7 +63,8 @@ export function viewProblems(view: unknown): string[] {
   const columns = (where: string, list: unknown): void => {
     if (!Array.isArray(list)) return void problems.push(`${where} must be an array of { field, label, format? }`);
     list.forEach((c: Partial<ViewColumn>, i) => {
-      if (!c || typeof c.field !== 'string' || !FIELD.test(c.field)) problems.push(`${where}[${i}].field must be a field path such as "content.sql" or "durationMs"`);
+      if (!c || typeof c.field !== 'string' || !FIELD.test(c.field))
+        problems.push(`${where}[${i}].field must be a field path such as "content.sql" or "durationMs"`);
       if (!c || typeof c.label !== 'string' || !c.label) problems.push(`${where}[${i}].label must be a non-empty string`);
       if (c?.format !== undefined && !FORMATS.has(c.format)) problems.push(`${where}[${i}].format must be one of ${[...FORMATS].join(', ')}`);
     });
@@ -75,22 +74,26 @@ export function viewProblems(view: unknown): string[] {
     columns('"view.list.columns"', v.list.columns);
     if (v.list.families !== undefined && typeof v.list.families !== 'boolean') problems.push('"view.list.families" must be a boolean');
     if (v.list.filters !== undefined) {
-      if (!Array.isArray(v.list.filters)) problems.push('"view.list.filters" must be an array of { kind: "tag", key, label, options? } or { kind: "text", label }');
+      if (!Array.isArray(v.list.filters))
+        problems.push('"view.list.filters" must be an array of { kind: "tag", key, label, options? } or { kind: "text", label }');
       else {
         v.list.filters.forEach((f: any, i: number) => {
           const where = `"view.list.filters[${i}]"`;
           if (f?.kind === 'tag') {
             if (typeof f.key !== 'string' || !f.key) problems.push(`${where}.key must be a tag key`);
-            if (f.options !== undefined && (!Array.isArray(f.options) || f.options.some((o: unknown) => typeof o !== 'string'))) problems.push(`${where}.options must be an array of strings`);
+            if (f.options !== undefined && (!Array.isArray(f.options) || f.options.some((o: unknown) => typeof o !== 'string')))
+              problems.push(`${where}.options must be an array of strings`);
           } else if (f?.kind !== 'text') problems.push(`${where}.kind must be "tag" or "text"`);
           if (typeof f?.label !== 'string' || !f.label) problems.push(`${where}.label must be a non-empty string`);
         });
       }
     }
   }
-  if (!v.detail || typeof v.detail !== 'object' || !Array.isArray(v.detail.sections)) problems.push('"view.detail" must be an object { title?, sections: [...] }');
+  if (!v.detail || typeof v.detail !== 'object' || !Array.isArray(v.detail.sections))
+    problems.push('"view.detail" must be an object { title?, sections: [...] }');
   else {
-    if (v.detail.title !== undefined && (typeof v.detail.title !== 'string' || !FIELD.test(v.detail.title))) problems.push('"view.detail.title" must be a field path such as "content.name"');
+    if (v.detail.title !== undefined && (typeof v.detail.title !== 'string' || !FIELD.test(v.detail.title)))
+      problems.push('"view.detail.title" must be a field path such as "content.name"');
     v.detail.sections.forEach((section: any, i: number) => {
       const where = `"view.detail.sections[${i}]"`;
       if (section?.title !== undefined && typeof section.title !== 'string') problems.push(`${where}.title must be a string`);

@@ -126,7 +126,10 @@ describe('BatchSampler', () => {
       vip.tags.plan = 'enterprise';
       expect(custom.decide(vip, drafts({ type: 'request', content: {} }))).toEqual({ keep: true, weight: 1 });
       expect(custom.decide(batchSampled(0.01, false), [])).toEqual({ keep: false, weight: 0 });
-      expect(seen).toEqual([['request', 1], ['request', 0]]);
+      expect(seen).toEqual([
+        ['request', 1],
+        ['request', 0],
+      ]);
       const truthy = sampler({ rate: 0.01, keep: () => 1 as unknown as boolean });
       expect(truthy.decide(batchSampled(0.01, false), [])).toEqual({ keep: false, weight: 0 }); // only `true` keeps
       const throwing = sampler({

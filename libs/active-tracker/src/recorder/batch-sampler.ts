@@ -36,12 +36,7 @@ export class BatchSampler {
     return unitHash(batch.batchId) < rate ? { keep: true, weight: 1 / rate } : DROP;
   }
 
-  private mustKeep(
-    batch: TrackerContext,
-    drafts: readonly BatchDraft[],
-    slowMs: number | null,
-    keep: SamplingOptions['keep'],
-  ): boolean {
+  private mustKeep(batch: TrackerContext, drafts: readonly BatchDraft[], slowMs: number | null, keep: SamplingOptions['keep']): boolean {
     if (batch.failed) return true;
     // The batch's own answer: an outbound call that got a 503 is not a failed request.
     const status = batch.http?.res.statusCode ?? 0;

@@ -57,7 +57,15 @@ describe('EntryCodec', () => {
     expect(withoutCiphertext(prepared.json)).not.toContain(ENCRYPTED_MARKER);
     // other entry types are untouched
     const other = serializeDraft(
-      { id: '01J00000000000000000000OTH', draft: { type: 'log', content: { prompt: 'clear' } }, recordedAt: 0, batchId: null, redactions: Redactions.none, sensitive: new SensitiveKeys(), weight: 1 },
+      {
+        id: '01J00000000000000000000OTH',
+        draft: { type: 'log', content: { prompt: 'clear' } },
+        recordedAt: 0,
+        batchId: null,
+        redactions: Redactions.none,
+        sensitive: new SensitiveKeys(),
+        weight: 1,
+      },
       { maxString: 1000, codec: c },
     );
     expect(stored(other.json).content.prompt).toBe('clear');
@@ -65,7 +73,9 @@ describe('EntryCodec', () => {
 
   it('encrypts after redaction and truncation: what is decrypted is the redacted plaintext', () => {
     const c = codec();
-    const entry = stored(write(c, { prompt: { text: 'secret-value here', password: 'pw' }, completion: 'c'.repeat(1500) }, { redactions: ['secret-value'] }).json);
+    const entry = stored(
+      write(c, { prompt: { text: 'secret-value here', password: 'pw' }, completion: 'c'.repeat(1500) }, { redactions: ['secret-value'] }).json,
+    );
     const decoded = decodeEntry(entry, c, true).content;
     expect(decoded.prompt).toEqual({ text: `${REDACTED} here`, password: REDACTED });
     expect(String(decoded.completion)).toMatch(/^c{1000}… \[truncated 500 characters\]$/);
@@ -181,7 +191,14 @@ describe('encryptionProblems', () => {
   const key = randomBytes(32);
 
   it('accepts valid options', () => {
-    expect(encryptionProblems({ keys: { k1: key, 'k-2_b': key.toString('hex'), k3: key.toString('base64') }, fields: FIELDS, currentKeyId: 'k1', canDecrypt: () => true })).toEqual([]);
+    expect(
+      encryptionProblems({
+        keys: { k1: key, 'k-2_b': key.toString('hex'), k3: key.toString('base64') },
+        fields: FIELDS,
+        currentKeyId: 'k1',
+        canDecrypt: () => true,
+      }),
+    ).toEqual([]);
   });
 
   it.each<[string, unknown, string[]]>([
@@ -192,7 +209,11 @@ describe('encryptionProblems', () => {
     ['a short key', { keys: { k: randomBytes(16) }, fields: {} }, ['"encryption.keys.k" must be 32 bytes (a Buffer, 44 base64 or 64 hex characters)']],
     ['a long key', { keys: { k: randomBytes(33) }, fields: {} }, ['"encryption.keys.k" must be 32 bytes (a Buffer, 44 base64 or 64 hex characters)']],
     ['a short hex key', { keys: { k: 'ab'.repeat(16) }, fields: {} }, ['"encryption.keys.k" must be 32 bytes (a Buffer, 44 base64 or 64 hex characters)']],
-    ['a passphrase', { keys: { k: 'correct horse battery staple' }, fields: {} }, ['"encryption.keys.k" must be 32 bytes (a Buffer, 44 base64 or 64 hex characters)']],
+    [
+      'a passphrase',
+      { keys: { k: 'correct horse battery staple' }, fields: {} },
+      ['"encryption.keys.k" must be 32 bytes (a Buffer, 44 base64 or 64 hex characters)'],
+    ],
     ['a number key', { keys: { k: 42 }, fields: {} }, ['"encryption.keys.k" must be 32 bytes (a Buffer, 44 base64 or 64 hex characters)']],
     ['a bad key id', { keys: { 'my key': key }, fields: {} }, ['"encryption.keys": key id "my key" must be 1-32 letters, digits, "_" or "-"']],
     ['a key id with ":"', { keys: { 'a:b': key }, fields: {} }, ['"encryption.keys": key id "a:b" must be 1-32 letters, digits, "_" or "-"']],

@@ -50,7 +50,8 @@ export function encryptionProblems(o: unknown): string[] {
   if (options.currentKeyId !== undefined && !ids.includes(options.currentKeyId)) {
     problems.push(`"encryption.currentKeyId" must be one of the key ids (${ids.join(', ') || 'none'})`);
   }
-  if (options.canDecrypt !== undefined && typeof options.canDecrypt !== 'function') problems.push('"encryption.canDecrypt" must be a function (req) => boolean');
+  if (options.canDecrypt !== undefined && typeof options.canDecrypt !== 'function')
+    problems.push('"encryption.canDecrypt" must be a function (req) => boolean');
   const fields = options.fields;
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) problems.push('"encryption.fields" must map entry types to field names');
   else {

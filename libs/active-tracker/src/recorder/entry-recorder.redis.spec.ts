@@ -216,7 +216,11 @@ describe('EntryRecorder with RedisRepository', () => {
     const entries = await stored('hung');
     expect(entries.map((e) => e.content.i).sort((a, b) => Number(a) - Number(b))).toEqual([
       ...Array.from({ length: 20 }, (_, i) => i),
-      100, 101, 102, 103, 104,
+      100,
+      101,
+      102,
+      103,
+      104,
     ]);
     expect(new Set(entries.map((e) => e.id)).size).toBe(25);
     expect(r.stats()).toMatchObject({ dropped: 20, buffered: 0, storageReady: true });

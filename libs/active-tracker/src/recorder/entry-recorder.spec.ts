@@ -6,16 +6,7 @@ import { BatchDraft, redactCurrent, runInContext, TrackerContext } from '../cont
 import { Entry, EntryDraft } from '../entries/entry.js';
 import { newUlid } from '../entries/entry-id.js';
 import type { CounterQuery } from '../storage/counters.js';
-import {
-  EntryPage,
-  EntryPatch,
-  EntryQuery,
-  EntryRepository,
-  FamilyQuery,
-  RetentionPolicy,
-  UpdateOptions,
-  WriteNotice,
-} from '../storage/entry-repository.js';
+import { EntryPage, EntryPatch, EntryQuery, EntryRepository, FamilyQuery, RetentionPolicy, UpdateOptions, WriteNotice } from '../storage/entry-repository.js';
 import { MemoryRepository } from '../storage/memory/memory.repository.js';
 import type { PreparedEntry } from '../storage/prepared-entry.js';
 import { unitHash } from './batch-sampler.js';
@@ -202,13 +193,17 @@ describe('EntryRecorder: entries', () => {
     const before = Date.now();
     r.record(draft('bare', { a: 1 }));
     r.record(
-      draft('full', { b: 2 }, {
-        batchId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
-        occurredAt: 0,
-        durationMs: 12.345678,
-        familyHash: 'fam',
-        tags: { user_name: 'ann', count: 3, flag: true, none: null, missing: undefined, long: 'x'.repeat(2000) },
-      }),
+      draft(
+        'full',
+        { b: 2 },
+        {
+          batchId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+          occurredAt: 0,
+          durationMs: 12.345678,
+          familyHash: 'fam',
+          tags: { user_name: 'ann', count: 3, flag: true, none: null, missing: undefined, long: 'x'.repeat(2000) },
+        },
+      ),
     );
     r.record(draft('dated', {}, { occurredAt: new Date('2024-05-06T07:08:09.010Z'), durationMs: Number.NaN }));
     r.record(draft('stringdate', {}, { occurredAt: '2024-01-01T00:00:00Z', durationMs: Infinity }));
@@ -216,7 +211,17 @@ describe('EntryRecorder: entries', () => {
     await r.flush();
 
     const [bare] = await all(repo, 'bare');
-    expect(bare).toEqual({ id: expect.stringMatching(ULID), type: 'bare', batchId: null, occurredAt: expect.any(String), durationMs: null, familyHash: null, tags: {}, content: { a: 1 }, version: 1 });
+    expect(bare).toEqual({
+      id: expect.stringMatching(ULID),
+      type: 'bare',
+      batchId: null,
+      occurredAt: expect.any(String),
+      durationMs: null,
+      familyHash: null,
+      tags: {},
+      content: { a: 1 },
+      version: 1,
+    });
     expect(Date.parse(bare.occurredAt)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(bare.occurredAt)).toBeLessThanOrEqual(Date.now());
 
@@ -292,9 +297,7 @@ describe('EntryRecorder: redaction', () => {
   it("redacts the draft's redactions in content (keys and values) and tags", async () => {
     const repo = new MemoryRepository(RETENTION);
     const r = recorder(repo);
-    r.record(
-      draft('request', { header: 'Bearer s3cret', nested: [{ 's3cret-key': 'v' }] }, { tags: { who: 'user s3cret' }, redactions: ['s3cret'] }),
-    );
+    r.record(draft('request', { header: 'Bearer s3cret', nested: [{ 's3cret-key': 'v' }] }, { tags: { who: 'user s3cret' }, redactions: ['s3cret'] }));
     await r.flush();
     const [entry] = await all(repo, 'request');
     expect(entry.content).toEqual({ header: `Bearer ${REDACTED}`, nested: [{ [`${REDACTED}-key`]: 'v' }] });
@@ -387,7 +390,9 @@ describe('EntryRecorder: filter and ownership', () => {
     r.batchEnded(my);
     await r.flush();
     const names = (await all(repo, 't')).map((e) => e.content.n).reverse();
-    expect(names.sort()).toEqual(['explicit mine', 'explicit any', 'no context', 'mine in other context', 'any in other context', 'my context', 'context without tracker'].sort());
+    expect(names.sort()).toEqual(
+      ['explicit mine', 'explicit any', 'no context', 'mine in other context', 'any in other context', 'my context', 'context without tracker'].sort(),
+    );
     // Someone else's drafts are not this recorder's business: not counted anywhere.
     expect(r.stats()).toMatchObject({ recorded: 7, filtered: 0, dropped: 0, pendingBatches: 0 });
   });
@@ -750,7 +755,11 @@ describe('EntryRecorder: batches', () => {
   it('holds at most maxDrafts drafts per batch; the rest are dropped and counted', async () => {
     const repo = new FlakyRepository();
     const r = recorder(repo, { batches: { maxDrafts: 3 } });
-    const batch = recordBatch(r, batchOf(), Array.from({ length: 5 }, (_, i) => draft('log', { i })));
+    const batch = recordBatch(
+      r,
+      batchOf(),
+      Array.from({ length: 5 }, (_, i) => draft('log', { i })),
+    );
     expect(batch.droppedDrafts).toBe(2);
     expect(r.stats()).toMatchObject({ recorded: 5, dropped: 2 });
     // late drafts during the grace period count against the same bound

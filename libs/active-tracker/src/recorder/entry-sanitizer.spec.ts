@@ -65,14 +65,17 @@ describe('sanitizeValue: JSON safety', () => {
   });
 
   it('turns Maps into objects and Sets into arrays, sanitizing their contents', () => {
-    const { out } = sanitize({
-      map: new Map<unknown, unknown>([
-        ['a', 1n],
-        ['token', 'SECRET'],
-        [2, new Set([1, 2])],
-      ]),
-      set: new Set(['x', 3n, new Date('2020-01-01T00:00:00Z')]),
-    }, { redactions: ['SECRET'] });
+    const { out } = sanitize(
+      {
+        map: new Map<unknown, unknown>([
+          ['a', 1n],
+          ['token', 'SECRET'],
+          [2, new Set([1, 2])],
+        ]),
+        set: new Set(['x', 3n, new Date('2020-01-01T00:00:00Z')]),
+      },
+      { redactions: ['SECRET'] },
+    );
     expect(out.map).toEqual({ a: '1', token: REDACTED, 2: [1, 2] });
     expect(out.set).toEqual(['x', '3', '2020-01-01T00:00:00.000Z']);
   });
@@ -101,9 +104,27 @@ describe('sanitizeValue: JSON safety', () => {
   });
 
   it('never throws, even for objects that refuse to be read (throwing toJSON, hostile proxies)', () => {
-    const throwingToJson = { toJSON: () => { throw new Error('no'); } };
-    const throwingToJsonGetter = Object.defineProperty({}, 'toJSON', { get: () => { throw new Error('no'); } });
-    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); }, get: () => { throw new Error('no get'); } });
+    const throwingToJson = {
+      toJSON: () => {
+        throw new Error('no');
+      },
+    };
+    const throwingToJsonGetter = Object.defineProperty({}, 'toJSON', {
+      get: () => {
+        throw new Error('no');
+      },
+    });
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no keys');
+        },
+        get: () => {
+          throw new Error('no get');
+        },
+      },
+    );
     const state: SanitizeState = { truncated: false };
     let out: any;
     expect(() => {
@@ -206,7 +227,10 @@ describe('redactString', () => {
   });
 
   it('never leaks part of a secret that contains another secret, whatever the order', () => {
-    for (const redactions of [['abc', 'abcdef'], ['abcdef', 'abc']]) {
+    for (const redactions of [
+      ['abc', 'abcdef'],
+      ['abcdef', 'abc'],
+    ]) {
       const out = redactString('x abcdef y abc z', redactions);
       expect(out).toBe(`x ${REDACTED} y ${REDACTED} z`);
       expect(out).not.toContain('def');

@@ -22,9 +22,37 @@ const MAX_STRING = 40;
 const SECRETS = ['s3cr3t-tok', 'pa"ss\\wd'];
 /** Put only under sensitive keys: must never be stored. */
 const SENSITIVE_MARK = 'ZZSENSITIVEZZ';
-const SENSITIVE_KEYS = ['password', 'Authorization', 'x-api-key', 'client_secret', 'cardNumber', 'card_number', 'cvv', 'CVC', 'ssn', 'creditCard', 'session_id'];
+const SENSITIVE_KEYS = [
+  'password',
+  'Authorization',
+  'x-api-key',
+  'client_secret',
+  'cardNumber',
+  'card_number',
+  'cvv',
+  'CVC',
+  'ssn',
+  'creditCard',
+  'session_id',
+];
 const ORDINARY_KEYS = ['id', 'name', 'accept', 'success', 'access', 'discard', 'pinned', 'items', 'é', '"quoted"', 'back\\slash', 'nested', 'a.b', 'toJSONish'];
-const STRINGS = ['', 'plain', 'héllo wörld', '日本語', '😀 emoji', 'quote " inside', 'back \\ slash', 'line\nbreak\ttab', '\u2028\u2029', '\u0000\u001f', '\ud800 lone', '{"json":"in a string"}', 'x'.repeat(MAX_STRING), 'y'.repeat(MAX_STRING + 1), 'z'.repeat(200)];
+const STRINGS = [
+  '',
+  'plain',
+  'héllo wörld',
+  '日本語',
+  '😀 emoji',
+  'quote " inside',
+  'back \\ slash',
+  'line\nbreak\ttab',
+  '\u2028\u2029',
+  '\u0000\u001f',
+  '\ud800 lone',
+  '{"json":"in a string"}',
+  'x'.repeat(MAX_STRING),
+  'y'.repeat(MAX_STRING + 1),
+  'z'.repeat(200),
+];
 const NUMBERS = [0, -0, 1, -1, 1.5, 1e21, -1e-7, Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity];
 
 interface Generated {
@@ -226,7 +254,7 @@ function walkerChanges(value: unknown): boolean {
 const CORPUS_SIZE = 300;
 
 describe('serializeDraft: the fast path and the walker agree (property-based corpus)', () => {
-  it('stores, for every generated content, valid JSON equal to the walker\'s copy, with the truncated flag', () => {
+  it("stores, for every generated content, valid JSON equal to the walker's copy, with the truncated flag", () => {
     const gen = generator(0x5eed);
     for (let i = 0; i < CORPUS_SIZE; i++) {
       const content = gen.content();
@@ -244,7 +272,7 @@ describe('serializeDraft: the fast path and the walker agree (property-based cor
     }
   });
 
-  it('stores a single field value exactly as JSON.stringify of the walker\'s copy (byte for byte)', () => {
+  it("stores a single field value exactly as JSON.stringify of the walker's copy (byte for byte)", () => {
     const gen = generator(42);
     for (let i = 0; i < CORPUS_SIZE; i++) {
       const { value } = gen.next();
@@ -308,7 +336,12 @@ describe('isClean: false exactly when the walker would change something (same co
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     expect(check(cycle)).toBe(false);
-    const throwing = Object.defineProperty({}, 'x', { enumerable: true, get: () => { throw new Error('getter'); } });
+    const throwing = Object.defineProperty({}, 'x', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter');
+      },
+    });
     expect(check(throwing)).toBe(false);
     // undefined, functions and symbols are left out by both
     expect(check({ u: undefined, f: () => 1, s: Symbol('s') })).toBe(true);
@@ -435,7 +468,7 @@ describe('serializeDraft: entry fields', () => {
     expect(serialize({}, { counters: [] }).counters).toBeUndefined();
   });
 
-  it('produces JSON whose fields equal the prepared entry\'s', () => {
+  it("produces JSON whose fields equal the prepared entry's", () => {
     const prepared = serialize({ a: 1 }, { familyHash: 'fam', durationMs: 1.23456, occurredAt: '2024-01-02T03:04:05Z', tags: { k: 'v' } });
     expect(JSON.parse(prepared.json)).toEqual({
       id: prepared.id,
@@ -455,7 +488,15 @@ describe('serializeDraft: entry fields', () => {
 describe('serializeDraft: family summary', () => {
   it('keeps top-level scalars, never a sensitive field, with literals redacted', () => {
     const prepared = serialize(
-      { class: 'PaymentError', message: `card ${SECRETS[0]} declined`, status: 402, ok: false, password: 'hunter2', cardNumber: '4111111111111111', nested: { a: 1 } },
+      {
+        class: 'PaymentError',
+        message: `card ${SECRETS[0]} declined`,
+        status: 402,
+        ok: false,
+        password: 'hunter2',
+        cardNumber: '4111111111111111',
+        nested: { a: 1 },
+      },
       { familyHash: 'fam' },
     );
     expect(prepared.summary).toEqual({ class: 'PaymentError', message: `card ${REDACTED} declined`, status: '402', ok: 'false' });
@@ -465,7 +506,7 @@ describe('serializeDraft: family summary', () => {
     expect(serialize({ a: 'b' }).summary).toBeUndefined();
   });
 
-  it('never keeps a literal secret, in a key nor cut in half by the summary\'s length cap', () => {
+  it("never keeps a literal secret, in a key nor cut in half by the summary's length cap", () => {
     const prepared = serialize({ [`id-${SECRETS[0]}`]: 'x', message: `${'m'.repeat(295)}${SECRETS[0]}` }, { familyHash: 'fam' });
     const text = JSON.stringify(prepared.summary);
     expect(leaks(text)).toBeNull();

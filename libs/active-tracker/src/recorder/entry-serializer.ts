@@ -109,8 +109,7 @@ export function serializeDraft(input: SerializeInput, options: SerializeOptions)
   }
   const occurredAtMs = timeOf(draft.occurredAt, input.recordedAt);
   const occurredAt = isoTime(occurredAtMs);
-  const durationMs =
-    typeof draft.durationMs === 'number' && Number.isFinite(draft.durationMs) ? Math.round(draft.durationMs * 1000) / 1000 : null;
+  const durationMs = typeof draft.durationMs === 'number' && Number.isFinite(draft.durationMs) ? Math.round(draft.durationMs * 1000) / 1000 : null;
   const familyHash = draft.familyHash ?? null;
   const json = [
     '{"id":"',

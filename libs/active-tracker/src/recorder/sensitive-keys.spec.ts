@@ -108,15 +108,36 @@ describe('sensitiveKeyMatcher (defaults): payment cards and national identifiers
   });
 
   // Ordinary words containing a short "=name" item are left alone.
-  it.each(['accept', 'success', 'access', 'account', 'discard', 'cards', 'cardinality', 'pinned', 'pinCount', 'spinner', 'span', 'company', 'panel', 'lessons', 'classname', 'business_name', 'ccEmail', 'occupation', 'prompt_tokens', 'maxTokens', 'tokenCount', 'author'])(
-    '%s is not sensitive',
-    (key) => {
-      expect(isSensitive(key)).toBe(false);
-    },
-  );
+  it.each([
+    'accept',
+    'success',
+    'access',
+    'account',
+    'discard',
+    'cards',
+    'cardinality',
+    'pinned',
+    'pinCount',
+    'spinner',
+    'span',
+    'company',
+    'panel',
+    'lessons',
+    'classname',
+    'business_name',
+    'ccEmail',
+    'occupation',
+    'prompt_tokens',
+    'maxTokens',
+    'tokenCount',
+    'author',
+  ])('%s is not sensitive', (key) => {
+    expect(isSensitive(key)).toBe(false);
+  });
 
   it('documents the "=name" rule: exact items are short names that would otherwise match ordinary words', () => {
-    for (const item of ['=cc', '=pin', '=pan', '=card', '=iban', '^cvv', 'cvv$', '^cvc', 'cvc$', '^ssn', 'ssn$']) expect(DEFAULT_SENSITIVE_KEYS).toContain(item);
+    for (const item of ['=cc', '=pin', '=pan', '=card', '=iban', '^cvv', 'cvv$', '^cvc', 'cvc$', '^ssn', 'ssn$'])
+      expect(DEFAULT_SENSITIVE_KEYS).toContain(item);
     // the same names as plain items would match by "contains"
     const contains = sensitiveKeyMatcher(['cc', 'pin', 'ssn']);
     expect(contains('accept')).toBe(true);
@@ -209,7 +230,11 @@ describe('sensitive keys in the walker (what filterSensitive did)', () => {
   });
 
   it('redacts a sensitive key whatever its value (objects, arrays, undefined) and keeps the key', () => {
-    expect(filterSensitive({ token: undefined, cvv: [1, 2], card: { number: '4111' } }, isSensitive)).toEqual({ token: REDACTED, cvv: REDACTED, card: REDACTED });
+    expect(filterSensitive({ token: undefined, cvv: [1, 2], card: { number: '4111' } }, isSensitive)).toEqual({
+      token: REDACTED,
+      cvv: REDACTED,
+      card: REDACTED,
+    });
   });
 
   it('cuts cycles but keeps an object that is merely referenced twice', () => {
@@ -220,7 +245,10 @@ describe('sensitive keys in the walker (what filterSensitive did)', () => {
     expect(out.self).toBe('[Circular]');
     expect(out.a).toEqual({ name: 'shared', secret: REDACTED });
     expect(out.b).toEqual({ name: 'shared', secret: REDACTED });
-    expect(out.list).toEqual([{ name: 'shared', secret: REDACTED }, { name: 'shared', secret: REDACTED }]);
+    expect(out.list).toEqual([
+      { name: 'shared', secret: REDACTED },
+      { name: 'shared', secret: REDACTED },
+    ]);
     expect(() => JSON.stringify(out)).not.toThrow();
   });
 

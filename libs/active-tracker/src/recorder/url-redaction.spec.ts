@@ -19,11 +19,15 @@ describe('UrlRedactor', () => {
     expect(urls.redact('https://h/p?api_key=1&token=2&access_token=3&password=4&page=5&q=a+b&empty=&flag')).toBe(
       `https://h/p?api_key=${R}&token=${R}&access_token=${R}&password=${R}&page=5&q=a+b&empty=&flag`,
     );
-    expect(urls.redact('/p?Authorization=x&session_id=y&client_secret=z&refreshToken=t')).toBe(`/p?Authorization=${R}&session_id=${R}&client_secret=${R}&refreshToken=${R}`);
+    expect(urls.redact('/p?Authorization=x&session_id=y&client_secret=z&refreshToken=t')).toBe(
+      `/p?Authorization=${R}&session_id=${R}&client_secret=${R}&refreshToken=${R}`,
+    );
   });
 
   it('redacts card and SSN parameters of the default sensitive keys', () => {
-    expect(urls.redact('/pay?cardNumber=4111111111111111&cvv=123&cc=4111&ssn=078-05-1120&amount=5')).toBe(`/pay?cardNumber=${R}&cvv=${R}&cc=${R}&ssn=${R}&amount=5`);
+    expect(urls.redact('/pay?cardNumber=4111111111111111&cvv=123&cc=4111&ssn=078-05-1120&amount=5')).toBe(
+      `/pay?cardNumber=${R}&cvv=${R}&cc=${R}&ssn=${R}&amount=5`,
+    );
     expect(urls.redact('/p?accept=json&success=1&access=ro')).toBe('/p?accept=json&success=1&access=ro');
   });
 
@@ -37,7 +41,9 @@ describe('UrlRedactor', () => {
   });
 
   it('redacts any parameter whose name ends in "key" (normalized: apiKey, api-key, publicKey, monkey)', () => {
-    expect(urls.redact('/p?apiKey=1&api-key=2&publicKey=3&monkey=4&keys=5&keyboard=6')).toBe(`/p?apiKey=${R}&api-key=${R}&publicKey=${R}&monkey=${R}&keys=5&keyboard=6`);
+    expect(urls.redact('/p?apiKey=1&api-key=2&publicKey=3&monkey=4&keys=5&keyboard=6')).toBe(
+      `/p?apiKey=${R}&api-key=${R}&publicKey=${R}&monkey=${R}&keys=5&keyboard=6`,
+    );
   });
 
   it('decodes parameter names before matching (percent-encoding, "+"), keeping them as written', () => {
@@ -63,9 +69,11 @@ describe('UrlRedactor', () => {
     expect(urls.redact('')).toBe('');
   });
 
-  it('adds the tracker\'s own sensitive keys and extra names, and uses only those given', () => {
+  it("adds the tracker's own sensitive keys and extra names, and uses only those given", () => {
     const custom = new UrlRedactor(['tenant'], ['=region']);
-    expect(custom.redact('/p?tenantId=1&region=eu&regions=x&password=2&token=3&signature=4')).toBe(`/p?tenantId=${R}&region=${R}&regions=x&password=2&token=3&signature=${R}`);
+    expect(custom.redact('/p?tenantId=1&region=eu&regions=x&password=2&token=3&signature=4')).toBe(
+      `/p?tenantId=${R}&region=${R}&regions=x&password=2&token=3&signature=${R}`,
+    );
     expect(custom.isSensitiveParam('myTenant')).toBe(true);
     expect(custom.isSensitiveParam('page')).toBe(false);
   });

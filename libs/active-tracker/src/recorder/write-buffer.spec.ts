@@ -55,7 +55,14 @@ describe('WriteBuffer', () => {
 
   it('take() returns the oldest first, up to maxEntries and maxBytes, and always at least one entry', () => {
     const b = new WriteBuffer(100, 100_000);
-    for (const [id, size] of [['a', 100], ['b', 100], ['c', 100], ['d', 5000], ['e', 100]] as const) b.push(entry(id, size));
+    for (const [id, size] of [
+      ['a', 100],
+      ['b', 100],
+      ['c', 100],
+      ['d', 5000],
+      ['e', 100],
+    ] as const)
+      b.push(entry(id, size));
     expect(ids(b.take(2, 100_000))).toEqual(['a', 'b']);
     expect(ids(b.take(10, 250))).toEqual(['c']);
     expect(ids(b.take(10, 250))).toEqual(['d']); // larger than maxBytes: taken alone

@@ -36,10 +36,12 @@ export function fakeHost(
   const processors: Array<(batch: Batch, drafts: BatchDraft[]) => void> = [];
   const start: Array<(batch: Batch) => void> = [];
   const end: Array<(batch: Batch) => void> = [];
-  const remove = <T>(list: T[], item: T) => () => {
-    const at = list.indexOf(item);
-    if (at >= 0) list.splice(at, 1);
-  };
+  const remove =
+    <T>(list: T[], item: T) =>
+    () => {
+      const at = list.indexOf(item);
+      if (at >= 0) list.splice(at, 1);
+    };
   const host: PluginHost = {
     bus,
     trackerId,

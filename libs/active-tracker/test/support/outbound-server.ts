@@ -40,31 +40,34 @@ export async function startOutboundServer(): Promise<OutboundServer> {
       received.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, bodyBytes });
       const path = url.pathname;
       if (path === '/hang') return;
-      setTimeout(() => {
-        if (path === '/ok') {
-          res.setHeader('content-length', '5');
-          res.end('hello');
-        } else if (path === '/chunked') {
-          res.write('abc');
-          setTimeout(() => res.end('defg'), ms);
-        } else if (path === '/slow') {
-          res.setHeader('content-length', '4');
-          res.end('slow');
-        } else if (path.startsWith('/status/')) {
-          res.statusCode = Number(path.slice('/status/'.length)) || 500;
-          res.end(`status ${res.statusCode}`);
-        } else if (path === '/redirect') {
-          res.statusCode = 302;
-          res.setHeader('location', '/ok');
-          res.end();
-        } else if (path === '/echo') {
-          res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify({ bytes: bodyBytes, method: req.method }));
-        } else {
-          res.statusCode = 404;
-          res.end('no route');
-        }
-      }, path === '/chunked' ? 0 : ms);
+      setTimeout(
+        () => {
+          if (path === '/ok') {
+            res.setHeader('content-length', '5');
+            res.end('hello');
+          } else if (path === '/chunked') {
+            res.write('abc');
+            setTimeout(() => res.end('defg'), ms);
+          } else if (path === '/slow') {
+            res.setHeader('content-length', '4');
+            res.end('slow');
+          } else if (path.startsWith('/status/')) {
+            res.statusCode = Number(path.slice('/status/'.length)) || 500;
+            res.end(`status ${res.statusCode}`);
+          } else if (path === '/redirect') {
+            res.statusCode = 302;
+            res.setHeader('location', '/ok');
+            res.end();
+          } else if (path === '/echo') {
+            res.setHeader('content-type', 'application/json');
+            res.end(JSON.stringify({ bytes: bodyBytes, method: req.method }));
+          } else {
+            res.statusCode = 404;
+            res.end('no route');
+          }
+        },
+        path === '/chunked' ? 0 : ms,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -112,16 +112,25 @@ function installExitHook(): void {
 
 function spawnNode(port: number, dir: string): ChildProcess {
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', dir,
-    '--cluster-enabled', 'yes',
-    '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-    '--cluster-node-timeout', '2000',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    join(dir, `nodes-${port}.conf`),
+    '--cluster-node-timeout',
+    '2000',
     // Without it a node that was never MEET (a one-master cluster) reports an empty IP in CLUSTER SLOTS.
-    '--cluster-announce-ip', '127.0.0.1',
+    '--cluster-announce-ip',
+    '127.0.0.1',
   ];
   const child = existsSync(SETPRIV)
     ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', REDIS_SERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -229,7 +238,10 @@ async function waitUntilClusterOk(ports: number[]): Promise<void> {
     );
     if (ready) return;
     last = infos
-      .map((info, i) => `${ports[i]}: ${info ? `state=${info.get('cluster_state')} slots_ok=${info.get('cluster_slots_ok')} known=${info.get('cluster_known_nodes')}` : 'no answer'}`)
+      .map(
+        (info, i) =>
+          `${ports[i]}: ${info ? `state=${info.get('cluster_state')} slots_ok=${info.get('cluster_slots_ok')} known=${info.get('cluster_known_nodes')}` : 'no answer'}`,
+      )
       .join(', ');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -136,7 +136,11 @@ describe('events plugin', () => {
       [req.batchId, 7],
       [null, 8],
     ]);
-    expect((shipped[0].content as any).source).toMatchObject({ file: expect.stringMatching(SPEC_FILE), line: lineOf('MARK:trackEvent'), function: 'markShipped' });
+    expect((shipped[0].content as any).source).toMatchObject({
+      file: expect.stringMatching(SPEC_FILE),
+      line: lineOf('MARK:trackEvent'),
+      function: 'markShipped',
+    });
   });
 
   it('records every notify with recordNotify: payload (serialize() for event objects), tags, context and source location', async () => {
@@ -172,10 +176,7 @@ describe('events plugin', () => {
   it('never mixes the events of two overlapping requests, and groups repeats by key', async () => {
     app = await boot([requests(), events({ recordNotify: true, notifyFilter: ['user.created'] })]);
     const server = app.getHttpServer();
-    await Promise.all([
-      request(server).get('/orders/place?who=slow&wait=80').expect(200),
-      request(server).get('/orders/place?who=fast&wait=1').expect(200),
-    ]);
+    await Promise.all([request(server).get('/orders/place?who=slow&wait=80').expect(200), request(server).get('/orders/place?who=fast&wait=1').expect(200)]);
     const reqs = await list(app, 'request');
     const recorded = await list(app, 'event');
     expect(reqs).toHaveLength(2);

@@ -42,7 +42,13 @@ describe('ExceptionsPlugin', () => {
     expect(d.type).toBe('exception');
     expect(d.batchId).toBe(ctx.batchId);
     expect(d.tags).toEqual({ plan: 'pro' });
-    expect(d.content).toMatchObject({ class: 'PaymentDeclined', message: 'card declined', status: 500, origin: 'http', request: { method: 'POST', path: '/pay' } });
+    expect(d.content).toMatchObject({
+      class: 'PaymentDeclined',
+      message: 'card declined',
+      status: 500,
+      origin: 'http',
+      request: { method: 'POST', path: '/pay' },
+    });
     const location = d.content.location as { file: string; line: number };
     expect(location.file).toMatch(/exceptions\.plugin\.spec\.ts$/);
     expect(d.content.locationLabel).toBe(`${location.file}:${location.line}`);

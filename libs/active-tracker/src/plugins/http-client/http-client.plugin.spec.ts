@@ -23,7 +23,14 @@ import { fakeHost } from '../../../test/support/fake-host.js';
 import { EntryRecorder } from '../../recorder/entry-recorder.js';
 import { MemoryRepository } from '../../storage/memory/memory.repository.js';
 import { requests } from '../requests/requests.plugin.js';
-import { HTTP_CLIENT_CHANNELS, httpClient, HttpClientEntryContent, HttpClientPlugin, HttpClientPluginOptions, INTERNAL_REQUEST_HEADER } from './http-client.plugin.js';
+import {
+  HTTP_CLIENT_CHANNELS,
+  httpClient,
+  HttpClientEntryContent,
+  HttpClientPlugin,
+  HttpClientPluginOptions,
+  INTERNAL_REQUEST_HEADER,
+} from './http-client.plugin.js';
 
 let outbound: OutboundServer;
 beforeAll(async () => {
@@ -32,7 +39,12 @@ beforeAll(async () => {
 afterAll(async () => outbound?.stop());
 
 /** node:http call that resolves with status and body (consumed), or rejects with the request error. */
-function httpCall(url: string, options: https.RequestOptions = {}, body?: string, lib: typeof http | typeof https = http): Promise<{ status: number; body: string }> {
+function httpCall(
+  url: string,
+  options: https.RequestOptions = {},
+  body?: string,
+  lib: typeof http | typeof https = http,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = lib.request(url, options, (res) => {
       let text = '';
@@ -80,9 +92,36 @@ describe('http-client plugin on the diagnostics channels', () => {
     expect(await slow.text()).toBe('abcdefg');
     await until(() => s.drafts.length === 3);
     expect(s.content()).toEqual([
-      { client: 'fetch', method: 'GET', url: `${outbound.url}/ok?token=[REDACTED]&page=2`, host: outbound.host, status: 200, durationMs: expect.any(Number), requestSize: null, responseSize: 5 },
-      { client: 'fetch', method: 'POST', url: `${outbound.url}/echo?apiKey=[REDACTED]`, host: outbound.host, status: 200, durationMs: expect.any(Number), requestSize: 300, responseSize: expect.any(Number) },
-      { client: 'fetch', method: 'GET', url: `${outbound.url}/chunked?ms=120`, host: outbound.host, status: 200, durationMs: expect.any(Number), requestSize: null, responseSize: null },
+      {
+        client: 'fetch',
+        method: 'GET',
+        url: `${outbound.url}/ok?token=[REDACTED]&page=2`,
+        host: outbound.host,
+        status: 200,
+        durationMs: expect.any(Number),
+        requestSize: null,
+        responseSize: 5,
+      },
+      {
+        client: 'fetch',
+        method: 'POST',
+        url: `${outbound.url}/echo?apiKey=[REDACTED]`,
+        host: outbound.host,
+        status: 200,
+        durationMs: expect.any(Number),
+        requestSize: 300,
+        responseSize: expect.any(Number),
+      },
+      {
+        client: 'fetch',
+        method: 'GET',
+        url: `${outbound.url}/chunked?ms=120`,
+        host: outbound.host,
+        status: 200,
+        durationMs: expect.any(Number),
+        requestSize: null,
+        responseSize: null,
+      },
     ]);
     // the chunked body ends 120 ms after its headers: the duration covers the whole body
     expect(s.content()[2].durationMs).toBeGreaterThanOrEqual(110);
@@ -95,13 +134,35 @@ describe('http-client plugin on the diagnostics channels', () => {
   it('records node:http calls: method, URL (never credentials), status, duration, sizes', async () => {
     const s = direct();
     teardown = s.teardown;
-    const res = await httpCall(`http://alice:pa55w0rd@${outbound.host}/chunked?ms=100&signature=s1g`, { method: 'PUT', headers: { 'content-length': 4 } }, 'abcd');
+    const res = await httpCall(
+      `http://alice:pa55w0rd@${outbound.host}/chunked?ms=100&signature=s1g`,
+      { method: 'PUT', headers: { 'content-length': 4 } },
+      'abcd',
+    );
     expect(res).toEqual({ status: 200, body: 'abcdefg' });
     await httpCall(`${outbound.url}/status/503?X-Amz-Signature=zz&id=9`);
     await until(() => s.drafts.length === 2);
     expect(s.content()).toEqual([
-      { client: 'http', method: 'PUT', url: `${outbound.url}/chunked?ms=100&signature=[REDACTED]`, host: outbound.host, status: 200, durationMs: expect.any(Number), requestSize: 4, responseSize: null },
-      { client: 'http', method: 'GET', url: `${outbound.url}/status/503?X-Amz-Signature=[REDACTED]&id=9`, host: outbound.host, status: 503, durationMs: expect.any(Number), requestSize: null, responseSize: 'status 503'.length },
+      {
+        client: 'http',
+        method: 'PUT',
+        url: `${outbound.url}/chunked?ms=100&signature=[REDACTED]`,
+        host: outbound.host,
+        status: 200,
+        durationMs: expect.any(Number),
+        requestSize: 4,
+        responseSize: null,
+      },
+      {
+        client: 'http',
+        method: 'GET',
+        url: `${outbound.url}/status/503?X-Amz-Signature=[REDACTED]&id=9`,
+        host: outbound.host,
+        status: 503,
+        durationMs: expect.any(Number),
+        requestSize: null,
+        responseSize: 'status 503'.length,
+      },
     ]);
     expect(s.content()[0].durationMs).toBeGreaterThanOrEqual(90);
     expect(JSON.stringify(s.drafts)).not.toContain('pa55w0rd');
@@ -111,14 +172,35 @@ describe('http-client plugin on the diagnostics channels', () => {
   it('records https calls through the same channels', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'at-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+        ],
+        { stdio: 'ignore' },
+      );
       const server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('tls'));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
       const s = direct();
       teardown = s.teardown;
       try {
-        expect(await httpCall(`https://127.0.0.1:${port}/secure?password=p`, { rejectUnauthorized: false }, undefined, https)).toEqual({ status: 200, body: 'tls' });
+        expect(await httpCall(`https://127.0.0.1:${port}/secure?password=p`, { rejectUnauthorized: false }, undefined, https)).toEqual({
+          status: 200,
+          body: 'tls',
+        });
       } finally {
         server.closeAllConnections();
         server.close();
@@ -191,7 +273,7 @@ describe('http-client plugin on the diagnostics channels', () => {
     expect(s.drafts).toEqual([]);
   });
 
-  it('links calls to the request context captured at start, with its tags and redactions, and skips other trackers\' requests', async () => {
+  it("links calls to the request context captured at start, with its tags and redactions, and skips other trackers' requests", async () => {
     const s = direct({}, 'tracker-1');
     teardown = s.teardown;
     const mine = new TrackerContext('tracker-1');
@@ -251,7 +333,19 @@ describe('http-client plugin on the diagnostics channels', () => {
     process.on('uncaughtException', onUncaught);
     try {
       for (const name of Object.values(HTTP_CLIENT_CHANNELS)) {
-        for (const message of [{}, { request: null }, { request: {}, response: null }, { request: { headers: 42, getHeader: () => { throw new Error('x'); } } }]) {
+        for (const message of [
+          {},
+          { request: null },
+          { request: {}, response: null },
+          {
+            request: {
+              headers: 42,
+              getHeader: () => {
+                throw new Error('x');
+              },
+            },
+          },
+        ]) {
           expect(() => diagnosticsChannel.channel(name).publish(message)).not.toThrow();
         }
       }

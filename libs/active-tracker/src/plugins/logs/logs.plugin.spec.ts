@@ -29,12 +29,24 @@ function direct(options: LogsPluginOptions = {}, trackerId = 'tracker-1') {
 /** Collects what a host logger receives, to prove the host's output is unchanged. */
 class ArrayLogger implements LoggerService {
   readonly lines: Array<[string, unknown, ...unknown[]]> = [];
-  log(message: unknown, ...rest: unknown[]) { this.lines.push(['log', message, ...rest]); }
-  error(message: unknown, ...rest: unknown[]) { this.lines.push(['error', message, ...rest]); }
-  warn(message: unknown, ...rest: unknown[]) { this.lines.push(['warn', message, ...rest]); }
-  debug(message: unknown, ...rest: unknown[]) { this.lines.push(['debug', message, ...rest]); }
-  verbose(message: unknown, ...rest: unknown[]) { this.lines.push(['verbose', message, ...rest]); }
-  fatal(message: unknown, ...rest: unknown[]) { this.lines.push(['fatal', message, ...rest]); }
+  log(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['log', message, ...rest]);
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['error', message, ...rest]);
+  }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['warn', message, ...rest]);
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['debug', message, ...rest]);
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['verbose', message, ...rest]);
+  }
+  fatal(message: unknown, ...rest: unknown[]) {
+    this.lines.push(['fatal', message, ...rest]);
+  }
 }
 
 /** A host logger class extending ConsoleLogger that writes to memory instead of stdout. */
@@ -166,10 +178,7 @@ describe('logs plugin in a Nest app', () => {
   it('never mixes the lines of two overlapping requests', async () => {
     app = await boot([requests(), logs()]);
     const server = app.getHttpServer();
-    await Promise.all([
-      request(server).get('/work?who=slow&wait=80').expect(200),
-      request(server).get('/work?who=fast&wait=5').expect(200),
-    ]);
+    await Promise.all([request(server).get('/work?who=slow&wait=80').expect(200), request(server).get('/work?who=fast&wait=5').expect(200)]);
     const reqs = await entries(app, 'request');
     const lines = await entries(app, 'log');
     expect(reqs).toHaveLength(2);
@@ -238,7 +247,7 @@ describe('logs plugin on the bus', () => {
     expect(s.drafts.map((d) => d.content.message)).toEqual(['kept: another context', 'kept too']);
   });
 
-  it('never records the tracker\'s own lines (context ActiveTracker)', () => {
+  it("never records the tracker's own lines (context ActiveTracker)", () => {
     const s = direct();
     teardown = s.teardown;
     new Logger('ActiveTracker').error('storage unavailable');
@@ -247,7 +256,7 @@ describe('logs plugin on the bus', () => {
     expect(s.drafts.map((d) => d.content.message)).toEqual(['real problem']);
   });
 
-  it('links lines to the request context, with its tags, and leaves other trackers\' requests alone', () => {
+  it("links lines to the request context, with its tags, and leaves other trackers' requests alone", () => {
     const s = direct({}, 'tracker-1');
     teardown = s.teardown;
     const mine = new TrackerContext('tracker-1');

@@ -35,7 +35,14 @@ class ShopController {
     // log lines of the request, with objects holding card data
     this.logger.log({ cardNumber: body.cardNumber, amount: body.amount });
     this.logger.log('charging', { card: { number: body.cardNumber, cvc: body.cvc }, customer: body.customer });
-    return { status: 'paid', cardNumber: body.cardNumber, cvv: body.cvv, ssn: body.ssn, sessionToken: 'resp-sess-9', receipt: { amount: body.amount, accept: 'ok' } };
+    return {
+      status: 'paid',
+      cardNumber: body.cardNumber,
+      cvv: body.cvv,
+      ssn: body.ssn,
+      sessionToken: 'resp-sess-9',
+      receipt: { amount: body.amount, accept: 'ok' },
+    };
   }
 
   @Get('profile')
@@ -222,13 +229,13 @@ describe('requests plugin in a Nest app', () => {
 
     it('log lines: objects logged during the request (request log and log entries)', async () => {
       app = await boot();
-      await request(app.getHttpServer()).post('/shop/pay').send({ cardNumber: CARD, cvc: '432', amount: 9, customer: { ssn: SSN } }).expect(201);
+      await request(app.getHttpServer())
+        .post('/shop/pay')
+        .send({ cardNumber: CARD, cvc: '432', amount: 9, customer: { ssn: SSN } })
+        .expect(201);
       const [entry] = await entries('request');
       const lines = (entry.content.log as Array<{ message: string }>).map((l) => l.message);
-      expect(lines).toEqual([
-        `{"cardNumber":"${REDACTED}","amount":9}`,
-        `charging {"card":"${REDACTED}","customer":{"ssn":"${REDACTED}"}}`,
-      ]);
+      expect(lines).toEqual([`{"cardNumber":"${REDACTED}","amount":9}`, `charging {"card":"${REDACTED}","customer":{"ssn":"${REDACTED}"}}`]);
       const logEntries = (await entries('log')).filter((e) => e.batchId === entry.batchId);
       expect(logEntries.map((e) => e.content.message)).toEqual(lines);
       expectNoLeak(await everything(), [CARD, '432', SSN]);

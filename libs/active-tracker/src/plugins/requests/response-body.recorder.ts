@@ -55,7 +55,10 @@ export class ResponseBodyRecorder {
   readonly end: Writer;
   readonly json: Writer | undefined;
 
-  constructor(res: ServerResponse, private readonly limit: number) {
+  constructor(
+    res: ServerResponse,
+    private readonly limit: number,
+  ) {
     const target = res as Recorded;
     this.write = target.write as unknown as Writer;
     this.end = target.end as unknown as Writer;

@@ -34,11 +34,13 @@ describe('MemoryRepository specifics', () => {
       expect(await repo.count('log')).toBeLessThanOrEqual(50);
     }
     const kept = [...all.filter((e) => e.type === 'request').slice(-50), ...all.filter((e) => e.type === 'log').slice(-50)];
-    const ids = (entries: Entry[]): string[] => entries.map((e) => e.id).sort().reverse();
+    const ids = (entries: Entry[]): string[] =>
+      entries
+        .map((e) => e.id)
+        .sort()
+        .reverse();
     expect((await repo.list({ limit: 1000 })).data.map((e) => e.id)).toEqual(ids(kept));
-    expect((await repo.list({ limit: 1000, tags: [{ key: 'k', value: '1' }] })).data.map((e) => e.id)).toEqual(
-      ids(kept.filter((e) => e.tags.k === '1')),
-    );
+    expect((await repo.list({ limit: 1000, tags: [{ key: 'k', value: '1' }] })).data.map((e) => e.id)).toEqual(ids(kept.filter((e) => e.tags.k === '1')));
     expect((await repo.batch('b2')).map((e) => e.id)).toEqual(ids(kept.filter((e) => e.batchId === 'b2')).reverse());
   });
 

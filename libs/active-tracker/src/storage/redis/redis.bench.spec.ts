@@ -82,7 +82,11 @@ export function benchEntries(count: number, startMs: number): Entry[] {
         durationMs: null,
         familyHash: null,
         tags: {},
-        content: { level: random() < 0.9 ? 'log' : 'warn', message: `Handled ${r.method} ${r.route} for tenant acme-${Math.floor(random() * 40)}`, context: r.controller.split('#')[0] },
+        content: {
+          level: random() < 0.9 ? 'log' : 'warn',
+          message: `Handled ${r.method} ${r.route} for tenant acme-${Math.floor(random() * 40)}`,
+          context: r.controller.split('#')[0],
+        },
       });
     }
     if (random() < 0.08) {
@@ -181,10 +185,16 @@ async function time(label: string, runs: number, op: () => Promise<unknown>, row
     const evals = scriptCalls.reduce((sum, m) => sum + Number(m[2]), 0);
     const scriptMs = scriptCalls.reduce((sum, m) => sum + Number(m[3]), 0) / 1000 / evals;
     const q = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))];
-    const mix = ['request', 'log', 'exception', 'event'].map((t) => `${t} ${((100 * entries.filter((e) => e.type === t).length) / TOTAL).toFixed(0)}%`).join(', ');
+    const mix = ['request', 'log', 'exception', 'event']
+      .map((t) => `${t} ${((100 * entries.filter((e) => e.type === t).length) / TOTAL).toFixed(0)}%`)
+      .join(', ');
     rows.push(`${TOTAL} entries (${mix}), ~${avgJson.toFixed(0)} bytes of JSON each, batches of ${BATCH}`);
-    rows.push(`ingest, prepareEntry + save() in sequence      ${(TOTAL / (saveMs / 1000)).toFixed(0)} entries/s (save() alone ${(TOTAL / ((saveMs - prepareMs) / 1000)).toFixed(0)}/s; ${evals} script calls)`);
-    rows.push(`  per batch: prepare ${(prepareMs / walls.length).toFixed(1)} ms; prepare + save min ${q(walls, 0).toFixed(1)} / median ${q(walls, 0.5).toFixed(1)} ms; script in Redis ${scriptMs.toFixed(1)} ms on average`);
+    rows.push(
+      `ingest, prepareEntry + save() in sequence      ${(TOTAL / (saveMs / 1000)).toFixed(0)} entries/s (save() alone ${(TOTAL / ((saveMs - prepareMs) / 1000)).toFixed(0)}/s; ${evals} script calls)`,
+    );
+    rows.push(
+      `  per batch: prepare ${(prepareMs / walls.length).toFixed(1)} ms; prepare + save min ${q(walls, 0).toFixed(1)} / median ${q(walls, 0.5).toFixed(1)} ms; script in Redis ${scriptMs.toFixed(1)} ms on average`,
+    );
     rows.push(`Redis memory                                   ${((memoryAfter - memoryBefore) / TOTAL).toFixed(0)} bytes per entry`);
 
     // Two saves in flight (two app instances, or a recorder flushing while the previous flush runs).
@@ -198,7 +208,7 @@ async function time(label: string, runs: number, op: () => Promise<unknown>, row
 
     // bench/storage.js's reads, then the others.
     let deep: string | undefined;
-    for (let depth = 0; depth < 10_000; ) {
+    for (let depth = 0; depth < 10_000;) {
       const page = await repo.list({ type: 'request', limit: 50, before: deep });
       depth += page.data.length;
       if (!page.next) break;
@@ -212,7 +222,12 @@ async function time(label: string, runs: number, op: () => Promise<unknown>, row
     await time('list type=request, 50, 10,000 deep', 50, () => repo.list({ type: 'request', limit: 50, before: deep }), rows);
     await time('list type=request + tag user_email, 50', 50, () => repo.list({ type: 'request', tags: user7, limit: 50 }), rows);
     await time('families type=request, p95, 50', 50, () => repo.families({ type: 'request', limit: 50, orderBy: 'p95' }), rows);
-    await time('families type=request, p95, page 2', 50, () => repo.families({ type: 'request', limit: 50, orderBy: 'p95', before: firstPage.next ?? undefined }), rows);
+    await time(
+      'families type=request, p95, page 2',
+      50,
+      () => repo.families({ type: 'request', limit: 50, orderBy: 'p95', before: firstPage.next ?? undefined }),
+      rows,
+    );
     await time('families type=request, lastSeen, 50', 50, () => repo.families({ type: 'request', limit: 50 }), rows);
     await time('list all types, 50 (merged type indexes)', 50, () => repo.list({ limit: 50 }), rows);
     await time('list type=log + tag (residual filter), 50', 20, () => repo.list({ type: 'log', tags: user7, limit: 50 }), rows);
@@ -220,7 +235,12 @@ async function time(label: string, runs: number, op: () => Promise<unknown>, row
     await time('list all types, 1000', 20, () => repo.list({ limit: 1000 }), rows);
     await time('batch()', 50, () => repo.batch(someBatch), rows);
     await time('find()', 50, () => repo.find(entries[500].id), rows);
-    await time('counters, minute, last 3 hours', 50, () => repo.counters({ name: 'requests', granularity: 'minute', from: now - 3 * 3_600_000, to: now }), rows);
+    await time(
+      'counters, minute, last 3 hours',
+      50,
+      () => repo.counters({ name: 'requests', granularity: 'minute', from: now - 3 * 3_600_000, to: now }),
+      rows,
+    );
     await time('count()', 50, () => repo.count('request'), rows);
     const t2 = process.hrtime.bigint();
     await repo.prune();
@@ -229,6 +249,8 @@ async function time(label: string, runs: number, op: () => Promise<unknown>, row
     await repo.clear();
     rows.push(`clear() of ${TOTAL + more.length} entries                   ${(Number(process.hrtime.bigint() - t3) / 1e6).toFixed(0)} ms`);
     expect(await client.dbsize()).toBe(0);
-    process.stdout.write(`\nRedisRepository benchmark (redis-server ${(await client.info('server')).match(/redis_version:(\S+)/)![1]}, node ${process.version})\n${rows.join('\n')}\n`);
+    process.stdout.write(
+      `\nRedisRepository benchmark (redis-server ${(await client.info('server')).match(/redis_version:(\S+)/)![1]}, node ${process.version})\n${rows.join('\n')}\n`,
+    );
   }, 300_000);
 });

@@ -125,14 +125,7 @@ export class RedisPruner {
       const cutoff = this.retention.cutoff(type, now);
       const ids = await this.commands.atPrunePlanV2(this.keys.types, P, escaped, cutoff, String(maxEntriesPerType), String(PRUNE_MAX_PER_TYPE));
       for (let i = 0; i < ids.length; i += CHUNK) await this.evict(type, ids.slice(i, i + CHUNK));
-      await this.commands.atTrimFamiliesV2(
-        this.keys.familyOrder(type, 'lastSeen'),
-        P,
-        escaped,
-        cutoff,
-        String(maxEntriesPerType),
-        String(PRUNE_MAX_PER_TYPE),
-      );
+      await this.commands.atTrimFamiliesV2(this.keys.familyOrder(type, 'lastSeen'), P, escaped, cutoff, String(maxEntriesPerType), String(PRUNE_MAX_PER_TYPE));
     }
     const longest = this.retention.cutoff(undefined, now);
     // Batch ids are ULIDs (the recorder's): links of batches begun before the cutoff sort before it.

@@ -134,7 +134,11 @@ describe('on a single redis-server', () => {
         }
         const after = await commandCalls(admin);
         const delta = (name: string): number => (after[name] ?? 0) - (before[name] ?? 0);
-        const calls = Object.fromEntries(Object.keys(after).map((name) => [name, delta(name)]).filter(([, n]) => n !== 0));
+        const calls = Object.fromEntries(
+          Object.keys(after)
+            .map((name) => [name, delta(name)])
+            .filter(([, n]) => n !== 0),
+        );
         return { writes, scripts: delta('evalsha') + delta('eval'), calls };
       };
       const smallEntries = shapes(idsAt(60, 10_000));
@@ -179,7 +183,10 @@ describe('on a single redis-server', () => {
       const entries = idsAt(10).map((id) => entry(id));
       await put(repo, entries);
       await admin.del(`${prefix}e:${entries[8].id}`, `${prefix}e:${entries[5].id}`);
-      const expected = entries.map((e) => e.id).reverse().filter((id) => id !== entries[8].id && id !== entries[5].id);
+      const expected = entries
+        .map((e) => e.id)
+        .reverse()
+        .filter((id) => id !== entries[8].id && id !== entries[5].id);
       const first = await repo.list({ limit: 4 });
       expect(first.data.map((e) => e.id)).toEqual(expected.slice(0, 4));
       const tagged = await repo.list({ limit: 100, tags: [{ key: 'env', value: 'prod' }] });
@@ -252,7 +259,8 @@ describe('on a single redis-server', () => {
     it('drops the older entry of a latestOnly family from every index, also one stored by an earlier save', async () => {
       const repo = open();
       const [a, b, c] = idsAt(3);
-      const use = (id: string, batchId: string): Entry => entry(id, { type: 'deprecation', familyHash: 'GET /old', batchId, tags: { kind: 'endpoint', 'odd=key': 'v' } });
+      const use = (id: string, batchId: string): Entry =>
+        entry(id, { type: 'deprecation', familyHash: 'GET /old', batchId, tags: { kind: 'endpoint', 'odd=key': 'v' } });
       await repo.save([prepareEntry(use(a, 'b1'), { latestOnly: true })]);
       await repo.save([prepareEntry(use(b, 'b2'), { latestOnly: true }), prepareEntry(use(c, 'b2'), { latestOnly: true })]);
       expect(await admin.exists(`${prefix}e:${a}`, `${prefix}e:${b}`, `${prefix}e:${c}`)).toBe(1);
@@ -282,7 +290,16 @@ describe('on a single redis-server', () => {
       const repo = open();
       const shape = (hash: string, n: number): Entry[] => idsAt(n).map((id) => entry(id, { type: 'query', familyHash: hash, durationMs: 1 }));
       // counts: a 6, b 5, c 4, d 3, e 3, f 3, g 1
-      for (const [hash, n] of [['a', 6], ['b', 5], ['c', 4], ['d', 3], ['e', 3], ['f', 3], ['g', 1]] as const) await put(repo, shape(hash, n));
+      for (const [hash, n] of [
+        ['a', 6],
+        ['b', 5],
+        ['c', 4],
+        ['d', 3],
+        ['e', 3],
+        ['f', 3],
+        ['g', 1],
+      ] as const)
+        await put(repo, shape(hash, n));
       const first = await repo.families({ type: 'query', orderBy: 'count', limit: 4 });
       expect(first.data.map((f) => f.familyHash)).toEqual(['a', 'b', 'c', 'f']);
       // The cursor's family moves up (f: 3 -> 10) and a tie of the cursor's old score appears after it.

@@ -9,22 +9,7 @@ import type {
   RequestLogLine,
   StackFrame,
 } from '@active-tracker/nestjs/contracts';
-import {
-  Guard,
-  Shape,
-  any,
-  arrayOf,
-  at,
-  bool,
-  members,
-  nullable,
-  num,
-  object,
-  oneOf,
-  optional,
-  recordOf,
-  str,
-} from './json.guard.js';
+import { Guard, Shape, any, arrayOf, at, bool, members, nullable, num, object, oneOf, optional, recordOf, str } from './json.guard.js';
 
 /**
  * What a reader not allowed to decrypt sees in place of an encrypted content field (the

@@ -132,10 +132,7 @@ function checkKeys(v: Record<string, unknown>, keys: readonly string[], guardOf:
 }
 
 /** A union told apart by a string key such as `kind`: one guard per value. */
-export function variant<T extends Record<K, string>, K extends keyof T & string>(
-  key: K,
-  cases: { [V in T[K]]: Guard<Extract<T, Record<K, V>>> },
-): Guard<T> {
+export function variant<T extends Record<K, string>, K extends keyof T & string>(key: K, cases: { [V in T[K]]: Guard<Extract<T, Record<K, V>>> }): Guard<T> {
   const guards = cases as Record<string, Guard<T>>;
   return (v, p) => {
     const tag = isRecord(v) ? v[key] : undefined;
@@ -155,6 +152,5 @@ export function parser<T>(guard: Guard<T>): (raw: unknown) => T {
  * type error naming it. For unions the contracts export only as types (log levels, orders).
  */
 export function members<T extends string>() {
-  return <const A extends readonly T[]>(values: A & ([T] extends [A[number]] ? unknown : { missing: Exclude<T, A[number]> })): A =>
-    values;
+  return <const A extends readonly T[]>(values: A & ([T] extends [A[number]] ? unknown : { missing: Exclude<T, A[number]> })): A => values;
 }

@@ -50,9 +50,7 @@ export class SidebarComponent {
   /** Statistics of plugins that have no dashboard page (storage, recorder, ...). */
   protected readonly system = computed(() => {
     const listed = new Set(this.meta.plugins().map((p) => p.name));
-    return [...this.meta.statsByPlugin().entries()]
-      .filter(([plugin]) => !listed.has(plugin))
-      .map(([plugin, stats]) => ({ plugin, stats }));
+    return [...this.meta.statsByPlugin().entries()].filter(([plugin]) => !listed.has(plugin)).map(([plugin, stats]) => ({ plugin, stats }));
   });
 
   protected format(value: number | string): string {

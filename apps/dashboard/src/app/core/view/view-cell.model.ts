@@ -9,9 +9,7 @@ import { Tone, statusTone, wordTone } from '../../shared/format/tone.util';
  * instant (lists show it relative, details absolute); badges carry their tone.
  */
 export type ViewCell =
-  | { kind: 'text' | 'code' | 'number'; text: string }
-  | { kind: 'badge'; text: string; tone: Tone }
-  | { kind: 'time'; iso: string; text: string };
+  { kind: 'text' | 'code' | 'number'; text: string } | { kind: 'badge'; text: string; tone: Tone } | { kind: 'time'; iso: string; text: string };
 
 /** Any value as text: strings as they are, objects as JSON (never "[object Object]"). */
 export function toText(value: unknown): string {

@@ -6,11 +6,7 @@ import { entryColumns, familyColumns } from './view-columns.model';
 const cells = <T>(columns: TableColumn<T>[], row: T): unknown[] => columns.map((c) => c.value(row));
 
 describe('metadata-driven columns', () => {
-  const entry = anEntry(
-    'cache-op',
-    { key: 'user:1', hits: 1200, size: 2048, status: 200, note: { by: 'ada' } },
-    { durationMs: 1.5, tags: { op: 'hit' } },
-  );
+  const entry = anEntry('cache-op', { key: 'user:1', hits: 1200, size: 2048, status: 200, note: { by: 'ada' } }, { durationMs: 1.5, tags: { op: 'hit' } });
 
   it('draw every view column from its field path and format', () => {
     const columns = entryColumns(cacheView.list.columns);
@@ -34,8 +30,14 @@ describe('metadata-driven columns', () => {
     expect(columns.map((c) => !!c.grow)).toEqual([true, false, false, false, false, false, false, false]);
     expect(columns[0].width).toBeUndefined();
     expect(columns.filter((c) => c.end).map((c) => c.label)).toEqual(['Hits', 'Duration', 'Size']);
-    const timeFirst = entryColumns([{ field: 'occurredAt', label: 'When', format: 'time' }, { field: 'content.key', label: 'Key' }]);
-    expect(timeFirst.map((c) => [!!c.primary, !!c.grow])).toEqual([[true, false], [false, true]]);
+    const timeFirst = entryColumns([
+      { field: 'occurredAt', label: 'When', format: 'time' },
+      { field: 'content.key', label: 'Key' },
+    ]);
+    expect(timeFirst.map((c) => [!!c.primary, !!c.grow])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
   });
 
   it('show a dash for entries without the field', () => {

@@ -35,7 +35,10 @@ function cellColumn<T>(label: string, format: ViewFormat, read: (row: T) => unkn
 
 /** The first column links the row; the first text or code column takes the remaining width. */
 function withLayout<T>(columns: TableColumn<T>[], formats: ViewFormat[]): TableColumn<T>[] {
-  const grow = Math.max(0, formats.findIndex((format) => WIDE.has(format)));
+  const grow = Math.max(
+    0,
+    formats.findIndex((format) => WIDE.has(format)),
+  );
   return columns.map((column, i) => ({
     ...column,
     primary: i === 0,

@@ -58,7 +58,10 @@ describe('metadata-driven detail sections', () => {
     const batch = buildSections(cacheView, entry, [entry, sibling, otherCache])[5];
     expect(batch).toMatchObject({ kind: 'related', relation: 'batch', query: null });
     expect(batch.kind === 'related' && batch.rows?.map((e) => e.id)).toEqual([sibling.id, otherCache.id]);
-    const typed = buildSections({ ...cacheView, detail: { sections: [{ kind: 'related', relation: 'batch', type: 'request', columns: [] }] } }, entry, [sibling, otherCache])[0];
+    const typed = buildSections({ ...cacheView, detail: { sections: [{ kind: 'related', relation: 'batch', type: 'request', columns: [] }] } }, entry, [
+      sibling,
+      otherCache,
+    ])[0];
     expect(typed.kind === 'related' && typed.rows).toEqual([sibling]);
   });
 

@@ -66,10 +66,26 @@ function sectionView(section: ViewSection, entry: Entry, batch: readonly Entry[]
       const columns = entryColumns(section.columns);
       if (section.relation === 'batch') {
         const rows = batch.filter((e) => e.id !== entry.id && (!section.type || e.type === section.type));
-        return { kind: 'related', title: section.title ?? 'Same batch', relation: 'batch', columns, rows, query: null, empty: 'Nothing else was recorded in this batch.' };
+        return {
+          kind: 'related',
+          title: section.title ?? 'Same batch',
+          relation: 'batch',
+          columns,
+          rows,
+          query: null,
+          empty: 'Nothing else was recorded in this batch.',
+        };
       }
       const query = entry.familyHash ? { type, family: entry.familyHash } : null;
-      return { kind: 'related', title: section.title ?? 'Same family', relation: 'family', columns, rows: null, query, empty: entry.familyHash ? 'No other occurrence.' : 'This entry has no family.' };
+      return {
+        kind: 'related',
+        title: section.title ?? 'Same family',
+        relation: 'family',
+        columns,
+        rows: null,
+        query,
+        empty: entry.familyHash ? 'No other occurrence.' : 'This entry has no family.',
+      };
     }
   }
 }

@@ -13,14 +13,7 @@ import { eventDetailModel } from './event-detail.model';
 /** One custom event: name, description, data, event tags and context, source and backtrace. */
 @Component({
   selector: 'at-event-detail-page',
-  imports: [
-    BacktraceComponent,
-    EntryMetaComponent,
-    JsonViewerComponent,
-    LoadStateComponent,
-    PageHeaderComponent,
-    TruncatedBadgeComponent,
-  ],
+  imports: [BacktraceComponent, EntryMetaComponent, JsonViewerComponent, LoadStateComponent, PageHeaderComponent, TruncatedBadgeComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <at-load-state [loading]="detail.loading()" [error]="detail.error()" />
@@ -72,7 +65,10 @@ import { eventDetailModel } from './event-detail.model';
 export class EventDetailPage {
   /** Entry id (route parameter). */
   readonly id = input.required<string>();
-  protected readonly detail = entryDetailResource(() => this.id(), () => 'event');
+  protected readonly detail = entryDetailResource(
+    () => this.id(),
+    () => 'event',
+  );
   protected readonly content = computed(() => contentOf<EventEntryContent>(this.detail.entry() ?? { content: {} }));
   protected readonly model = computed(() => eventDetailModel(this.content()));
   protected readonly backtrace = computed(() => listOf(this.content().backtrace));

@@ -60,11 +60,7 @@ export class ExceptionFamilyListPage {
   readonly tag = input<string | string[]>();
 
   protected readonly showAll = computed(() => this.view() === 'all');
-  protected readonly families = pagedResource(
-    'exceptions/families',
-    () => (this.showAll() ? undefined : {}),
-    parseExceptionFamilies,
-  );
+  protected readonly families = pagedResource('exceptions/families', () => (this.showAll() ? undefined : {}), parseExceptionFamilies);
   protected readonly columns = FAMILY_COLUMNS;
   protected readonly rowId = (family: ExceptionFamilyRow): string => family.familyHash;
   protected readonly link = (family: ExceptionFamilyRow): string[] => ['/exceptions', family.lastEntryId];

@@ -66,7 +66,10 @@ import { httpErrorText } from './http-error.util';
 export class HttpCallDetailPage {
   /** Entry id (route parameter). */
   readonly id = input.required<string>();
-  protected readonly detail = entryDetailResource(() => this.id(), () => 'http-client');
+  protected readonly detail = entryDetailResource(
+    () => this.id(),
+    () => 'http-client',
+  );
   protected readonly content = computed(() => contentOf<HttpClientEntryContent>(this.detail.entry() ?? { content: {} }));
   /** `name: message (code)` of a failed call. */
   protected readonly error = computed(() => httpErrorText(this.content().error));

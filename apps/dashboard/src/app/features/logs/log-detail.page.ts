@@ -47,6 +47,9 @@ import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-bad
 export class LogDetailPage {
   /** Entry id (route parameter). */
   readonly id = input.required<string>();
-  protected readonly detail = entryDetailResource(() => this.id(), () => 'log');
+  protected readonly detail = entryDetailResource(
+    () => this.id(),
+    () => 'log',
+  );
   protected readonly content = computed(() => contentOf<LogEntryContent>(this.detail.entry() ?? { content: {} }));
 }

@@ -62,11 +62,7 @@ export class FamilyListComponent {
   protected readonly param = orderParam;
   protected readonly order = computed(() => readFamilyOrder(this.orderBy()));
   protected readonly columns = computed(() => familyColumns(this.view().list.columns));
-  protected readonly families = pagedResource(
-    'families',
-    () => familyQuery(this.plugin().entryType, this.order()),
-    parseFamilies,
-  );
+  protected readonly families = pagedResource('families', () => familyQuery(this.plugin().entryType, this.order()), parseFamilies);
   protected readonly rowId = (family: EntryFamily): string => family.familyHash;
   protected readonly link = (family: EntryFamily): string[] => ['/', this.plugin().path, family.lastEntryId];
 }

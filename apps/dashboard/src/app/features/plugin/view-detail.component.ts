@@ -39,7 +39,10 @@ export class ViewDetailComponent {
   /** Entry id. */
   readonly id = input.required<string>();
 
-  protected readonly detail = entryDetailResource(() => this.id(), () => this.plugin().entryType);
+  protected readonly detail = entryDetailResource(
+    () => this.id(),
+    () => this.plugin().entryType,
+  );
   protected readonly listRoute = computed(() => ['/', this.plugin().path]);
   protected readonly sections = computed(() => {
     const entry = this.detail.entry();

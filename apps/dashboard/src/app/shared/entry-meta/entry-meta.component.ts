@@ -58,9 +58,7 @@ export class EntryMetaComponent {
   /** Leave the `user_*` tags out (pages that show the user on its own). */
   readonly hideUserTags = input(false);
 
-  protected readonly hasTags = computed(() =>
-    Object.keys(this.entry().tags ?? {}).some((key) => !(this.hideUserTags() && USER_TAGS.has(key))),
-  );
+  protected readonly hasTags = computed(() => Object.keys(this.entry().tags ?? {}).some((key) => !(this.hideUserTags() && USER_TAGS.has(key))));
 
   protected filterByTag(tag: string): void {
     void this.router.navigate(this.listRoute(), { queryParams: { tag } });
