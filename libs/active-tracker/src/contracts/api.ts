@@ -5,6 +5,7 @@ import type { Entry, EntryFamily } from '../entries/entry.js';
 import type { PluginView } from '../plugins/plugin-view.js';
 import type { CounterSeries } from '../storage/counters.js';
 import type { AuditRecord } from '../storage/entry-repository.js';
+import type { RequestQueries } from './entries.js';
 import type { LogLevel } from './log-level.js';
 
 /** `GET entries`: newest first with `before`, oldest first with `after`. */
@@ -307,6 +308,59 @@ export interface MetaResponse {
     /** The live stream's settings: heartbeat interval (ms) the client may expect. */
     live: { heartbeatMs: number };
   };
+}
+
+/** A row of `GET queries/families` (queries plugin): one statement shape and its statistics. */
+export interface QueryFamilyRow {
+  familyHash: string;
+  /** One sample of the family (the newest execution's SQL, cut at 300 characters in lists). */
+  sql: string;
+  /** The family's shape: literals, numbers, placeholders and IN lists folded to `?`. */
+  normalized: string;
+  driver: string | null;
+  orm: string | null;
+  location: string | null;
+  count: number;
+  totalMs: number;
+  avgMs: number | null;
+  maxMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  firstSeen: string;
+  lastSeen: string;
+  lastEntryId: string;
+  /** True when the p95 is above the plugin's `slowMs`. */
+  slow: boolean;
+  /** True when sampled entries contributed (estimates). */
+  approximate: boolean;
+}
+
+/** `GET queries/families?sort=count|total|avg|max|p95&limit=&before=`. */
+export interface QueryFamiliesResponse {
+  data: QueryFamilyRow[];
+  next: string | null;
+}
+
+/** A request a query family's executions came from. */
+export interface QueryFamilyRequest {
+  id: string;
+  batchId: string | null;
+  occurredAt: string;
+  durationMs: number | null;
+  method: string | null;
+  path: string | null;
+  routePattern: string | null;
+  status: number | null;
+  queries: RequestQueries | null;
+}
+
+/** `GET queries/families/:hash?limit=`: the family, its newest executions, the requests they came from. */
+export interface QueryFamilyDetail {
+  data: QueryFamilyRow;
+  /** Newest first. */
+  executions: Entry[];
+  requests: QueryFamilyRequest[];
 }
 
 /** Every error answer: `{ statusCode, message, error }`. */

@@ -47,6 +47,45 @@ export interface RequestEntryContent {
   logTruncated?: true;
   user?: { name?: string; email?: string; avatarUrl?: string };
   aborted?: true;
+  /** The request's SQL queries, totalled when it ended (queries plugin). */
+  queries?: RequestQueries;
+}
+
+/** `content.queries` of a request (or the entry of a job's batch): its SQL queries in sum. */
+export interface RequestQueries {
+  count: number;
+  /** Time spent in queries (ms), Rails' `db_runtime`. */
+  totalMs: number;
+  slowCount: number;
+  /** Families run at least `nPlusOneThreshold` times (same statement shape, varying values), most runs first. */
+  nPlusOne: Array<{ familyHash: string; sql: string; count: number }>;
+  /** The same statement run twice or more with the same parameters, most runs first. */
+  duplicates: Array<{ sql: string; count: number }>;
+}
+
+/** The `content` of a `query` entry (queries plugin). */
+export interface QueryEntryContent {
+  /** The SQL as sent (literals bound to sensitive columns redacted). */
+  sql: string;
+  /** 'pg', 'mysql2', or the driver a reporter named (`startQuery`/`recordQuery`: 'sql.js'...). */
+  driver: string;
+  /** The ORM or query builder it went through ('typeorm', 'knex', 'prisma'...), null for the driver used directly. */
+  orm: string | null;
+  /** The database name. */
+  connection: string | null;
+  /** `host:port` of the server (or its socket path). */
+  server: string | null;
+  /** Rows returned or affected, when the driver says. */
+  rows: number | null;
+  /** The first application frame that issued the query, `file:line`. */
+  location: string | null;
+  /** True above the plugin's `slowMs` (or the route's override). */
+  slow: boolean;
+  /** Prepared statement name, when given. */
+  name: string | null;
+  /** Bound parameters, sensitive ones redacted (absent unless `captureParams`). */
+  params?: unknown;
+  error?: { name: string; message: string; code?: string };
 }
 
 /** Where an exception was seen. */
