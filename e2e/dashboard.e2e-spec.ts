@@ -334,6 +334,7 @@ describe('dashboard in Chromium: contracts, drift fixes, metadata-driven plugin 
       ['logs', true, null],
       ['events', true, null],
       ['http-client', true, null],
+      ['queries', false, null],
       ['cache', false, null],
       ['jobs', false, null],
       ['pings', true, null],

@@ -63,6 +63,19 @@ export type { DtoClass, PluginRoute, PluginRouteContext, ServerSentEvent } from 
 export { ApiError } from './http/api-error.js';
 export type * from './contracts/api.js';
 export { defaultPlugins } from './plugins/default-plugins.js';
+export { DEFAULT_QUERY_FILTERS, N_PLUS_ONE_COUNTER, queries, QueriesPlugin, SQL_QUERY_EVENT } from './plugins/queries/queries.plugin.js';
+export type {
+  QueriesPluginOptions,
+  QueryDriverModules,
+  QueryEntryContent,
+  QueryFilter,
+  RequestQueries,
+} from './plugins/queries/queries.plugin.js';
+export { normalizeSql, sqlFamilyHash } from './plugins/queries/query-normalizer.js';
+export type { SqlDialect } from './plugins/queries/query-normalizer.js';
+export { batchQueryTimeMs } from './plugins/queries/query-batch.js';
+export { recordQuery, startQuery } from './plugins/queries/query-capture.js';
+export type { ReportedQuery, ReportedQueryEnd } from './plugins/queries/query-capture.js';
 export * from './plugins/requests/requests.plugin.js';
 export type { RequestFilter } from './plugins/requests/request-filters.js';
 export * from './plugins/exceptions/exceptions.plugin.js';

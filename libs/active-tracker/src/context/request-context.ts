@@ -87,6 +87,14 @@ export function runInContext<T>(context: TrackerContext, fn: () => T): T {
   return storage.run(context, fn);
 }
 
+/**
+ * The batches' AsyncLocalStorage, for `diagnostics_channel` `bindStore`: a driver publishing
+ * TracingChannels (mysql2) then runs its callbacks in the batch that made the call.
+ */
+export function contextStorage(): AsyncLocalStorage<TrackerContext> {
+  return storage;
+}
+
 /** Maximum size of the per-request log (the original gem's 64 KB cap). */
 export const MAX_REQUEST_LOG_BYTES = 64 * 1024;
 

@@ -149,7 +149,9 @@ export class EntryRecorder {
       const recordedAt = Date.now();
       // Only this tracker's batches are grouped here: another tracker's batch is finalized (and
       // written) by that tracker's recorder, which would store this draft in its store, or twice.
-      if (ctx && draft.batchId !== null && ctx.state !== 'finalized' && ctx.trackerId === this.options.trackerId && !ctx.decision) {
+      // Once a batch has ended, what it still records (its request entry, late calls) waits for its
+      // processors even when it was decided early: they total the batch on its entry.
+      if (ctx && draft.batchId !== null && ctx.state !== 'finalized' && ctx.trackerId === this.options.trackerId && (!ctx.decision || ctx.endedAt !== null)) {
         if (ctx.drafts.length >= this.options.batches.maxDrafts) {
           ctx.droppedDrafts++;
           this.counters.dropped++;
@@ -159,7 +161,7 @@ export class EntryRecorder {
         ctx.drafts.push({ draft, recordedAt, id });
         // A long batch (a stream, a long poll, a job logging a lot) is decided early and written
         // as it goes, so an open batch never holds more than a few drafts' worth of memory.
-        if (ctx.drafts.length >= EARLY_DECISION_DRAFTS && ctx.state === 'open') this.decideEarly(ctx);
+        if (ctx.drafts.length >= EARLY_DECISION_DRAFTS && ctx.state === 'open' && ctx.endedAt === null) this.decideEarly(ctx);
         return id;
       }
       // A late draft of a decided batch follows the batch's sampling decision.

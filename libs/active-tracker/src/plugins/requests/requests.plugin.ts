@@ -13,6 +13,7 @@ import { histogramBucket } from '../../storage/histogram.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import { matchesRequestFilter, RequestFilter } from './request-filters.js';
 import { ResponseBodyRecorder } from './response-body.recorder.js';
+import { batchQueryTimeMs } from '../queries/query-batch.js';
 import type { RequestEntryContent } from '../../contracts/entries.js';
 export type { RequestEntryContent };
 
@@ -40,7 +41,7 @@ export const REQUEST_COUNTERS = {
 /**
  * Published when a request ends (Rails' `process_action.action_controller`), timed from its start
  * to its end like the request entry: `{ controller, handler, method, path, route, status, aborted,
- * request, response }`.
+ * dbTimeMs, request, response }` (`dbTimeMs`: time in SQL queries, null when it ran none).
  */
 export const PROCESS_ACTION_EVENT = 'process_action.nest';
 
@@ -143,6 +144,8 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
           route: c.routePattern,
           status: c.status,
           aborted: c.aborted === true,
+          // Rails' db_runtime: time in SQL queries (queries plugin), null when it ran none.
+          dbTimeMs: batchQueryTimeMs(batch),
         });
       } catch {
         /* a subscriber's failure never reaches the host */
