@@ -45,7 +45,25 @@ const NASTY = [
   'true',
   'null',
 ];
-const PARAMS = ['type', 'tag', 'family', 'batch', 'q', 'before', 'limit', 'unknown', 'limit[]', '__proto__', 'constructor'];
+const PARAMS = [
+  'type',
+  'tag',
+  'family',
+  'batch',
+  'q',
+  'before',
+  'limit',
+  'unknown',
+  'limit[]',
+  '__proto__',
+  'constructor',
+  'method',
+  'path',
+  'status',
+  'minDurationMs',
+  'level',
+  'range',
+];
 const PATHS = [
   'entries',
   'entries/',
@@ -59,6 +77,10 @@ const PATHS = [
   '',
   '%2e%2e/%2e%2e',
   'entries/a/b',
+  'overview',
+  'recording',
+  'exceptions/families/0123456789abcdef',
+  'exceptions/families/%zz',
 ];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
 

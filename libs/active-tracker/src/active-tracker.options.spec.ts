@@ -389,3 +389,25 @@ describe('resolveOptions: empty environment variables', () => {
     expect(o.authentication).toBeUndefined();
   });
 });
+
+describe('resolveOptions: live dashboard options', () => {
+  it('defaults live to a 15 s heartbeat, 50 streams per instance and a 5 s recording refresh, and keeps valid values', () => {
+    expect(resolveOptions({}, defaultPlugins).live).toEqual({ heartbeatMs: 15_000, maxConnections: 50, recordingRefreshMs: 5000 });
+    expect(resolveOptions({ live: { heartbeatMs: 50, maxConnections: 2 } }, defaultPlugins).live).toEqual({
+      heartbeatMs: 50,
+      maxConnections: 2,
+      recordingRefreshMs: 5000,
+    });
+  });
+
+  it('names every invalid live option at boot', () => {
+    expect(problemsOf({ live: 'fast' })).toEqual(['"live" must be an object { heartbeatMs?, maxConnections?, recordingRefreshMs? }']);
+    const problems = problemsOf({ live: { heartbeatMs: 0, maxConnections: 1.5, recordingRefreshMs: 'soon', beat: 1 } });
+    expect(problems).toEqual([
+      '"live.heartbeatMs" must be an integer from 10 to 3600000 (milliseconds)',
+      '"live.maxConnections" must be an integer from 1 to 10000 (streams)',
+      '"live.recordingRefreshMs" must be an integer from 10 to 3600000 (milliseconds)',
+      '"live": unknown option(s) "beat"',
+    ]);
+  });
+});

@@ -30,6 +30,15 @@ export interface ActiveTrackerModuleOptions {
   keyPrefix?: string;
   /** Default page size of lists. Default 50. */
   perPage?: number;
+  /** The live dashboard: the `api/stream` of new entries and the recording switch. */
+  live?: {
+    /** Interval of the stream's heartbeat comments (keeps proxies from closing it). Default 15 000 ms. */
+    heartbeatMs?: number;
+    /** Most open streams per app instance; more answer 429. Default 50. */
+    maxConnections?: number;
+    /** How often an instance reads the recording switch another instance may have changed. Default 5000 ms. */
+    recordingRefreshMs?: number;
+  };
   retention?: {
     /** Entries older than this disappear. Default 7 days. */
     maxAgeMs?: number;
@@ -97,6 +106,7 @@ export interface ResolvedActiveTrackerOptions {
   redis: string | RedisOptions | Redis | Cluster | undefined;
   keyPrefix: string;
   perPage: number;
+  live: { heartbeatMs: number; maxConnections: number; recordingRefreshMs: number };
   retention: { maxAgeMs: number; maxEntriesPerType: number; types: Record<string, Partial<TypeRetention>> };
   authentication: { user: string; password: string } | undefined;
   authorize: AuthorizeFn | undefined;
@@ -127,8 +137,24 @@ export class ActiveTrackerOptionsError extends Error {
 }
 
 const KNOWN_KEYS = new Set([
-  'enabled', 'mountpoint', 'redis', 'keyPrefix', 'perPage', 'retention', 'authentication', 'authorize',
-  'plugins', 'sensitiveKeys', 'maxPayloadBytes', 'buffer', 'batches', 'sampling', 'encryption', 'filter', 'actor',
+  'enabled',
+  'mountpoint',
+  'redis',
+  'keyPrefix',
+  'perPage',
+  'live',
+  'retention',
+  'authentication',
+  'authorize',
+  'plugins',
+  'sensitiveKeys',
+  'maxPayloadBytes',
+  'buffer',
+  'batches',
+  'sampling',
+  'encryption',
+  'filter',
+  'actor',
 ]);
 
 const ROUTE_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -163,10 +189,7 @@ function isPositiveInt(v: unknown): v is number {
  * Applies defaults and validates. `defaultPlugins` is supplied by the module so this file does not
  * depend on every plugin. Throws one ActiveTrackerOptionsError listing every problem.
  */
-export function resolveOptions(
-  input: ActiveTrackerModuleOptions | undefined,
-  defaultPlugins: () => ActiveTrackerPlugin[],
-): ResolvedActiveTrackerOptions {
+export function resolveOptions(input: ActiveTrackerModuleOptions | undefined, defaultPlugins: () => ActiveTrackerPlugin[]): ResolvedActiveTrackerOptions {
   const given = (input ?? {}) as ActiveTrackerModuleOptions & Record<string, unknown>;
   // An empty environment variable (`redis: process.env.REDIS_URL` with `REDIS_URL=`) means "not set".
   const o =
@@ -210,6 +233,26 @@ export function resolveOptions(
     problems.push('"perPage" must be an integer between 1 and 1000');
   }
 
+  const live = { heartbeatMs: 15_000, maxConnections: 50, recordingRefreshMs: 5000 };
+  if (o.live !== undefined) {
+    if (typeof o.live !== 'object' || o.live === null) problems.push('"live" must be an object { heartbeatMs?, maxConnections?, recordingRefreshMs? }');
+    else {
+      const limits = {
+        heartbeatMs: [10, 3_600_000, 'milliseconds'],
+        maxConnections: [1, 10_000, 'streams'],
+        recordingRefreshMs: [10, 3_600_000, 'milliseconds'],
+      } as const;
+      for (const [key, [min, max, unit]] of Object.entries(limits) as Array<[keyof typeof live, readonly [number, number, string]]>) {
+        const v = o.live[key];
+        if (v === undefined) continue;
+        if (!(Number.isInteger(v) && v >= min && v <= max)) problems.push(`"live.${key}" must be an integer from ${min} to ${max} (${unit})`);
+        else live[key] = v;
+      }
+      const unknown = Object.keys(o.live).filter((k) => !(k in limits));
+      if (unknown.length) problems.push(`"live": unknown option(s) ${unknown.map((k) => `"${k}"`).join(', ')}`);
+    }
+  }
+
   const retention: ResolvedActiveTrackerOptions['retention'] = { maxAgeMs: DEFAULT_MAX_AGE_MS, maxEntriesPerType: DEFAULT_MAX_ENTRIES_PER_TYPE, types: {} };
   if (o.retention !== undefined) {
     if (typeof o.retention !== 'object' || o.retention === null) problems.push('"retention" must be an object');
@@ -224,7 +267,8 @@ export function resolveOptions(
       }
       const types = o.retention.types;
       if (types !== undefined) {
-        if (types === null || typeof types !== 'object' || Array.isArray(types)) problems.push('"retention.types" must map entry types to { maxAgeMs?, maxEntriesPerType? }');
+        if (types === null || typeof types !== 'object' || Array.isArray(types))
+          problems.push('"retention.types" must map entry types to { maxAgeMs?, maxEntriesPerType? }');
         else {
           for (const [type, own] of Object.entries(types)) {
             if (own === null || typeof own !== 'object') {
@@ -314,7 +358,8 @@ export function resolveOptions(
     else {
       const { graceMs, maxEntries } = o.batches;
       if (graceMs !== undefined) {
-        if (!(Number.isInteger(graceMs) && graceMs >= 0 && graceMs <= 10_000)) problems.push('"batches.graceMs" must be an integer from 0 to 10000 (milliseconds)');
+        if (!(Number.isInteger(graceMs) && graceMs >= 0 && graceMs <= 10_000))
+          problems.push('"batches.graceMs" must be an integer from 0 to 10000 (milliseconds)');
         else batches.graceMs = graceMs;
       }
       if (maxEntries !== undefined) {
@@ -334,7 +379,8 @@ export function resolveOptions(
         else sampling.rate = rate;
       }
       if (keepSlowerThanMs !== undefined) {
-        if (keepSlowerThanMs !== null && !isPositiveInt(keepSlowerThanMs)) problems.push('"sampling.keepSlowerThanMs" must be a positive integer (milliseconds) or null');
+        if (keepSlowerThanMs !== null && !isPositiveInt(keepSlowerThanMs))
+          problems.push('"sampling.keepSlowerThanMs" must be a positive integer (milliseconds) or null');
         else sampling.keepSlowerThanMs = keepSlowerThanMs;
       }
       if (keep !== undefined) {
@@ -360,6 +406,7 @@ export function resolveOptions(
     redis: o.redis,
     keyPrefix,
     perPage: o.perPage ?? 50,
+    live,
     retention,
     authentication,
     authorize: o.authorize,

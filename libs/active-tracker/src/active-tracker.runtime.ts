@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { ACTIVE_TRACKER_NEST_HOOKS, ACTIVE_TRACKER_OPTIONS } from './active-tracker.constants.js';
@@ -12,6 +12,8 @@ import { installHttpCapture } from './http/http-capture.js';
 import type { ActiveTrackerPlugin, Batch, PluginHost, PluginStatistic, RunInBatchOptions } from './plugins/plugin.js';
 import { decodeEntry, EntryCodec } from './recorder/entry-codec.js';
 import { EntryRecorder } from './recorder/entry-recorder.js';
+import { RecordingSwitch } from './recorder/recording-switch.js';
+import { EntryStreamHub } from './live/entry-stream.hub.js';
 import { EntryPatch, EntryRepository, UpdateOptions } from './storage/entry-repository.js';
 
 /** The Nest internals hooked for this tracker, by hook (see http/hook-state.ts). */
@@ -23,7 +25,7 @@ export type NestHookStates = Record<NestHook, HookState>;
  * capture starts when the module initialises and stops, with a last bounded flush, at shutdown.
  */
 @Injectable()
-export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
+export class TrackerRuntime implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly id = randomUUID();
   readonly logger = new Logger('ActiveTracker');
   readonly bus: InstrumentationBus = notifications;
@@ -31,6 +33,10 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly codec: EntryCodec | undefined;
   /** True while capture runs (between module init and shutdown). */
   capturing = false;
+  /** The dashboard's pause/resume, shared through the store (see RecordingSwitch). */
+  readonly recording: RecordingSwitch;
+  /** The `api/stream` clients of this instance. */
+  readonly live: EntryStreamHub;
   readonly hookStates: NestHookStates & { http: HookState };
   private readonly adapterHost: HttpAdapterHost | undefined;
   private readonly startHooks: Array<(batch: Batch) => void> = [];
@@ -58,6 +64,8 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
       codec: this.codec,
       filter: options.filter,
     });
+    this.recording = new RecordingSwitch(repository, options.live.recordingRefreshMs, (on) => (this.recorder.paused = !on));
+    this.live = new EntryStreamHub(repository, options.live.maxConnections, this.logger);
     this.adapterHost = adapterHost;
     this.hookStates = { ...nestHooks, http: 'not needed' };
     for (const [hook, state] of Object.entries(this.hookStates)) {
@@ -99,6 +107,7 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
     // answered "storage unavailable"; boot never waits longer than that when Redis is down.
     await this.repository.whenReady?.(3000);
     useLogSensitiveKeys(this.options.sensitiveKeys);
+    await this.recording.start();
     this.recorder.start(this.bus);
     for (const plugin of this.options.plugins) {
       try {
@@ -138,7 +147,7 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
 
   /** Runs `fn` in a batch of its own (jobs, scheduled tasks, scripts); see PluginHost.runInBatch. */
   runInBatch<T>(kind: string, fn: () => T, options: RunInBatchOptions = {}): T {
-    if (!this.capturing) return fn();
+    if (!this.capturing || !this.recording.on) return fn();
     const batch = new TrackerContext(this.id, undefined, kind);
     if (options.name) batch.name = options.name;
     if (options.tags) Object.assign(batch.tags, options.tags);
@@ -186,9 +195,7 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
           // then(): a plugin that throws synchronously is caught like one that rejects.
           Promise.resolve()
             .then(() => plugin.statistics!(this.repository))
-            .catch((): PluginStatistic[] => [
-              { plugin: plugin.name, label: plugin.nav?.title ?? plugin.name, value: 'unavailable', error: true },
-            ]),
+            .catch((): PluginStatistic[] => [{ plugin: plugin.name, label: plugin.nav?.title ?? plugin.name, value: 'unavailable', error: true }]),
         ),
     );
     const rows: PluginStatistic[] = perPlugin.flat();
@@ -202,7 +209,12 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
     rows.push({ plugin: 'storage', label: 'Buffered entries', value: stats.buffered });
     rows.push({ plugin: 'storage', label: 'Dropped entries', value: stats.dropped, ...(stats.dropped > 0 ? { error: true } : {}) });
     if (this.options.sampling.rate < 1) rows.push({ plugin: 'storage', label: 'Sampled out', value: stats.sampledOut });
-    const labels: Record<string, string> = { http: 'HTTP capture', 'route-handlers': 'Controller/handler capture', exceptions: 'Exception capture', logger: 'Logger capture' };
+    const labels: Record<string, string> = {
+      http: 'HTTP capture',
+      'route-handlers': 'Controller/handler capture',
+      exceptions: 'Exception capture',
+      logger: 'Logger capture',
+    };
     for (const [hook, state] of Object.entries(this.hookStates)) {
       if (state === 'not needed') continue;
       rows.push({ plugin: 'hooks', label: labels[hook] ?? hook, value: state, ...(state === 'installed' ? {} : { error: true }) });
@@ -210,8 +222,15 @@ export class TrackerRuntime implements OnModuleInit, OnApplicationShutdown {
     return rows;
   }
 
+  /** Ends the live streams before the HTTP server closes (an open response would hold it). */
+  beforeApplicationShutdown(): void {
+    this.live.close();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.capturing = false;
+    this.live.close();
+    this.recording.stop();
     for (const teardown of this.teardowns.splice(0)) {
       try {
         teardown();

@@ -29,6 +29,7 @@ export { EntryNotFoundError, EntryRepository, FAMILY_ORDERS, VersionConflictErro
 export type {
   AuditRecord,
   EntryPage,
+  EntryFilter,
   EntryPatch,
   EntryQuery,
   FamilyOrder,
@@ -55,7 +56,7 @@ export { START_PROCESSING_EVENT } from './http/route-hook.js';
 export * from './bus/index.js';
 
 // Plugins: the API, and the built-in ones.
-export type { ActiveTrackerPlugin, Batch, EntryReader, PluginHost, PluginNav, PluginStatistic, RunInBatchOptions } from './plugins/plugin.js';
+export type { ActiveTrackerPlugin, Batch, EntryReader, OverviewWindow, PluginHost, PluginNav, PluginStatistic, RunInBatchOptions } from './plugins/plugin.js';
 export type { NestHook } from './http/hook-state.js';
 export type { PluginView, ViewColumn, ViewFilter, ViewFormat, ViewSection } from './plugins/plugin-view.js';
 export { sse, StreamResponse } from './plugins/plugin-route.js';
@@ -64,13 +65,7 @@ export { ApiError } from './http/api-error.js';
 export type * from './contracts/api.js';
 export { defaultPlugins } from './plugins/default-plugins.js';
 export { DEFAULT_QUERY_FILTERS, N_PLUS_ONE_COUNTER, queries, QueriesPlugin, SQL_QUERY_EVENT } from './plugins/queries/queries.plugin.js';
-export type {
-  QueriesPluginOptions,
-  QueryDriverModules,
-  QueryEntryContent,
-  QueryFilter,
-  RequestQueries,
-} from './plugins/queries/queries.plugin.js';
+export type { QueriesPluginOptions, QueryDriverModules, QueryEntryContent, QueryFilter, RequestQueries } from './plugins/queries/queries.plugin.js';
 export { normalizeSql, sqlFamilyHash } from './plugins/queries/query-normalizer.js';
 export type { SqlDialect } from './plugins/queries/query-normalizer.js';
 export { batchQueryTimeMs } from './plugins/queries/query-batch.js';

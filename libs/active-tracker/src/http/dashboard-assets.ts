@@ -65,15 +65,19 @@ export class DashboardAssets {
     return this.files.get(path);
   }
 
-  /** index.html with `<base href>` pointing at the mount path (e.g. "/api/activetracker/"). */
-  index(basePath: string): string {
+  /**
+   * index.html with `<base href>` pointing at the mount path (e.g. "/api/activetracker/"), and
+   * the page's CSP nonce on the root element (`ngCspNonce`: Angular puts it on the styles it adds).
+   */
+  index(basePath: string, nonce?: string): string {
     const base = basePath.endsWith('/') ? basePath : `${basePath}/`;
     if (this.indexHtml === null) {
       return `<!doctype html><html><head><meta charset="utf-8"><base href="${escapeHtml(base)}"><title>ActiveTracker</title></head><body>
 <h1>ActiveTracker</h1><p>The dashboard has not been built. Run <code>npm run build:dashboard</code>.
 The API is available at <a href="${escapeHtml(base)}api/entries">${escapeHtml(base)}api/entries</a>.</p></body></html>`;
     }
-    return this.indexHtml.replace(/<base href="[^"]*"\s*\/?>/, `<base href="${escapeHtml(base)}">`);
+    const html = this.indexHtml.replace(/<base href="[^"]*"\s*\/?>/, `<base href="${escapeHtml(base)}">`);
+    return nonce ? html.replace(/<at-root(?=[\s>])/, `<at-root ngCspNonce="${escapeHtml(nonce)}"`) : html;
   }
 }
 

@@ -49,7 +49,8 @@ export function installHttpCapture(adapter: AbstractHttpAdapter | undefined, run
     const path = pathOf(req);
     if (endpoint.owns(path)) return void endpoint.serve(req, res, path);
     const next = previousRequestHook ? () => previousRequestHook.call(this, req, res, done) : done;
-    if (!runtime.capturing) return next();
+    // Paused from the dashboard: no batch at all, the cheapest way to capture nothing.
+    if (!runtime.capturing || !runtime.recording.on) return next();
     let ctx: TrackerContext;
     try {
       ctx = new TrackerContext(runtime.id);

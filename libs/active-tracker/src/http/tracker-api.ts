@@ -1,12 +1,25 @@
 import type { TrackerRuntime } from '../active-tracker.runtime.js';
-import type { Entry, EntryFamily } from '../entries/entry.js';
+import type { Entry } from '../entries/entry.js';
 import type { ActiveTrackerPlugin } from '../plugins/plugin.js';
 import type { PluginRoute } from '../plugins/plugin-route.js';
 import { bucketStart, GRANULARITY_MS } from '../storage/counters.js';
-import type { TagFilter } from '../storage/entry-repository.js';
+import type { EntryFilter } from '../storage/entry-repository.js';
+import { sse } from '../plugins/plugin-route.js';
 import { ApiError } from './api-error.js';
-import { CountersQueryDto, EntriesQueryDto, FamiliesQueryDto, ULID_PATTERN } from './dto/entries-query.dto.js';
+import { batchTimeline } from './batch-timeline.js';
+import {
+  CountersQueryDto,
+  EntriesQueryDto,
+  EntryFiltersDto,
+  FamiliesQueryDto,
+  RangeQueryDto,
+  RecordingBodyDto,
+  StreamQueryDto,
+  ULID_PATTERN,
+} from './dto/entries-query.dto.js';
 import { validateBody, validateQuery } from './dto/validate-query.js';
+import { exceptionFamilyDetail, exceptionFamilyRow } from './exception-family.js';
+import { buildOverview } from './overview.js';
 
 const VERSION = '0.2.0';
 
@@ -55,6 +68,7 @@ export class TrackerApi {
               view: p.view ?? null,
               routes: (p.routes ?? []).map((r) => ({ method: r.method, path: `${p.name}/${r.path}` })),
             })),
+          live: { heartbeatMs: this.runtime.options.live.heartbeatMs },
         },
       });
     }
@@ -66,27 +80,39 @@ export class TrackerApi {
       if (method === 'DELETE') {
         await this.runtime.recorder.flush();
         await repo.clear();
+        this.runtime.live.resetAll('the entries were cleared');
         return { status: 200, body: { data: { cleared: true } } };
       }
       this.allow(method, 'GET', 'DELETE');
       const q = validateQuery(EntriesQueryDto, call.query, ['tag']);
       if (q.before !== undefined && q.after !== undefined) throw new ApiError(400, 'give either before or after, not both');
-      const tags: TagFilter[] | undefined = q.tag?.map((tag) => {
-        const i = tag.indexOf(':');
-        return { key: tag.slice(0, i), value: tag.slice(i + 1) };
-      });
-      const page = await repo.list({
-        type: q.type,
-        tags,
-        family: q.family,
-        batch: q.batch,
-        q: q.q,
-        before: q.before,
-        after: q.after,
-        limit: q.limit ?? perPage,
-      });
+      const page = await repo.list({ ...filterOf(q), before: q.before, after: q.after, limit: q.limit ?? perPage });
       const mayDecrypt = await this.mayDecrypt(call);
       return ok({ data: page.data.map((e) => this.runtime.decode(e, mayDecrypt)), next: page.next });
+    }
+    if (route === 'stream') {
+      if (method !== 'GET') throw new ApiError(405, `method ${method} not allowed; use GET`);
+      const q = validateQuery(StreamQueryDto, call.query, ['tag']);
+      const lastEventId = headerOf(call.req, 'last-event-id');
+      if (lastEventId !== undefined && !ULID_PATTERN.test(lastEventId)) throw new ApiError(400, 'Last-Event-ID must be an entry id (ULID)');
+      const mayDecrypt = await this.mayDecrypt(call);
+      // The browser's reconnect (Last-Event-ID) wins over the first connection's `after`.
+      const connection = this.runtime.live.open(filterOf(q), (e) => this.runtime.decode(e, mayDecrypt), lastEventId ?? q.after);
+      return ok(sse(connection, { heartbeatMs: this.runtime.options.live.heartbeatMs }));
+    }
+    if (route === 'recording') {
+      this.allow(method, 'GET', 'POST');
+      if (method === 'POST') {
+        const body = validateBody(RecordingBodyDto, call.body);
+        return ok({ data: await this.runtime.recording.set(body.recording, call.actor ?? null) });
+      }
+      if (Object.keys(call.query).length > 0) throw new ApiError(400, 'recording takes no query parameters');
+      return ok({ data: await this.runtime.recording.status() });
+    }
+    if (route === 'overview') {
+      this.allow(method, 'GET');
+      const q = validateQuery(RangeQueryDto, call.query);
+      return ok({ data: await buildOverview(repo, this.runtime.plugins, q.range ?? 'hour') });
     }
     if (segments.length === 2 && segments[0] === 'entries') {
       this.allow(method, 'GET');
@@ -95,7 +121,7 @@ export class TrackerApi {
       if (!entry) throw new ApiError(404, `entry ${id} not found`);
       const batch = entry.batchId ? await repo.batch(entry.batchId) : [entry];
       const mayDecrypt = await this.mayDecrypt(call);
-      return ok({ data: this.runtime.decode(entry, mayDecrypt), batch: batch.map((e) => this.runtime.decode(e, mayDecrypt)) });
+      return ok({ data: this.runtime.decode(entry, mayDecrypt), batch: batch.map((e) => this.runtime.decode(e, mayDecrypt)), ...batchTimeline(batch) });
     }
     if (segments.length === 3 && segments[0] === 'entries' && segments[2] === 'audit') {
       this.allow(method, 'GET');
@@ -103,13 +129,23 @@ export class TrackerApi {
       if (!(await repo.find(id))) throw new ApiError(404, `entry ${id} not found`);
       return ok({ data: await repo.audit(id) });
     }
+    if (segments.length === 3 && segments[0] === 'exceptions' && segments[1] === 'families') {
+      this.allow(method, 'GET');
+      const hash = segments[2];
+      if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(hash)) throw new ApiError(400, 'hash must be a family hash');
+      const q = validateQuery(RangeQueryDto, call.query);
+      const mayDecrypt = await this.mayDecrypt(call);
+      const detail = await exceptionFamilyDetail(repo, hash, q.range ?? 'day', (e) => this.runtime.decode(e, mayDecrypt));
+      if (!detail) throw new ApiError(404, `exception family ${hash} not found`);
+      return ok({ data: detail });
+    }
     if (route === 'families' || route === 'exceptions/families') {
       this.allow(method, 'GET');
       const q = validateQuery(FamiliesQueryDto, call.query);
       const type = route === 'families' ? q.type : 'exception';
       if (!type) throw new ApiError(400, 'type is required (e.g. type=exception)');
       const page = await repo.families({ type, limit: q.limit ?? perPage, before: q.before, orderBy: q.orderBy });
-      return ok({ data: page.data.map((f) => (type === 'exception' ? exceptionFamily(f) : f)), next: page.next });
+      return ok({ data: page.data.map((f) => (type === 'exception' ? exceptionFamilyRow(f) : f)), next: page.next });
     }
     if (route === 'counters') {
       this.allow(method, 'GET');
@@ -147,7 +183,12 @@ export class TrackerApi {
     return null;
   }
 
-  private async runPluginRoute(plugin: ActiveTrackerPlugin, route: PluginRoute, params: Record<string, string>, call: ApiCall): Promise<{ status: number; body: unknown }> {
+  private async runPluginRoute(
+    plugin: ActiveTrackerPlugin,
+    route: PluginRoute,
+    params: Record<string, string>,
+    call: ApiCall,
+  ): Promise<{ status: number; body: unknown }> {
     const query = route.query ? validateQuery(route.query, call.query) : call.query;
     const body = route.body ? validateBody(route.body, call.body) : call.body;
     const mayDecrypt = await this.mayDecrypt(call);
@@ -188,19 +229,29 @@ export class TrackerApi {
   }
 }
 
-/** The exception families list keeps its v1 row shape, plus the v2 statistics. */
-function exceptionFamily(f: EntryFamily): Record<string, unknown> {
+/** The filters of a validated `GET entries` / `GET stream` query. */
+function filterOf(q: EntryFiltersDto): EntryFilter {
   return {
-    familyHash: f.familyHash,
-    class: f.summary.class ?? null,
-    message: f.summary.message ?? null,
-    location: f.summary.locationLabel ?? null,
-    count: f.count,
-    firstSeen: f.firstSeen,
-    lastSeen: f.lastSeen,
-    lastEntryId: f.lastEntryId,
-    approximate: f.approximate,
+    type: q.type,
+    tags: q.tag?.map((tag) => {
+      const i = tag.indexOf(':');
+      return { key: tag.slice(0, i), value: tag.slice(i + 1) };
+    }),
+    family: q.family,
+    batch: q.batch,
+    q: q.q,
+    method: q.method,
+    path: q.path,
+    status: q.status,
+    minDurationMs: q.minDurationMs,
+    level: q.level,
   };
+}
+
+/** One request header as a string (the first when repeated), or undefined. */
+function headerOf(req: unknown, name: string): string | undefined {
+  const value = (req as { headers?: Record<string, string | string[] | undefined> } | undefined)?.headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function parseTime(value: string, name: string): number {

@@ -4,6 +4,7 @@ import { decideAccess } from './access-control.js';
 import { StreamResponse } from '../plugins/plugin-route.js';
 import { ApiError } from './api-error.js';
 import { DashboardAssets } from './dashboard-assets.js';
+import { newNonce, setSecurityHeaders } from './security-headers.js';
 import { BODY_METHODS, TrackerApi } from './tracker-api.js';
 
 /** Largest JSON body the API reads. */
@@ -20,6 +21,7 @@ const ERROR_NAMES: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
 };
 
 /**
@@ -43,7 +45,7 @@ export class TrackerEndpoint {
   /** True when `path` (without query) is the dashboard or the API. */
   owns(path: string): boolean {
     const mount = this.mountPath();
-    return path === mount || (path.startsWith(mount) && path.charCodeAt(mount.length) === 47 /* '/' */);
+    return path === mount || (path.startsWith(mount) && path.charCodeAt(mount.length) === 47); /* '/' */
   }
 
   /** Answers a request for the dashboard or the API. Never rejects. */
@@ -74,7 +76,10 @@ export class TrackerEndpoint {
   private async answer(req: Req, res: ServerResponse, path: string): Promise<void> {
     try {
       const access = await decideAccess(req, this.runtime.options, this.production);
+      // Hidden: answered like the host's own 404, so no header gives the tracker away.
       if (access === 'hide') return sendJson(res, 404, { statusCode: 404, message: `Cannot ${req.method} ${path}`, error: 'Not Found' });
+      // Every other answer of the tracker (pages, assets, API, streams, errors) carries them.
+      setSecurityHeaders(res);
       if (access === 'challenge') {
         res.setHeader('WWW-Authenticate', 'Basic realm="ActiveTracker", charset="UTF-8"');
         return sendJson(res, 401, { statusCode: 401, message: 'Authentication required', error: 'Unauthorized' });
@@ -111,10 +116,13 @@ export class TrackerEndpoint {
         return sendJson(res, 404, { statusCode: 404, message: `no dashboard file ${rest}`, error: 'Not Found' });
       }
       // Any other path is a dashboard deep link: the SPA routes it.
+      // A nonce per page for the component styles Angular inserts (see security-headers.ts).
+      const nonce = newNonce();
+      setSecurityHeaders(res, nonce);
       res.statusCode = this.assets.built ? 200 : 503;
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       res.setHeader('Cache-Control', 'no-cache');
-      res.end(req.method === 'HEAD' ? undefined : this.assets.index(mount + '/'));
+      res.end(req.method === 'HEAD' ? undefined : this.assets.index(mount + '/', nonce));
     } catch (error) {
       if (error instanceof ApiError) {
         return sendJson(res, error.status, { statusCode: error.status, message: error.messages, error: ERROR_NAMES[error.status] ?? 'Error' });
@@ -194,6 +202,7 @@ async function sendStream(res: ServerResponse, stream: StreamResponse): Promise<
   let closed = false;
   const onClose = () => {
     closed = true;
+    stream.onClose?.();
     void iterator.return?.();
   };
   res.once('close', onClose);

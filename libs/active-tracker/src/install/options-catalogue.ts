@@ -64,6 +64,30 @@ export const OPTIONS_CATALOGUE: readonly CatalogueOption[] = [
     defaultValue: 50,
   },
   {
+    key: 'live',
+    doc: 'The live dashboard: the stream of new entries and the recording (pause/resume) switch.',
+    children: [
+      {
+        key: 'heartbeatMs',
+        doc: 'Interval of the stream heartbeats that keep proxies from closing it. Default: 15 s.',
+        code: '15_000',
+        defaultValue: 15_000,
+      },
+      {
+        key: 'maxConnections',
+        doc: 'Most open live streams per app instance; more answer 429. Default: 50.',
+        code: '50',
+        defaultValue: 50,
+      },
+      {
+        key: 'recordingRefreshMs',
+        doc: 'How often an instance reads a pause/resume made on another instance. Default: 5 s.',
+        code: '5000',
+        defaultValue: 5000,
+      },
+    ],
+  },
+  {
     key: 'retention',
     doc: 'How long entries are kept.',
     children: [
@@ -198,7 +222,7 @@ export const OPTIONS_CATALOGUE: readonly CatalogueOption[] = [
   {
     key: 'actor',
     doc: 'Who uses the dashboard, kept in audit trails. Default: the HTTP Basic user when authentication is set.',
-    code: "(req) => req.user?.email ?? null",
+    code: '(req) => req.user?.email ?? null',
   },
 ];
 

@@ -39,13 +39,15 @@ export interface PluginRoute<Q extends object = any, B extends object = any> {
 
 /**
  * A streamed answer: chunks of text written as they come, with backpressure, stopped when the
- * client goes away (the iterator's `return()` is called). For Server-Sent Events use `sse()`.
+ * client goes away (the iterator's `return()` is called, and `onClose`, which can interrupt a
+ * source that is waiting). For Server-Sent Events use `sse()`.
  */
 export class StreamResponse {
   constructor(
     readonly contentType: string,
     readonly chunks: AsyncIterable<string>,
     readonly headers: Record<string, string> = {},
+    readonly onClose?: () => void,
   ) {}
 }
 
@@ -59,10 +61,13 @@ export interface ServerSentEvent {
 
 /**
  * Server-Sent Events from an async iterable of events; a comment line is sent every
- * `heartbeatMs` (default 15 s) so proxies keep the connection open.
+ * `heartbeatMs` (default 15 s) so proxies keep the connection open. When the client goes away
+ * the wait is interrupted at once and the events' iterator is returned (its cleanup runs).
  */
 export function sse(events: AsyncIterable<ServerSentEvent>, options: { heartbeatMs?: number; retryMs?: number } = {}): StreamResponse {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  let abort: () => void = () => undefined;
+  const aborted = new Promise<'closed'>((resolve) => (abort = () => resolve('closed')));
   async function* chunks(): AsyncGenerator<string> {
     if (options.retryMs) yield `retry: ${options.retryMs}\n\n`;
     else yield ': connected\n\n';
@@ -76,8 +81,9 @@ export function sse(events: AsyncIterable<ServerSentEvent>, options: { heartbeat
           timer = setTimeout(() => resolve('beat'), heartbeatMs);
           timer.unref?.();
         });
-        const next = await Promise.race([pending, beat]);
+        const next = await Promise.race([pending, beat, aborted]);
         clearTimeout(timer);
+        if (next === 'closed') return;
         if (next === 'beat') {
           yield ': heartbeat\n\n';
           continue;
@@ -90,7 +96,9 @@ export function sse(events: AsyncIterable<ServerSentEvent>, options: { heartbeat
       await iterator.return?.();
     }
   }
-  return new StreamResponse('text/event-stream; charset=utf-8', chunks(), { 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
+  return new StreamResponse('text/event-stream; charset=utf-8', chunks(), { 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' }, () =>
+    abort(),
+  );
 }
 
 function formatEvent(event: ServerSentEvent): string {

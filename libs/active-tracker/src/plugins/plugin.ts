@@ -8,6 +8,8 @@ import type { NestHook } from '../http/hook-state.js';
 import type { EntryRepository } from '../storage/entry-repository.js';
 import type { PluginRoute } from './plugin-route.js';
 import type { PluginView } from './plugin-view.js';
+import type { OverviewRange, OverviewTile } from '../contracts/api.js';
+import type { CounterGranularity } from '../storage/counters.js';
 
 /** A row of the sidebar statistics (`GET api/stats`): `error` flags bad news. */
 export interface PluginStatistic {
@@ -17,11 +19,18 @@ export interface PluginStatistic {
   error?: boolean;
 }
 
+/** The time window of `GET overview`, for plugins' tiles: read counters over it. */
+export interface OverviewWindow {
+  range: OverviewRange;
+  /** 'minute' for an hour, 'hour' for a day. */
+  granularity: Extract<CounterGranularity, 'minute' | 'hour'>;
+  /** Epoch ms: start of the first bucket, and now. */
+  from: number;
+  to: number;
+}
+
 /** The read side of the repository, what plugins and their routes may use. */
-export type EntryReader = Pick<
-  EntryRepository,
-  'find' | 'list' | 'scan' | 'batch' | 'families' | 'family' | 'counters' | 'count' | 'audit' | 'subscribe'
->;
+export type EntryReader = Pick<EntryRepository, 'find' | 'list' | 'scan' | 'batch' | 'families' | 'family' | 'counters' | 'count' | 'audit' | 'subscribe'>;
 
 /** A batch (a request, a job, a scheduled run): see TrackerContext. */
 export type Batch = TrackerContext;
@@ -121,6 +130,11 @@ export interface ActiveTrackerPlugin {
   register?(host: PluginHost): void | (() => void) | Promise<void | (() => void)>;
   /** Sidebar statistics, computed from the repository (must be cheap: O(1) reads); `error` flags bad news. */
   statistics?(entries: EntryReader): Promise<PluginStatistic[]>;
+  /**
+   * Tiles of the dashboard's overview over `window` (exceptions, slow queries, N+1, LLM cost...),
+   * computed from counters or families: a few bounded reads, never a scan.
+   */
+  overview?(entries: EntryReader, window: OverviewWindow): Promise<OverviewTile[]>;
 }
 
 /** An entry as plugins read it (re-exported for plugin authors). */

@@ -103,6 +103,8 @@ export class EntryRecorder {
   /** A save that timed out but has not settled: no new save starts until it does (bounds memory on a hung Redis). */
   private stalled: Promise<unknown> | null = null;
   private readonly counters = { recorded: 0, written: 0, dropped: 0, filtered: 0, sampledOut: 0, failedFlushes: 0 };
+  /** Set while recording is paused from the dashboard: drafts are dropped on arrival. */
+  paused = false;
 
   constructor(
     private readonly repository: EntryRepository,
@@ -137,6 +139,7 @@ export class EntryRecorder {
    * `batch` is the batch it belongs to when recorded outside its async context. Never throws.
    */
   record(draft: EntryDraft, batch?: TrackerContext): string | undefined {
+    if (this.paused) return undefined;
     try {
       const ctx = batch ?? (draft.batchId === undefined || draft.batchId === currentContext()?.batchId ? currentContext() : undefined);
       const owner = draft.trackerId !== undefined ? draft.trackerId : (ctx?.trackerId ?? null);
@@ -343,9 +346,11 @@ export class EntryRecorder {
           // Saves are idempotent, but a hung server must not get a second copy queued behind the
           // first: the batch is dropped, and no save starts until the hung one settles.
           this.counters.dropped += batch.length;
-          const stalled = saving.catch(() => undefined).finally(() => {
-            if (this.stalled === stalled) this.stalled = null;
-          });
+          const stalled = saving
+            .catch(() => undefined)
+            .finally(() => {
+              if (this.stalled === stalled) this.stalled = null;
+            });
           this.stalled = stalled;
         } else {
           const before = this.buffer.dropped;

@@ -1,7 +1,7 @@
 import { encodeTime } from 'ulid';
 import type { Entry } from '../entries/entry.js';
-import { withoutCiphertext } from '../entries/encrypted-value.js';
 import type { EntryPage, EntryQuery } from './entry-repository.js';
+import { entryChecks, textCheck } from './entry-filter.js';
 
 /**
  * Shared by both repositories so they answer every query identically: index choice, residual
@@ -69,18 +69,11 @@ export type RowMatcher = (json: string) => Entry | null;
 
 /** Builds the matcher for the filters left over after choosing `index`; null when none are left. */
 export function residualMatcher(query: Omit<EntryQuery, 'limit'>, index: IndexRef): RowMatcher | null {
-  const needle = query.q ? query.q.toLowerCase() : '';
-  const checks: Array<(e: Entry) => boolean> = [];
-  if (query.batch && index.kind !== 'batch') checks.push((e) => e.batchId === query.batch);
-  if (query.family && index.kind !== 'family') checks.push((e) => e.familyHash === query.family);
-  for (const tag of query.tags ?? []) {
-    if (index.kind === 'tag' && index.key === tag.key && index.value === tag.value) continue;
-    checks.push((e) => e.tags != null && Object.hasOwn(e.tags, tag.key) && e.tags[tag.key] === tag.value);
-  }
-  if (query.type && index.kind !== 'type') checks.push((e) => e.type === query.type);
-  if (!needle && checks.length === 0) return null;
+  const text = textCheck(query);
+  const checks = entryChecks(query, index);
+  if (!text && checks.length === 0) return null;
   return (json) => {
-    if (needle && !withoutCiphertext(json).toLowerCase().includes(needle)) return null;
+    if (text && !text(json)) return null;
     const entry = parseEntry(json);
     return entry && checks.every((check) => check(entry)) ? entry : null;
   };
@@ -135,10 +128,7 @@ export async function scanPage(source: IndexSource, query: EntryQuery): Promise<
 }
 
 /** Entries matching a filter, newest first, page by page: what `scan()` of both stores yields. */
-export async function* scanAll(
-  list: (query: EntryQuery) => Promise<EntryPage>,
-  query: Omit<EntryQuery, 'limit' | 'after'>,
-): AsyncGenerator<Entry> {
+export async function* scanAll(list: (query: EntryQuery) => Promise<EntryPage>, query: Omit<EntryQuery, 'limit' | 'after'>): AsyncGenerator<Entry> {
   let before = query.before;
   for (;;) {
     const page = await list({ ...query, before, limit: SCAN_CHUNK });

@@ -1,6 +1,7 @@
 import type { Entry, EntryFamily } from '../entries/entry.js';
 import type { CounterQuery, CounterSeries } from './counters.js';
 import type { PreparedEntry } from './prepared-entry.js';
+import type { LogLevel } from '../contracts/log-level.js';
 
 /** One tag condition: entries whose tag `key` equals `value`. */
 export interface TagFilter {
@@ -8,15 +9,33 @@ export interface TagFilter {
   value: string;
 }
 
-/** Filters of a page of entries. Every field is optional and they combine with AND. */
-export interface EntryQuery {
+/**
+ * Filters of entries, for pages (`list`) and the live stream. Every field is optional and they
+ * combine with AND. `type`, the first tag, `family` and `batch` are served by an index; the others
+ * are checked on the entries of that index (a bounded scan, see `list`).
+ */
+export interface EntryFilter {
   type?: string;
   /** Every one of these tags (AND). */
   tags?: readonly TagFilter[];
   family?: string;
   batch?: string;
-  /** Case-insensitive substring searched in the entry's JSON, never in encrypted fields (bounded scan, see `next`). */
+  /** Case-insensitive substring searched in the entry's JSON, never in encrypted fields. */
   q?: string;
+  /** `content.method`, case-insensitive (requests, outbound calls). */
+  method?: string;
+  /** Case-sensitive substring of `content.path` (requests), else of `content.url` (outbound calls). */
+  path?: string;
+  /** `content.status`: an exact code ('500') or a class ('5xx'). */
+  status?: string;
+  /** `durationMs` at least this. */
+  minDurationMs?: number;
+  /** `content.level` at this log level or above ('warn' matches warn, error, fatal). */
+  level?: LogLevel;
+}
+
+/** A page of entries: filters, a cursor and a size. */
+export interface EntryQuery extends EntryFilter {
   /** Newest-first page of entries whose id sorts strictly before this ULID. */
   before?: string;
   /**
@@ -141,9 +160,10 @@ export interface WriteNotice {
  *
  * Invariants: `save` is one round trip and idempotent per entry id (an entry saved twice, by a
  * retry or another instance, is stored and counted once); it maintains every index, family
- * aggregate and counter incrementally. `list` is O(log N + page) except with `q` or several
- * tags (a bounded scan). Nothing ever uses KEYS or an unbounded SCAN. Entries are returned in
- * their stored form (encrypted fields stay encrypted; decoding is the reader's job).
+ * aggregate and counter incrementally. `list` is O(log N + page) except with filters no index
+ * serves (`q`, several tags, method, path, status, duration, level): a bounded scan. Nothing
+ * ever uses KEYS or an unbounded SCAN. Entries are returned in their stored form (encrypted
+ * fields stay encrypted; decoding is the reader's job).
  */
 export interface EntryRepository {
   save(entries: readonly PreparedEntry[]): Promise<void>;
@@ -167,8 +187,16 @@ export interface EntryRepository {
   count(type: string): Promise<number>;
   /** Calls `listener` after every write, from every app instance sharing the store. Returns unsubscribe. */
   subscribe(listener: (notice: WriteNotice) => void): () => void;
-  /** Deletes everything this repository stored (only keys under its prefix). */
+  /**
+   * Deletes everything this repository stored (only keys under its prefix), except settings.
+   */
   clear(): Promise<void>;
+  /**
+   * A small named value shared by every instance using the store (the recording switch), kept
+   * apart from entries: neither `clear()` nor retention removes it. Null when never written.
+   */
+  readSetting?(name: string): Promise<string | null>;
+  writeSetting?(name: string, value: string): Promise<void>;
   /** Enforces retention (bounded work). Called periodically by the recorder. */
   prune(): Promise<void>;
   /** True when writes can be attempted right now (Redis connected). */

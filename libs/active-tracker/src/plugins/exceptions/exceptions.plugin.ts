@@ -5,7 +5,8 @@ import type { EntryDraft } from '../../entries/entry.js';
 import { displayPath, firstAppFrame, parseStack, StackFrame } from '../../entries/stack-frames.js';
 import type { NestHook } from '../../http/hook-state.js';
 import { NEST_EXCEPTION_EVENT } from '../../http/exception-hook.js';
-import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
+import type { ActiveTrackerPlugin, EntryReader, OverviewWindow, PluginHost, PluginStatistic } from '../plugin.js';
+import type { OverviewTile } from '../../contracts/api.js';
 import { statusOf } from './exception-status.js';
 import type { ExceptionOrigin, ExceptionEntryContent } from '../../contracts/entries.js';
 export type { ExceptionOrigin, ExceptionEntryContent };
@@ -22,9 +23,10 @@ export interface ExceptionsPluginOptions {
   captureProcessErrors?: boolean;
 }
 
-
 export { NEST_EXCEPTION_EVENT };
 
+/** Occurrences per time bucket, keyed by family hash: the overview tile and a family's chart. */
+export const EXCEPTION_COUNTER = 'exceptions';
 
 /**
  * Records unhandled errors (anywhere in the Nest pipeline, plus process-level ones), grouped by
@@ -44,11 +46,12 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
     const problems: string[] = [];
     if (o.filters !== undefined) {
       if (!Array.isArray(o.filters)) problems.push('"filters" must be an array');
-      else o.filters.forEach((f, i) => {
-        if (typeof f !== 'string' && typeof f !== 'function' && !(f instanceof RegExp)) {
-          problems.push(`"filters[${i}]" must be an error class, a class name or a RegExp`);
-        }
-      });
+      else
+        o.filters.forEach((f, i) => {
+          if (typeof f !== 'string' && typeof f !== 'function' && !(f instanceof RegExp)) {
+            problems.push(`"filters[${i}]" must be an error class, a class name or a RegExp`);
+          }
+        });
     }
     for (const key of ['captureClientErrors', 'captureProcessErrors'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') problems.push(`"${key}" must be a boolean`);
@@ -74,8 +77,7 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
    * that would silently stop the crash Node would otherwise cause.
    */
   private listenToProcess(): () => void {
-    const onMonitor = (error: unknown, origin: string) =>
-      this.capture(error, origin === 'unhandledRejection' ? 'unhandledRejection' : 'uncaughtException');
+    const onMonitor = (error: unknown, origin: string) => this.capture(error, origin === 'unhandledRejection' ? 'unhandledRejection' : 'uncaughtException');
     const onRejection = (reason: unknown) => this.capture(reason, 'unhandledRejection');
     let listening = false;
     const attach = () => {
@@ -166,10 +168,12 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
       ...(request ? { request } : {}),
     };
     const where = location ? `${location.file}:${location.line}` : '';
+    const familyHash = createHash('sha1').update(`${className}|${where}`).digest('hex').slice(0, 16);
     return {
       type: this.entryType,
       batchId: ctx?.batchId ?? null,
-      familyHash: createHash('sha1').update(`${className}|${where}`).digest('hex').slice(0, 16),
+      familyHash,
+      counters: [{ name: EXCEPTION_COUNTER, key: familyHash, value: 1 }],
       tags: ctx ? { ...ctx.tags } : {},
       // Top-level scalars (class, message, locationLabel) are what the family aggregate keeps.
       content: { ...(content as unknown as Record<string, unknown>), locationLabel: where || null },
@@ -180,6 +184,25 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
   async statistics(entries: EntryReader): Promise<PluginStatistic[]> {
     const count = await entries.count(this.entryType);
     return [{ plugin: this.name, label: 'Exceptions', value: count, ...(count > 0 ? { error: true } : {}) }];
+  }
+
+  /** The overview's tile: occurrences over the window, the families they belong to, a sparkline. */
+  async overview(entries: EntryReader, window: OverviewWindow): Promise<OverviewTile[]> {
+    const { buckets, approximate } = await entries.counters({ name: EXCEPTION_COUNTER, granularity: window.granularity, from: window.from, to: window.to });
+    const families = new Set<string>();
+    const series = buckets.map((bucket) => {
+      let sum = 0;
+      for (const [hash, n] of Object.entries(bucket.values)) {
+        sum += n;
+        if (n > 0) families.add(hash);
+      }
+      return sum;
+    });
+    const total = series.reduce((a, b) => a + b, 0);
+    const hint = total === 0 ? 'none in this period' : `${families.size} ${families.size === 1 ? 'family' : 'families'}${approximate ? ' (estimated)' : ''}`;
+    return [
+      { plugin: this.name, key: 'exceptions', label: 'Exceptions', value: total, hint, link: this.nav.path, series, ...(total > 0 ? { error: true } : {}) },
+    ];
   }
 }
 

@@ -9,6 +9,7 @@ import { pathOf } from '../../http/tracker-endpoint.js';
 import { sanitizeValue } from '../../recorder/entry-sanitizer.js';
 import { REDACTED, SensitiveKeys } from '../../recorder/sensitive-keys.js';
 import { UrlRedactor } from '../../recorder/url-redaction.js';
+import type { CounterIncrement } from '../../storage/counters.js';
 import { histogramBucket } from '../../storage/histogram.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import { matchesRequestFilter, RequestFilter } from './request-filters.js';
@@ -29,13 +30,18 @@ export interface RequestsPluginOptions {
   redactKeys?: string[];
 }
 
-
 /** Counters every request entry adds (see the README's overview section). */
 export const REQUEST_COUNTERS = {
   /** Requests per status class ('2xx', '4xx', '5xx'...). */
   byStatus: 'requests',
   /** Histogram of request durations (keys `h<bucket>`, see storage/histogram.ts): p95 over time. */
   duration: 'requests.duration',
+  /** Requests per route (key: the route's family hash): the overview's slowest routes. */
+  routes: 'requests.routes',
+  /** Total duration in ms per route (key: family hash): average = routesMs / routes. */
+  routesMs: 'requests.routes.ms',
+  /** 5xx answers per route (key: family hash). */
+  routes5xx: 'requests.routes.5xx',
 } as const;
 
 /**
@@ -194,18 +200,26 @@ export class RequestsPlugin implements ActiveTrackerPlugin {
     if (ctx.logTruncated) content.logTruncated = true;
     if (user) content.user = user;
     if (!res.writableFinished) content.aborted = true;
+    const familyHash = routePattern ? this.familyOf(method, routePattern) : null;
+    // The duration as the entry stores it (to the µs), so counters agree with the entries.
+    const storedMs = Math.round(durationMs * 1000) / 1000;
+    const counters: CounterIncrement[] = [
+      { name: REQUEST_COUNTERS.byStatus, key: `${Math.floor(status / 100)}xx`, value: 1 },
+      { name: REQUEST_COUNTERS.duration, key: `h${histogramBucket(storedMs)}`, value: 1 },
+    ];
+    if (familyHash) {
+      counters.push({ name: REQUEST_COUNTERS.routes, key: familyHash, value: 1 }, { name: REQUEST_COUNTERS.routesMs, key: familyHash, value: storedMs });
+      if (status >= 500) counters.push({ name: REQUEST_COUNTERS.routes5xx, key: familyHash, value: 1 });
+    }
     return {
       type: this.entryType,
       occurredAt: ctx.startedAt,
       durationMs,
-      familyHash: routePattern ? this.familyOf(method, routePattern) : null,
+      familyHash,
       tags: { ...ctx.tags },
       content: content as unknown as Record<string, unknown>,
       sensitiveKeys: this.pluginOptions.redactKeys,
-      counters: [
-        { name: REQUEST_COUNTERS.byStatus, key: `${Math.floor(status / 100)}xx`, value: 1 },
-        { name: REQUEST_COUNTERS.duration, key: `h${histogramBucket(durationMs)}`, value: 1 },
-      ],
+      counters,
       trackerId: ctx.trackerId,
     };
   }

@@ -98,6 +98,8 @@ export class MemoryRepository implements EntryRepository {
   private counterCellCount = 0;
   private readonly audits = new Map<string, AuditRecord[]>();
   private readonly listeners = new Set<(notice: WriteNotice) => void>();
+  /** Named settings (the recording switch): kept through clear(). */
+  private readonly settings = new Map<string, string>();
   private readonly isLive = (id: string): boolean => this.entries.has(id);
 
   constructor(private readonly retention: RetentionPolicy) {}
@@ -232,9 +234,7 @@ export class MemoryRepository implements EntryRepository {
     });
     scored.sort((a, b) => b.score - a.score || (a.family.familyHash < b.family.familyHash ? 1 : a.family.familyHash > b.family.familyHash ? -1 : 0));
     const cursor = parseNumericFamilyCursor(query.before);
-    const start = cursor
-      ? scored.findIndex((s) => s.score < cursor.score || (s.score === cursor.score && s.family.familyHash < cursor.familyHash))
-      : 0;
+    const start = cursor ? scored.findIndex((s) => s.score < cursor.score || (s.score === cursor.score && s.family.familyHash < cursor.familyHash)) : 0;
     if (start < 0) return { data: [], next: null };
     const page = scored.slice(start, start + limit);
     const last = page[page.length - 1];
@@ -300,6 +300,14 @@ export class MemoryRepository implements EntryRepository {
   subscribe(listener: (notice: WriteNotice) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  async readSetting(name: string): Promise<string | null> {
+    return this.settings.get(name) ?? null;
+  }
+
+  async writeSetting(name: string, value: string): Promise<void> {
+    this.settings.set(name, value);
   }
 
   async clear(): Promise<void> {

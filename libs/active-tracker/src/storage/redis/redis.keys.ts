@@ -19,6 +19,8 @@ import { isCluster } from './redis.client.js';
  *   types                escaped names of the types written (what prune and clear walk)
  *   r                    registry: suffix of every index/aggregate/counter key -> the time by which
  *                        it may have expired (clear() and prune() need no KEYS or SCAN)
+ *   s:<name>             a setting shared by instances (the recording switch); no TTL, not in the
+ *                        registry, so clear() and retention keep it
  *   live                 exists while some instance listens to write notices
  *   written              pub/sub channel of write notices
  * Types are escaped in key names (`%`, `:` and `=`), so `F:<type>:<hash>` cannot be ambiguous.
@@ -141,6 +143,10 @@ export class RedisKeys {
 
   get registry(): string {
     return `${this.prefix}r`;
+  }
+
+  setting(name: string): string {
+    return `${this.prefix}s:${name}`;
   }
 
   get live(): string {

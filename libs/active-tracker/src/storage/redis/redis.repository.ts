@@ -144,6 +144,14 @@ export class RedisRepository implements EntryRepository {
     return this.notifications.subscribe(listener);
   }
 
+  readSetting(name: string): Promise<string | null> {
+    return this.client.get(this.keys.setting(name));
+  }
+
+  async writeSetting(name: string, value: string): Promise<void> {
+    await this.client.set(this.keys.setting(name), value);
+  }
+
   clear(): Promise<void> {
     return this.pruner.clear();
   }
