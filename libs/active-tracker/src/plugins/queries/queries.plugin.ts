@@ -16,6 +16,7 @@ import { installQueryDrivers, type InstalledDrivers, type QueryDriverModules } f
 import { QueryFamiliesQueryDto, QueryFamilyQueryDto } from './query-families.dto.js';
 import { normalizeSql, type SqlDialect } from './query-normalizer.js';
 import { QUERIES_NAV, QUERIES_VIEW } from './queries.view.js';
+import { observeTypeOrmDataSources } from './typeorm.capture.js';
 export type { QueryEntryContent, QueryFamilyDetail, QueryFamilyRequest, QueryFamilyRow, RequestQueries };
 export type { QueryDriverModules };
 
@@ -159,6 +160,8 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
     const { drivers, release } = await installQueryDrivers(this.pluginOptions.drivers);
     this.drivers = drivers;
     for (const problem of drivers.problems) host.logger.warn(problem);
+    // TypeORM on drivers not captured below it (sql.js, SQLite...): its query events (typeorm.capture.ts).
+    observeTypeOrmDataSources(host.moduleRef);
     return () => {
       removeObserver();
       removeProcessor();
