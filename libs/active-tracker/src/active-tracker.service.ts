@@ -5,6 +5,7 @@ import { currentContext, redactCurrent, tagCurrent } from './context/request-con
 import { eventReporter, type EventReporter } from './bus/event-reporter.js';
 import { notifications, type InstrumentationBus } from './bus/instrumentation-bus.js';
 import type { RunInBatchOptions } from './plugins/plugin.js';
+import type { LlmInteractionInput, LlmRecordResult } from './plugins/llm/llm.types.js';
 
 /** What the service needs of the exceptions and events plugins, found by name (the core imports no plugin). */
 interface ExceptionRecorder {
@@ -12,6 +13,10 @@ interface ExceptionRecorder {
 }
 interface EventRecorder {
   track(key: string, description?: string, data?: Record<string, unknown>): void;
+}
+/** What the service needs of the LLM plugin (`tracker.llm.record`); types in plugins/llm/llm.types.ts. */
+interface LlmRecorder {
+  record(input: LlmInteractionInput): Promise<LlmRecordResult>;
 }
 
 /**
@@ -53,6 +58,20 @@ export class ActiveTracker {
    */
   event(key: string, description?: string, data?: Record<string, unknown>): void {
     this.runtime.plugin<EventRecorder & { name: string; entryType: string }>('events')?.track(key, description, data);
+  }
+
+  /**
+   * LLM interactions: `tracker.llm.record({ provider, model, inputTokens, ... })` (TraceBook's
+   * `record!`), resolving to `{ success, error, interaction }`. Needs the `llm()` plugin; without it
+   * the result says so. `recordLlm` does the same outside DI.
+   */
+  get llm(): LlmRecorder {
+    const plugin = this.runtime.plugin<LlmRecorder & { name: string; entryType: string }>('llm');
+    return (
+      plugin ?? {
+        record: async () => ({ success: false, error: new Error("the llm() plugin is not enabled (add llm() to the tracker's plugins)"), interaction: null }),
+      }
+    );
   }
 
   /**

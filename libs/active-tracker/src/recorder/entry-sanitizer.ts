@@ -8,6 +8,8 @@ export interface SanitizeState {
   truncated: boolean;
   /** Keys whose values are replaced by `[REDACTED]` at any depth. */
   isSensitive?: (key: string) => boolean;
+  /** Applied to every string value before the literal redactions (pattern redactors: e-mail addresses, card numbers...). */
+  mapString?: (text: string) => string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function sanitizeValue(
 ): unknown {
   switch (typeof value) {
     case 'string':
-      return cutString(redactString(value, redactions), maxString, state);
+      return cutString(redactString(state.mapString ? state.mapString(value) : value, redactions), maxString, state);
     case 'number':
       return Number.isFinite(value) ? value : String(value);
     case 'boolean':

@@ -48,8 +48,9 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'ssn$',
 ];
 
-/** Usage counts of LLM APIs and the like, which contain "token" without being secrets. */
-const TOKEN_COUNT = /(?:prompt|completion|input|output|total|cached|reasoning|max|num|audio|text|image|accepted|rejected|eval|context|remaining)tokens?(?:count|details)?$|tokens?(?:count|limit|used|usage)$/;
+/** Usage counts of LLM APIs and the like (`cacheReadTokens`, `timeToFirstTokenMs`...), which contain "token" without being secrets. */
+const TOKEN_COUNT =
+  /(?:prompt|completion|input|output|total|cached|reasoning|max|num|audio|text|image|accepted|rejected|eval|context|remaining|read|creation|write)tokens?(?:count|details)?$|tokens?(?:count|limit|used|usage)$|firsttokenms$/;
 
 export const REDACTED = '[REDACTED]';
 

@@ -6,6 +6,7 @@ import type { EntryDraft } from '../../entries/entry.js';
 import { UrlRedactor } from '../../recorder/url-redaction.js';
 import type { InstrumentationHandle } from '../../bus/instrumentation-bus.js';
 import { describeError, guard, hasUndiciHeader, hostOf, HTTP_CLIENT_CHANNELS, toSize, undiciHeader, type Listener } from './http-client.channels.js';
+import { observeUndici } from './undici-observer.js';
 export { HTTP_CLIENT_CHANNELS };
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import type { HttpClientEntryContent } from '../../contracts/entries.js';
@@ -90,17 +91,21 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
   register(host: PluginHost): () => void {
     this.host = host;
     this.urls = new UrlRedactor(host.options.sensitiveKeys, this.pluginOptions.redactQueryParams);
+    // fetch/undici through the shared subscription (the LLM plugin watches the same calls).
+    const stopUndici = observeUndici({
+      create: (request) => this.onUndiciCreate(request),
+      headers: (request, response) => this.onUndiciHeaders(request, response),
+      trailers: (request) => this.finish(request),
+      error: (request, error) => this.finish(request, error),
+    });
     const listeners: Array<[string, Listener]> = [
-      [HTTP_CLIENT_CHANNELS.undiciCreate, guard((m: any) => this.onUndiciCreate(m.request))],
-      [HTTP_CLIENT_CHANNELS.undiciHeaders, guard((m: any) => this.onUndiciHeaders(m.request, m.response))],
-      [HTTP_CLIENT_CHANNELS.undiciTrailers, guard((m: any) => this.finish(m.request))],
-      [HTTP_CLIENT_CHANNELS.undiciError, guard((m: any) => this.finish(m.request, m.error))],
       [HTTP_CLIENT_CHANNELS.httpStart, guard((m: any) => this.onHttpStart(m.request))],
       [HTTP_CLIENT_CHANNELS.httpResponse, guard((m: any) => this.onHttpResponse(m.request, m.response))],
       [HTTP_CLIENT_CHANNELS.httpError, guard((m: any) => this.finish(m.request, m.error))],
     ];
     for (const [name, listener] of listeners) diagnosticsChannel.subscribe(name, listener);
     return () => {
+      stopUndici();
       for (const [name, listener] of listeners) diagnosticsChannel.unsubscribe(name, listener);
       this.host = null;
     };
