@@ -17,6 +17,8 @@ export interface DemoAppOptions {
   init?: boolean;
   /** The payments API POST /checkout calls (default: env DEMO_PAYMENTS_URL, else the demo's own /payments/charge). */
   paymentsUrl?: string;
+  /** The database: a `postgres://` URL, or `''` for the embedded sql.js one (default: env DATABASE_URL, else embedded). */
+  databaseUrl?: string;
 }
 
 /**
@@ -25,7 +27,9 @@ export interface DemoAppOptions {
  * the benchmark, so all three exercise the same app.
  */
 export async function createDemoApp(options: DemoAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(DemoAppModule.register(options.tracker, options.paymentsUrl ?? process.env.DEMO_PAYMENTS_URL), {
+  const databaseUrl = options.databaseUrl ?? (process.env.DATABASE_URL || undefined);
+  const module = DemoAppModule.register(options.tracker, options.paymentsUrl ?? process.env.DEMO_PAYMENTS_URL, databaseUrl);
+  const app = await NestFactory.create<NestExpressApplication>(module, {
     logger: options.logger,
     abortOnError: false,
   });

@@ -1,5 +1,6 @@
-import { events, exceptions, httpClient, logs, requests, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
+import { events, exceptions, httpClient, logs, queries, requests, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
 import { deprecations } from '@active-tracker/plugin-deprecations';
+import { describeDatabase } from './database/database.options.js';
 import { createDemoApp } from './demo-app.factory.js';
 
 const MOUNTPOINT = 'activetracker';
@@ -33,15 +34,17 @@ async function bootstrap(): Promise<void> {
     authentication: process.env.ACTIVE_TRACKER_AUTH || undefined,
     // The defaults, with every EventReporter notify() recorded too (POST /checkout emits one), and
     // the example third-party plugin: uses of @Deprecated() endpoints (GET /users/legacy...).
-    plugins: [requests(), exceptions(), logs(), events({ recordNotify: true }), httpClient(), deprecations({ clientHeader: 'x-api-client' })],
+    plugins: [requests(), exceptions(), logs(), events({ recordNotify: true }), httpClient(), queries(), deprecations({ clientHeader: 'x-api-client' })],
   };
-  const app = await createDemoApp({ tracker, init: false });
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const app = await createDemoApp({ tracker, init: false, databaseUrl: databaseUrl ?? '' });
   app.enableShutdownHooks();
   await app.listen(port);
   const store = redisUrl ? `Redis at ${describeRedis(redisUrl)}` : 'embedded in-memory store (set REDIS_URL to use Redis)';
   console.log(`Demo app listening on http://localhost:${port}`);
   console.log(`ActiveTracker dashboard: http://localhost:${port}/${MOUNTPOINT}`);
   console.log(`ActiveTracker store: ${store}`);
+  console.log(`Demo database: ${describeDatabase(databaseUrl)}`);
 }
 
 bootstrap().catch((error: unknown) => {
