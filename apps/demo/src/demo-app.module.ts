@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ActiveTrackerModule, ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
 import { AdminModule } from './admin/admin.module.js';
+import { AssistantModule } from './assistant/assistant.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BLOG_ENTITIES, BlogModule } from './blog/blog.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
@@ -12,7 +13,7 @@ import { OrdersModule } from './orders/orders.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** The demo's feature modules, identical with and without the tracker. */
-const FEATURES = [UsersModule, AuthModule, OrdersModule, CatalogModule, DiagnosticsModule, AdminModule, HealthModule, BlogModule];
+const FEATURES = [UsersModule, AuthModule, OrdersModule, CatalogModule, DiagnosticsModule, AdminModule, HealthModule, AssistantModule, BlogModule];
 
 /**
  * Root module of the demo host. Built dynamically so the bare variant (`false`) contains no

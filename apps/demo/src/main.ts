@@ -1,4 +1,5 @@
-import { events, exceptions, httpClient, logs, queries, requests, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
+import { randomBytes } from 'node:crypto';
+import { events, exceptions, httpClient, LLM_ENCRYPTED_FIELDS, llm, logs, queries, requests, type ActiveTrackerModuleOptions } from '@active-tracker/nestjs';
 import { deprecations } from '@active-tracker/plugin-deprecations';
 import { describeDatabase } from './database/database.options.js';
 import { createDemoApp } from './demo-app.factory.js';
@@ -34,7 +35,21 @@ async function bootstrap(): Promise<void> {
     authentication: process.env.ACTIVE_TRACKER_AUTH || undefined,
     // The defaults, with every EventReporter notify() recorded too (POST /checkout emits one), and
     // the example third-party plugin: uses of @Deprecated() endpoints (GET /users/legacy...).
-    plugins: [requests(), exceptions(), logs(), events({ recordNotify: true }), httpClient(), queries(), deprecations({ clientHeader: 'x-api-client' })],
+    plugins: [
+      requests(),
+      exceptions(),
+      logs(),
+      events({ recordNotify: true }),
+      httpClient(),
+      queries(),
+      deprecations({ clientHeader: 'x-api-client' }),
+      // LLM calls (POST /assistant/ask calls the demo's fake provider). Whoever may open the
+      // dashboard may review and export here; a real app decides per user and action.
+      llm({ authorize: () => true, project: 'demo' }),
+    ],
+    // LLM payloads encrypted at rest (required in production): ACTIVE_TRACKER_KEY (32 bytes, base64
+    // or hex), else a key made at boot (entries of an earlier run then read "[encrypted]").
+    encryption: { keys: { demo: process.env.ACTIVE_TRACKER_KEY || randomBytes(32) }, fields: { llm: [...LLM_ENCRYPTED_FIELDS] } },
   };
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const app = await createDemoApp({ tracker, init: false, databaseUrl: databaseUrl ?? '' });
