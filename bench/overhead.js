@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 /**
  * Overhead of the tracker: the demo app (apps/demo) with ActiveTracker, compared with the same app
- * without the tracker module at all ("bare"), in three scenarios (see bench/README.md):
+ * without the tracker module at all ("bare"), in five scenarios (see bench/README.md):
  *
  *   redis       headline: full capture (default plugins, headers and bodies, one log line per
  *               request), Redis store (a private redis-server on a free port, persistence off)
  *   embedded    the same on the embedded in-memory store
  *   no-plugins  the module with `plugins: []`, embedded store
+ *   queries     5 SQL queries per request (GET /posts/:id) on the demo's embedded database
+ *               (TypeORM + sql.js), full capture, Redis store
+ *   queries-pg  the same on PostgreSQL (a private database on BENCH_PG_URL; skipped when the
+ *               server cannot be reached)
  *
  * Traffic: GET /catalog and POST /catalog/search alternating (~1.5 KB JSON answers, one Nest
- * Logger line each) with realistic headers, 50 connections. Every app runs in its own child
+ * Logger line each) with realistic headers, 50 connections; the queries scenarios send
+ * GET /posts/:id (a post's page: five TypeORM queries) instead. Every app runs in its own child
  * process (bench/serve-demo.js, started with process.execPath, so any `node` works) with an IPC
  * channel for CPU readings and flushes. Per round: bare and tracked at full load (autocannon), then
  * bare and tracked at half of that round's bare req/s (evenly paced, bench/paced-load.js); the
@@ -29,6 +34,7 @@ import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { pacedLoad } from './paced-load.js';
 import {
+  createBenchPostgresDatabase,
   DEMO_FACTORY,
   LIBRARY_DIST,
   REDIS_SERVER,
@@ -51,6 +57,10 @@ import {
 
 /** Headline target: tracked/bare req/s with full capture on Redis (Node 24's promise hooks cost more). */
 const HEADLINE_RATIO_TARGET = nodeMajor >= 24 ? 0.75 : 0.8;
+/** The queries scenarios' target (5 query entries per request on top of the request's). */
+const QUERIES_RATIO_TARGET = 0.75;
+/** Queries GET /posts/:id runs (the demo's BlogService.postPage). */
+const QUERIES_PER_REQUEST = 5;
 const CPU_TARGET_US = 20;
 const HALF_LOAD_P99_TARGET_MS = 1;
 
@@ -84,6 +94,24 @@ const SCENARIOS = [
     env: { BENCH_MODE: 'tracked', BENCH_PLUGINS: 'none' },
     redis: false,
     captures: false,
+  },
+  {
+    name: 'queries',
+    title: `${QUERIES_PER_REQUEST} queries per request, embedded database (sql.js), full capture, Redis store`,
+    env: { BENCH_MODE: 'tracked', BENCH_PLUGINS: 'default' },
+    redis: true,
+    captures: true,
+    queries: true,
+    database: 'embedded',
+  },
+  {
+    name: 'queries-pg',
+    title: `${QUERIES_PER_REQUEST} queries per request, PostgreSQL, full capture, Redis store`,
+    env: { BENCH_MODE: 'tracked', BENCH_PLUGINS: 'default' },
+    redis: true,
+    captures: true,
+    queries: true,
+    database: 'postgres',
   },
 ];
 
@@ -121,9 +149,12 @@ const REQUESTS = [
     body: JSON.stringify({ query: 'tea', limit: 10 }),
   },
 ];
+/** The queries scenarios: pages of seeded posts by three authors (each page: exactly 5 queries). */
+const QUERY_REQUESTS = [1, 7, 13].map((id) => ({ method: 'GET', path: `/posts/${id}`, headers: COMMON_HEADERS }));
+const trafficOf = (scenario) => (scenario?.queries ? QUERY_REQUESTS : REQUESTS);
 
-async function fullLoad(url, seconds) {
-  const result = await autocannon({ url, connections, duration: seconds, requests: REQUESTS });
+async function fullLoad(url, seconds, requests = REQUESTS) {
+  const result = await autocannon({ url, connections, duration: seconds, requests });
   return {
     // Completed requests over the measured time (the per-second sample average skews on short runs).
     rps: result.requests.total / result.duration,
@@ -133,9 +164,9 @@ async function fullLoad(url, seconds) {
   };
 }
 
-async function halfLoad(url, rate, seconds) {
+async function halfLoad(url, rate, seconds, requests = REQUESTS) {
   if (halfLoadTool === 'autocannon') {
-    const result = await autocannon({ url, connections, duration: seconds, requests: REQUESTS, overallRate: Math.max(1, Math.round(rate)) });
+    const result = await autocannon({ url, connections, duration: seconds, requests, overallRate: Math.max(1, Math.round(rate)) });
     return {
       rps: result.requests.total / result.duration,
       p99: result.latency.p99,
@@ -143,7 +174,7 @@ async function halfLoad(url, rate, seconds) {
       failed: result.errors + result.timeouts + result.non2xx,
     };
   }
-  return pacedLoad({ url, rate, duration: seconds, connections, requests: REQUESTS });
+  return pacedLoad({ url, rate, duration: seconds, connections, requests });
 }
 
 /**
@@ -170,8 +201,8 @@ async function measured(app, run) {
   return { ...result, cpuPerRequest: result.total > 0 ? cpu / result.total : NaN };
 }
 
-async function warmUp(app) {
-  await fullLoad(app.url, warmupSeconds);
+async function warmUp(app, requests = REQUESTS) {
+  await fullLoad(app.url, warmupSeconds, requests);
   await settle(app);
 }
 
@@ -181,18 +212,25 @@ async function checkBare(app) {
   if (tracker) throw new Error('the bare app has an ActiveTracker module: the comparison would be meaningless');
 }
 
-async function runScenario(scenario, bare, redis) {
+/** `databaseUrl`: the demo's database for both apps of the scenario ('' = embedded sql.js). */
+async function runScenario(scenario, bare, redis, databaseUrl = '') {
   console.log('');
   console.log(`== ${scenario.name}: ${scenario.title} ==`);
+  const traffic = trafficOf(scenario);
   const tracked = await startApp(scenario.name, {
     ...scenario.env,
     NODE_ENV: 'production',
     BENCH_REDIS_URL: scenario.redis ? redis.url : '',
+    BENCH_DATABASE_URL: databaseUrl,
   });
   if (scenario.redis) tracked.redisPort = redis.port;
   const keysBefore = scenario.redis ? Number((await redisCommand(redis.port, 'DBSIZE')).trim().replace(/^:/, '')) : 0;
   try {
-    await warmUp(tracked);
+    // What the boot already stored (seeding, schema queries): not part of the measured traffic.
+    const storedBefore = await tracked.request('stored');
+    // The bare app was warmed on the catalogue: warm it on this scenario's routes too.
+    if (traffic !== REQUESTS) await warmUp(bare, traffic);
+    await warmUp(tracked, traffic);
     const apps = { bare, tracked };
     const runs = { bare: [], tracked: [] };
     const half = { bare: [], tracked: [], rates: [], behind: [], disturbed: [] };
@@ -202,7 +240,7 @@ async function runScenario(scenario, bare, redis) {
       const order = round % 2 ? ['bare', 'tracked'] : ['tracked', 'bare'];
       const thisRound = {};
       for (const side of order) {
-        const run = await measured(apps[side], () => fullLoad(apps[side].url, duration));
+        const run = await measured(apps[side], () => fullLoad(apps[side].url, duration, traffic));
         thisRound[side] = run;
         runs[side].push(run);
         failed += run.failed;
@@ -214,7 +252,7 @@ async function runScenario(scenario, bare, redis) {
       const rate = thisRound.bare.rps / 2;
       half.rates.push(rate);
       for (const side of order) {
-        const run = await measured(apps[side], () => halfLoad(apps[side].url, rate, duration));
+        const run = await measured(apps[side], () => halfLoad(apps[side].url, rate, duration, traffic));
         half[side].push(run);
         failed += run.failed;
         // Not keeping up with the rate: requests queued, so this p99 is a saturated one.
@@ -250,6 +288,8 @@ async function runScenario(scenario, bare, redis) {
       halfDisturbed: half.disturbed,
       failed,
       storedRequests: stored.requests,
+      // Queries captured during the scenario (the boot's excluded), from the families' counts.
+      storedQueries: stored.occurrences && storedBefore.occurrences ? stored.occurrences.query - storedBefore.occurrences.query : null,
       recorder: stored.recorder,
       redisKeys: scenario.redis ? keysAfter - keysBefore : null,
     };
@@ -264,11 +304,15 @@ async function runScenario(scenario, bare, redis) {
     result.addedP99 = result.trackedP99 - result.bareP99;
     result.addedHalfP99 = result.trackedHalfP99 - result.bareHalfP99;
     // Without captured entries the comparison measures nothing: never report that as a figure.
+    const requestsCounted = stored.occurrences && storedBefore.occurrences ? stored.occurrences.request - storedBefore.occurrences.request : 0;
+    result.queriesPerRequest = scenario.queries && result.storedQueries !== null && requestsCounted > 0 ? result.storedQueries / requestsCounted : null;
     result.invalid = !stored.tracker
       ? 'the tracked app has no ActiveTracker module'
       : scenario.captures && (stored.requests === 0 || (stored.requests === null && scenario.redis && keysAfter - keysBefore === 0))
         ? 'the tracked app stored nothing, so it did not capture'
-        : null;
+        : scenario.queries && result.storedQueries === 0
+          ? 'the tracked app stored no query entry, so it did not capture the queries'
+          : null;
     printScenario(scenario, result, rounds);
     return result;
   } finally {
@@ -278,9 +322,14 @@ async function runScenario(scenario, bare, redis) {
 
 function printScenario(scenario, r) {
   const headline = scenario.name === 'redis';
+  const target = headline
+    ? ` (target >= ${HEADLINE_RATIO_TARGET.toFixed(2)} on Node ${nodeMajor})`
+    : scenario.queries
+      ? ` (target >= ${QUERIES_RATIO_TARGET.toFixed(2)})`
+      : '';
   console.log(`-- ${scenario.name}: median of ${rounds} round(s) --`);
   console.log(`req/s bare / tracked            ${fmt(r.bareRps)} / ${fmt(r.trackedRps)}`);
-  console.log(`ratio tracked/bare ${fmt(r.ratio, 3)}${headline ? ` (target >= ${HEADLINE_RATIO_TARGET.toFixed(2)} on Node ${nodeMajor})` : ''}`);
+  console.log(`ratio tracked/bare ${fmt(r.ratio, 3)}${target}`);
   console.log(`CPU per request bare / tracked  ${fmt(r.bareCpu, 1)} / ${fmt(r.trackedCpu, 1)} µs`);
   console.log(`added CPU per request           ${fmt(r.addedCpu, 1)} µs${headline ? ` (target <= ${CPU_TARGET_US})` : ''}`);
   console.log(`p99 at full load bare / tracked ${fmt(r.bareP99, 1)} / ${fmt(r.trackedP99, 1)} ms`);
@@ -292,6 +341,10 @@ function printScenario(scenario, r) {
   const count =
     r.storedRequests === null ? 'request entries: unknown (the repository could not be asked)' : `${fmt(r.storedRequests)} request entries in the store`;
   console.log(`stored by the tracked app       ${count}${r.redisKeys !== null ? `; ${fmt(r.redisKeys)} Redis keys written` : ''}`);
+  if (scenario.queries) {
+    const perRequest = r.queriesPerRequest === null ? 'per request: unknown' : `${fmt(r.queriesPerRequest, 2)} per request (${QUERIES_PER_REQUEST} expected)`;
+    console.log(`queries captured                ${r.storedQueries === null ? 'unknown' : fmt(r.storedQueries)}; ${perRequest}`);
+  }
   const rec = r.recorder;
   if (rec) {
     console.log(
@@ -349,10 +402,22 @@ function targetRows(results) {
       value: headline ? `${fmt(headline.addedHalfP99, 3)} ms${mark(headline)}` : 'not run',
       pass: verdict(headline, headline?.addedHalfP99 <= HALF_LOAD_P99_TARGET_MS),
     },
+    ...['queries', 'queries-pg'].map((name) => {
+      const r = by[name];
+      return {
+        name: `${name} ratio tracked/bare (${QUERIES_PER_REQUEST} queries/request, ${name === 'queries' ? 'embedded database' : 'PostgreSQL'})`,
+        target: `>= ${QUERIES_RATIO_TARGET.toFixed(2)}`,
+        value: !r ? 'not run' : r.skipped ? 'skipped' : `${fmt(r.ratio, 3)}${mark(r)}`,
+        pass: !r || r.skipped ? null : verdict(r, r.ratio >= QUERIES_RATIO_TARGET),
+      };
+    }),
   ];
-  const notes = results
-    .filter((r) => r.warnings.length && (r === headline || r === by.embedded))
-    .map((r) => `* ${r.scenario} printed warnings: ${r.warnings.join('; ')}`);
+  const notes = results.filter((r) => r.skipped).map((r) => `${r.scenario} not run: ${r.skipped}`);
+  notes.push(
+    ...results
+      .filter((r) => r.warnings.length && (r === headline || r === by.embedded || r === by.queries || r === by['queries-pg']))
+      .map((r) => `* ${r.scenario} printed warnings: ${r.warnings.join('; ')}`),
+  );
   return { rows, notes };
 }
 
@@ -373,7 +438,7 @@ async function main() {
   console.log(`node ${process.version} (${process.execPath}), ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}`.trim());
   console.log(
     `${connections} connections, ${duration} s per run, ${rounds} round(s), ${warmupSeconds} s warm-up per app, scenarios: ${scenarios.map((s) => s.name).join(', ')}; ` +
-      `traffic: GET /catalog + POST /catalog/search (~1.5 KB JSON each, one log line each)`,
+      `traffic: GET /catalog + POST /catalog/search (~1.5 KB JSON each, one log line each); queries scenarios: GET /posts/:id (${QUERIES_PER_REQUEST} queries each)`,
   );
 
   let redis = null;
@@ -382,7 +447,16 @@ async function main() {
     redis = { port, url: `redis://127.0.0.1:${port}` };
     console.log(`private redis-server at ${redis.url} (persistence off)`);
   }
-  const bare = await startApp('bare', { BENCH_MODE: 'bare', NODE_ENV: 'production' });
+  let postgres = null;
+  if (scenarios.some((s) => s.database === 'postgres')) {
+    postgres = await createBenchPostgresDatabase();
+    console.log(
+      postgres.skipped
+        ? `queries-pg: ${postgres.skipped}; the scenario is skipped`
+        : `private PostgreSQL database ${postgres.description} (dropped at the end)`,
+    );
+  }
+  const bare = await startApp('bare', { BENCH_MODE: 'bare', NODE_ENV: 'production', BENCH_DATABASE_URL: '' });
   await checkBare(bare);
   const info = await bare.request('info');
   console.log(`apps run in child processes on node ${info.node} (${info.execPath})`);
@@ -391,8 +465,31 @@ async function main() {
   await warmUp(bare);
 
   const results = [];
-  for (const scenario of scenarios) results.push(await runScenario(scenario, bare, redis));
-  await bare.stop();
+  try {
+    for (const scenario of scenarios) {
+      if (scenario.database !== 'postgres') {
+        results.push(await runScenario(scenario, bare, redis));
+        continue;
+      }
+      if (postgres.skipped) {
+        console.log('');
+        console.log(`== ${scenario.name}: skipped (${postgres.skipped}) ==`);
+        results.push({ scenario: scenario.name, title: scenario.title, skipped: postgres.skipped, warnings: [] });
+        continue;
+      }
+      // Both sides on the same PostgreSQL database: a bare app of its own for this scenario.
+      const barePg = await startApp('bare-pg', { BENCH_MODE: 'bare', NODE_ENV: 'production', BENCH_DATABASE_URL: postgres.url });
+      try {
+        await checkBare(barePg);
+        results.push(await runScenario(scenario, barePg, redis, postgres.url));
+      } finally {
+        await barePg.stop();
+      }
+    }
+  } finally {
+    await bare.stop();
+    if (postgres && !postgres.skipped) await postgres.drop();
+  }
 
   const { rows, notes } = targetRows(results);
   printTargets(`targets (Node ${process.version}):`, rows, notes);

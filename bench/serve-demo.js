@@ -9,6 +9,8 @@
  *   BENCH_MODE      bare | tracked (default bare): bare has no tracker module at all
  *   BENCH_REDIS_URL tracked mode: Redis store at this URL; empty = embedded memory store
  *   BENCH_PLUGINS   tracked mode: default (no `plugins` option, the default plugins) | none (`plugins: []`)
+ *   BENCH_DATABASE_URL the demo's database: a PostgreSQL URL, or unset/empty for the embedded sql.js
+ *                   one (the DATABASE_URL of the shell is ignored)
  *   NODE_ENV        as given by the parent (overhead.js: production; storage.js: development, so the
  *                   API answers without credentials)
  *
@@ -18,8 +20,9 @@
  *   info   → { node, execPath, pid, patches }: which Node runs the app; library patches on Nest
  *   cpu    → { user, system }: process.cpuUsage() of this process, in µs
  *   flush  → writes everything the tracker buffered (`ActiveTracker#flush()`); a no-op when bare
- *   stored → { tracker, requests, recorder }: whether the ActiveTracker module is present, how
- *            many request entries its store holds, and the recorder's counters since start
+ *   stored → { tracker, requests, occurrences, recorder }: whether the ActiveTracker module is
+ *            present, how many request entries its store holds, how many requests and queries its
+ *            families counted ({ request, query }), and the recorder's counters since start
  *            ({ recorded, written, dropped, failedFlushes, ... }); null where it cannot tell
  */
 import { existsSync } from 'node:fs';
@@ -51,7 +54,9 @@ function trackerOptions() {
   return options;
 }
 
-const app = await createDemoApp({ tracker: trackerOptions(), logger: ['error', 'warn'] });
+// The demo's database: BENCH_DATABASE_URL (a PostgreSQL URL) or '' for the embedded sql.js one,
+// never the DATABASE_URL of the shell that runs the benchmark.
+const app = await createDemoApp({ tracker: trackerOptions(), logger: ['error', 'warn'], databaseUrl: process.env.BENCH_DATABASE_URL || '' });
 await app.listen(port, '127.0.0.1');
 
 /**
@@ -102,11 +107,16 @@ const commands = {
     return {};
   },
   async stored() {
-    if (!tracker) return { tracker: false, requests: 0, recorder: null };
+    if (!tracker) return { tracker: false, requests: 0, occurrences: null, recorder: null };
     let requests = null;
+    let occurrences = null;
     let recorder = null;
     try {
-      requests = await findProvider(EntryRepository)?.count('request');
+      const repository = findProvider(EntryRepository);
+      requests = await repository?.count('request');
+      // Family counts see every occurrence, also of entries retention already dropped.
+      const total = async (type) => (await repository.families({ type, limit: 1000, orderBy: 'count' })).data.reduce((n, f) => n + f.count, 0);
+      if (repository) occurrences = { request: await total('request'), query: await total('query') };
     } catch {
       // The repository API changed or is not reachable: the parent falls back to other checks.
     }
@@ -115,7 +125,7 @@ const commands = {
     } catch {
       // idem: the recorder's counters are informative only
     }
-    return { tracker: true, requests: requests ?? null, recorder };
+    return { tracker: true, requests: requests ?? null, occurrences, recorder };
   },
 };
 

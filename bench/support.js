@@ -1,9 +1,11 @@
 /**
  * Helpers shared by bench/overhead.js and bench/storage.js: free ports, a private redis-server,
- * raw Redis commands, the demo app in a child process (bench/serve-demo.js) with an IPC channel,
- * medians and number formatting. No dependency beyond Node itself.
+ * raw Redis commands, a private PostgreSQL database, the demo app in a child process
+ * (bench/serve-demo.js) with an IPC channel, medians and number formatting. No dependency beyond
+ * Node itself, but `pg` (a devDependency) for the PostgreSQL database.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -115,6 +117,57 @@ export async function waitForRedisQuiet(redisPort) {
     if (now - last <= 1) return; // our own INFO is the only command
     last = now;
   }
+}
+
+/** The PostgreSQL server the `queries-pg` scenario uses: an admin URL (any database of the server). */
+export const BENCH_PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A URL without its password, safe to print. */
+function withoutPassword(raw) {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/**
+ * Creates a private database (`at_bench_<pid>_<hex>`) on the PostgreSQL server of BENCH_PG_URL.
+ * Resolves `{ url, name, drop() }`, or `{ skipped: reason }` when the server cannot be reached (the
+ * scenario is then reported as not run, never as a failure).
+ */
+export async function createBenchPostgresDatabase() {
+  let pg;
+  try {
+    pg = (await import('pg')).default;
+  } catch {
+    return { skipped: 'the pg package is not installed (npm ci installs it)' };
+  }
+  const name = `at_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = async (sql) => {
+    const client = new pg.Client({ connectionString: BENCH_PG_URL, connectionTimeoutMillis: 3000 });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  try {
+    await admin(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    return { skipped: `PostgreSQL not reachable at ${withoutPassword(BENCH_PG_URL)} (${error instanceof Error ? error.message : error})` };
+  }
+  const url = new URL(BENCH_PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    description: withoutPassword(url.toString()),
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {}),
+  };
 }
 
 function track(child) {
