@@ -88,5 +88,15 @@ export type { LlmCallInfo, LlmEndpoint, LlmEndpointMatcher, LlmWireFormat } from
 export type { LlmMapper, LlmRawExchange, MappedInteraction } from './plugins/llm/llm.mappers.js';
 export { LLM_COUNTERS, LLM_ENTRY_TYPE } from './plugins/llm/llm-interaction.builder.js';
 export { LLM_ENCRYPTED_FIELDS, LLM_REVIEW_STATES, LLM_STATUSES } from './plugins/llm/llm.types.js';
+export type {
+  LlmAction,
+  LlmCost,
+  LlmEntryContent,
+  LlmInteraction,
+  LlmInteractionInput,
+  LlmRecordResult,
+  LlmReviewState,
+  LlmStatus,
+} from './plugins/llm/llm.types.js';
 export { LOG_LEVELS, NEST_LOG_EVENT } from './context/logger-capture.js';
 export type { LogLevel, NestLogEvent } from './context/logger-capture.js';
