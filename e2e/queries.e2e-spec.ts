@@ -299,6 +299,13 @@ describe('queries plugin end to end: a Nest app on PostgreSQL with N+1 and dupli
       { plugin: 'queries', label: 'Queries', value: count },
       { plugin: 'queries', label: 'N+1 families (last hour)', value: 1, error: true },
     ]);
+    // The overview's tiles: every query of the workload ran in a request or a job.
+    const overview = (await request(app.getHttpServer()).get(`${api}/overview?range=hour`).expect(200)).body.data;
+    const tiles = overview.tiles.filter((t: { plugin: string }) => t.plugin === 'queries');
+    expect(tiles.map((t: { key: string; value: number; error?: boolean }) => [t.key, t.value, t.error ?? false])).toEqual([
+      ['queries', count, true],
+      ['n-plus-one', 1, true],
+    ]);
     const meta = (await request(app.getHttpServer()).get(`${api}/meta`).expect(200)).body.data;
     const plugin = meta.plugins.find((p: { name: string }) => p.name === 'queries');
     expect(plugin).toMatchObject({ name: 'queries', title: 'Queries', path: 'queries' });

@@ -64,7 +64,7 @@ export type { DtoClass, PluginRoute, PluginRouteContext, ServerSentEvent } from 
 export { ApiError } from './http/api-error.js';
 export type * from './contracts/api.js';
 export { defaultPlugins } from './plugins/default-plugins.js';
-export { DEFAULT_QUERY_FILTERS, N_PLUS_ONE_COUNTER, queries, QueriesPlugin, SQL_QUERY_EVENT } from './plugins/queries/queries.plugin.js';
+export { DEFAULT_QUERY_FILTERS, N_PLUS_ONE_COUNTER, QUERY_COUNTER, queries, QueriesPlugin, SQL_QUERY_EVENT } from './plugins/queries/queries.plugin.js';
 export type { QueriesPluginOptions, QueryDriverModules, QueryEntryContent, QueryFilter, RequestQueries } from './plugins/queries/queries.plugin.js';
 export { normalizeSql, sqlFamilyHash } from './plugins/queries/query-normalizer.js';
 export type { SqlDialect } from './plugins/queries/query-normalizer.js';

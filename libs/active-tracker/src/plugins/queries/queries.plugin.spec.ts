@@ -4,7 +4,7 @@ import { fakeHost } from '../../../test/support/fake-host.js';
 import { MemoryRepository } from '../../storage/memory/memory.repository.js';
 import { prepareEntry } from '../../storage/prepared-entry.js';
 import { viewProblems } from '../plugin-view.js';
-import { N_PLUS_ONE_COUNTER, queries, QueriesPlugin } from './queries.plugin.js';
+import { N_PLUS_ONE_COUNTER, QUERY_COUNTER, queries, QueriesPlugin } from './queries.plugin.js';
 import { batchQueryStats, batchQueryTimeMs } from './query-batch.js';
 import { recordQuery, startQuery } from './query-capture.js';
 import { runInContext } from '../../context/request-context.js';
@@ -105,7 +105,13 @@ describe('queries plugin: options, batch processor, statistics', () => {
       duplicates: [{ sql: 'SELECT * FROM posts WHERE author_id = $1', count: 2 }],
     });
     expect(drafts[2].draft.tags).toEqual({ user_name: 'ada', n_plus_one: 'true' });
-    expect(drafts[2].draft.counters).toEqual([{ name: N_PLUS_ONE_COUNTER, key: 'f1', value: 1 }]);
+    expect(drafts[2].draft.counters).toEqual([
+      { name: QUERY_COUNTER, key: 'count', value: 4 },
+      { name: QUERY_COUNTER, key: 'ms', value: 10 },
+      { name: QUERY_COUNTER, key: 'slow', value: 1 },
+      { name: N_PLUS_ONE_COUNTER, key: 'f1', value: 1 },
+    ]);
+    expect(drafts.slice(0, 2).map((d) => d.draft.counters ?? null)).toEqual([null, null]);
     expect(drafts.map((d) => d.draft.tags?.n_plus_one ?? null)).toEqual(['true', null, 'true']);
   });
 
@@ -119,7 +125,14 @@ describe('queries plugin: options, batch processor, statistics', () => {
     const drafts = [0, 1].map((i) => item({ type: 'query', familyHash: 'f1', content: {} }, i));
     fake.processBatch(batch, drafts);
     expect(drafts.map((d) => [d.draft.tags, d.draft.counters ?? null])).toEqual([
-      [{ n_plus_one: 'true' }, [{ name: N_PLUS_ONE_COUNTER, key: 'f1', value: 1 }]],
+      [
+        { n_plus_one: 'true' },
+        [
+          { name: QUERY_COUNTER, key: 'count', value: 5 },
+          { name: QUERY_COUNTER, key: 'ms', value: 5 },
+          { name: N_PLUS_ONE_COUNTER, key: 'f1', value: 1 },
+        ],
+      ],
       [{ n_plus_one: 'true' }, null],
     ]);
   });
@@ -185,5 +198,39 @@ describe('queries plugin: options, batch processor, statistics', () => {
     ]);
     expect(drafts[1].content.error).toEqual({ name: 'Error', message: 'no such column: nope' });
     expect(batchQueryStats(batch)?.count).toBe(2);
+  });
+
+  it('overview tiles: queries of the window (average, slow ones) and N+1 families, from the counters', async () => {
+    const repo = new MemoryRepository({ maxAgeMs: 3_600_000, maxEntriesPerType: 1000 });
+    const plugin = new QueriesPlugin();
+    const now = Date.now();
+    const window = { range: 'hour' as const, granularity: 'minute' as const, from: now - 59 * 60_000, to: now };
+    expect((await plugin.overview(repo, window)).map((t) => [t.key, t.value, t.hint, t.error ?? false])).toEqual([
+      ['queries', 0, 'none in this period', false],
+      ['n-plus-one', 0, 'none in this period', false],
+    ]);
+    const at = new Date(now).toISOString();
+    const request = (id: string, counters: Array<{ name: string; key: string; value: number }>) =>
+      prepareEntry({ id, type: 'request', batchId: null, occurredAt: at, durationMs: 1, familyHash: null, tags: {}, content: {}, version: 1 }, { counters });
+    await repo.save([
+      request('01J00000000000000000000011', [
+        { name: QUERY_COUNTER, key: 'count', value: 7 },
+        { name: QUERY_COUNTER, key: 'ms', value: 14 },
+        { name: QUERY_COUNTER, key: 'slow', value: 2 },
+        { name: N_PLUS_ONE_COUNTER, key: 'f1', value: 1 },
+      ]),
+      request('01J00000000000000000000012', [
+        { name: QUERY_COUNTER, key: 'count', value: 3 },
+        { name: QUERY_COUNTER, key: 'ms', value: 6 },
+        { name: N_PLUS_ONE_COUNTER, key: 'f1', value: 1 },
+      ]),
+    ]);
+    const tiles = await plugin.overview(repo, window);
+    expect(tiles.map((t) => [t.key, t.label, t.value, t.hint, t.link, t.error ?? false])).toEqual([
+      ['queries', 'Queries', 10, 'avg 2 ms, 2 slow', 'queries', true],
+      ['n-plus-one', 'N+1 families', 1, 'in 2 requests', 'queries', true],
+    ]);
+    expect(tiles[0].series?.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(tiles[0].series).toHaveLength(60);
   });
 });

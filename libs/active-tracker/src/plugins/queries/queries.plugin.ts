@@ -1,6 +1,6 @@
 import type { InstrumentationHandle } from '../../bus/instrumentation-bus.js';
 import { currentContext, runInContext, type BatchDraft, type TrackerContext } from '../../context/request-context.js';
-import type { QueryFamilyDetail, QueryFamilyRequest, QueryFamilyRow } from '../../contracts/api.js';
+import type { OverviewTile, QueryFamilyDetail, QueryFamilyRequest, QueryFamilyRow } from '../../contracts/api.js';
 import type { QueryEntryContent, RequestQueries } from '../../contracts/entries.js';
 import type { Entry, EntryDraft, EntryFamily } from '../../entries/entry.js';
 import { ApiError } from '../../http/api-error.js';
@@ -8,7 +8,7 @@ import { SensitiveKeys } from '../../recorder/sensitive-keys.js';
 import type { CounterIncrement } from '../../storage/counters.js';
 import { describeError } from '../http-client/http-client.channels.js';
 import type { PluginRoute } from '../plugin-route.js';
-import type { ActiveTrackerPlugin, Batch, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
+import type { ActiveTrackerPlugin, Batch, EntryReader, OverviewWindow, PluginHost, PluginStatistic } from '../plugin.js';
 import { redactParams, redactParamsLike, redactSqlLiterals, SqlAnalyzer } from './query-analysis.js';
 import { batchQueryStats } from './query-batch.js';
 import { addQueryObserver, type QueryEnd, type QueryObserver, type QueryStart } from './query-capture.js';
@@ -62,6 +62,9 @@ export const SQL_QUERY_EVENT = 'sql.query';
 
 /** Counter of N+1 detections: key = family hash, one per request (or job) where the family was an N+1. */
 export const N_PLUS_ONE_COUNTER = 'queries.n_plus_one';
+
+/** Queries of requests and jobs per time bucket: keys `count`, `ms` (their total time) and `slow`. */
+export const QUERY_COUNTER = 'queries';
 
 const ENTRY_TYPE = 'query';
 /** Drivers whose SQL reads the MySQL way (`"..."` strings, backslash escapes). */
@@ -260,7 +263,9 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
 
   /**
    * Batch processor: the batch's totals on its entry (the request, or the entry of the job's kind),
-   * `n_plus_one` tags on it and on the queries of N+1 families, and one N+1 count per family.
+   * `n_plus_one` tags on it and on the queries of N+1 families, and the batch's counts in the
+   * `queries` and `queries.n_plus_one` counters (on its entry, else on one of its queries: one set
+   * of increments per batch, not per query).
    */
   private settle(batch: Batch, drafts: BatchDraft[]): void {
     const stats = batchQueryStats(batch);
@@ -274,24 +279,79 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
         break;
       }
     }
-    if (root) root.content.queries = summary;
-    if (summary.nPlusOne.length === 0) return;
-    const counters: CounterIncrement[] = summary.nPlusOne.map((f) => ({ name: N_PLUS_ONE_COUNTER, key: f.familyHash, value: 1 }));
-    let counted = false;
+    const counters: CounterIncrement[] = [
+      { name: QUERY_COUNTER, key: 'count', value: summary.count },
+      { name: QUERY_COUNTER, key: 'ms', value: summary.totalMs },
+    ];
+    if (summary.slowCount > 0) counters.push({ name: QUERY_COUNTER, key: 'slow', value: summary.slowCount });
+    for (const f of summary.nPlusOne) counters.push({ name: N_PLUS_ONE_COUNTER, key: f.familyHash, value: 1 });
+    let carrier: EntryDraft | undefined = root;
     if (root) {
-      root.tags = { ...(root.tags ?? {}), n_plus_one: 'true' };
-      root.counters = [...(root.counters ?? []), ...counters];
-      counted = true;
+      root.content.queries = summary;
+      if (summary.nPlusOne.length > 0) root.tags = { ...(root.tags ?? {}), n_plus_one: 'true' };
     }
     const families = new Set(summary.nPlusOne.map((f) => f.familyHash));
     for (const { draft } of drafts) {
-      if (draft.type !== ENTRY_TYPE || !draft.familyHash || !families.has(draft.familyHash)) continue;
-      draft.tags = { ...(draft.tags ?? {}), n_plus_one: 'true' };
-      if (!counted) {
-        draft.counters = counters;
-        counted = true;
-      }
+      if (draft.type !== ENTRY_TYPE) continue;
+      carrier ??= draft;
+      if (draft.familyHash && families.has(draft.familyHash)) draft.tags = { ...(draft.tags ?? {}), n_plus_one: 'true' };
     }
+    if (carrier) carrier.counters = [...(carrier.counters ?? []), ...counters];
+  }
+
+  /**
+   * Overview tiles over the window, from the counters (a few bucket reads): queries run by requests
+   * and jobs (with their average time and the slow ones), and the families found N+1.
+   */
+  async overview(entries: EntryReader, window: OverviewWindow): Promise<OverviewTile[]> {
+    const range = { granularity: window.granularity, from: window.from, to: window.to };
+    const [totals, nPlusOne] = await Promise.all([
+      entries.counters({ name: QUERY_COUNTER, ...range }),
+      entries.counters({ name: N_PLUS_ONE_COUNTER, ...range }),
+    ]);
+    const series = totals.buckets.map((b) => Math.round(b.values.count ?? 0));
+    const count = series.reduce((a, b) => a + b, 0);
+    let slow = 0;
+    let ms = 0;
+    for (const b of totals.buckets) {
+      slow += b.values.slow ?? 0;
+      ms += b.values.ms ?? 0;
+    }
+    slow = Math.round(slow);
+    const families = new Set<string>();
+    const nSeries = nPlusOne.buckets.map((b) => {
+      let sum = 0;
+      for (const [hash, n] of Object.entries(b.values)) {
+        sum += n;
+        if (n > 0) families.add(hash);
+      }
+      return Math.round(sum);
+    });
+    const requests = nSeries.reduce((a, b) => a + b, 0);
+    const estimated = totals.approximate || nPlusOne.approximate ? ' (estimated)' : '';
+    const average = count > 0 ? Math.round((ms / count) * 10) / 10 : 0;
+    return [
+      {
+        plugin: this.name,
+        key: 'queries',
+        label: 'Queries',
+        value: count,
+        hint: count === 0 ? 'none in this period' : `avg ${average} ms, ${slow} slow${estimated}`,
+        link: this.nav.path,
+        series,
+        ...(slow > 0 ? { error: true } : {}),
+      },
+      {
+        plugin: this.name,
+        key: 'n-plus-one',
+        label: 'N+1 families',
+        value: families.size,
+        hint: families.size === 0 ? 'none in this period' : `in ${requests} ${requests === 1 ? 'request' : 'requests'}${estimated}`,
+        link: this.nav.path,
+        series: nSeries,
+        ...(families.size > 0 ? { error: true } : {}),
+      },
+    ];
   }
 
   /** `GET api/queries/families`: families with their statistics, sorted (descending). */
