@@ -1,11 +1,7 @@
+import { isPlainObject, isWalked, redactSensitiveKeys } from '../recorder/entry-sanitizer.js';
 import { REDACTED } from '../recorder/sensitive-keys.js';
 
-/** True for `{...}` literals and `Object.create(null)`: "hash" payloads, as opposed to event/tag objects. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+export { isPlainObject };
 
 function keyToString(key: unknown): string {
   return typeof key === 'symbol' ? (key.description ?? String(key)) : String(key);
@@ -31,17 +27,16 @@ export function normalizeKeys(value: Record<PropertyKey, unknown> | Map<unknown,
   return out;
 }
 
-const MAX_FILTER_DEPTH = 100;
-
 /**
  * Replaces the values of sensitive keys by `[REDACTED]` in a hash payload, at any depth through
- * plain objects and arrays (Rails' ParameterFilter on hash payloads). Other values (Dates, Buffers,
- * class instances, event objects) are kept by reference, unlike the recorder's `filterSensitive`
- * which also JSON-shapes them: subscribers get the app's values, storage shapes them later.
- * Plain objects and arrays are copied (cycles preserved), so the caller's object is never changed.
+ * plain objects and arrays (Rails' ParameterFilter on hash payloads), with the payload walker's
+ * by-reference variant: other values (Dates, Buffers, class instances, event objects) are kept by
+ * reference, unlike the recorder's `sanitizeValue` which also JSON-shapes them: subscribers get the
+ * app's values, storage shapes them later. Plain objects and arrays are copied (cycles preserved),
+ * so the caller's object is never changed.
  */
 export function filterPayload<T>(value: T, isSensitive: (key: string) => boolean): T {
-  return filterValue(value, isSensitive, 0, undefined) as T;
+  return redactSensitiveKeys(value, isSensitive) as T;
 }
 
 /**
@@ -52,7 +47,7 @@ export function normalizePayload(value: Record<PropertyKey, unknown> | Map<unkno
   const out: Record<string, unknown> = {};
   const copies = new Map<object, unknown>([[value, out]]);
   const put = (key: string, v: unknown) => {
-    out[key] = isSensitive(key) ? REDACTED : isCopied(v) ? filterValue(v, isSensitive, 1, copies) : v;
+    out[key] = isSensitive(key) ? REDACTED : isWalked(v) ? redactSensitiveKeys(v, isSensitive, 1, copies) : v;
   };
   if (value instanceof Map) {
     for (const [k, v] of value) put(keyToString(k), v);
@@ -62,32 +57,6 @@ export function normalizePayload(value: Record<PropertyKey, unknown> | Map<unkno
   const symbols = Object.getOwnPropertySymbols(value);
   for (let i = 0; i < symbols.length; i++) {
     if (Object.prototype.propertyIsEnumerable.call(value, symbols[i])) put(keyToString(symbols[i]), value[symbols[i]]);
-  }
-  return out;
-}
-
-/** Values the filter descends into (and so copies): plain objects and arrays. */
-function isCopied(value: unknown): value is object {
-  return value !== null && typeof value === 'object' && (Array.isArray(value) || isPlainObject(value));
-}
-
-function filterValue(value: unknown, isSensitive: (key: string) => boolean, depth: number, copies: Map<object, unknown> | undefined): unknown {
-  if (!isCopied(value)) return value;
-  copies ??= new Map();
-  const existing = copies.get(value);
-  if (existing !== undefined) return existing;
-  if (depth > MAX_FILTER_DEPTH) return '[Truncated: too deep]';
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    copies.set(value, out);
-    for (const item of value) out.push(filterValue(item, isSensitive, depth + 1, copies));
-    return out;
-  }
-  const source = value as Record<string, unknown>;
-  const out: Record<string, unknown> = Object.getPrototypeOf(source) === null ? Object.create(null) : {};
-  copies.set(source, out);
-  for (const k of Object.keys(source)) {
-    out[k] = isSensitive(k) ? REDACTED : filterValue(source[k], isSensitive, depth + 1, copies);
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { fromFileUrl, parseStackLine } from '../entries/stack-frames.js';
+
 /** Where an event was reported: Rails' `source_location` (`filepath`, `lineno`, `label`). */
 export interface SourceLocation {
   /** Absolute path of the file (a `file://` URL is turned into a path). */
@@ -10,22 +12,16 @@ export interface SourceLocation {
 
 /** Frames of the reporter itself, skipped so the location is the reporter's caller (`.ts` or compiled `.js`). */
 const INTERNAL_FRAME = /[\\/]bus[\\/](?:event-reporter|source-location)\.[cm]?[jt]s$/;
-const FRAME = /^\s*at (?:(.+?) \()?(.*):(\d+):(\d+)\)?$/;
 
-/** Parses one V8 stack line (`    at label (file:line:col)` or `    at file:line:col`). */
+/**
+ * Parses one V8 stack line (`    at label (file:line:col)` or `    at file:line:col`) with the shared
+ * stack parser, shaped as Rails' source location; undefined for lines without a file position.
+ */
 export function parseStackFrame(line: string): SourceLocation | undefined {
-  const m = FRAME.exec(line);
-  if (!m) return undefined;
-  let filepath = m[2];
-  if (filepath.startsWith('file://')) {
-    try {
-      filepath = decodeURIComponent(new URL(filepath).pathname);
-    } catch {
-      /* keep the URL as is */
-    }
-  }
-  const label = (m[1] ?? '<anonymous>').replace(/^async /, '').replace(/^new /, '');
-  return { filepath, lineno: Number(m[3]), label };
+  const frame = parseStackLine(line);
+  if (!frame?.file || frame.line === null || frame.column === null) return undefined;
+  const filepath = frame.file.startsWith('file://') ? fromFileUrl(frame.file) : frame.file;
+  return { filepath, lineno: frame.line, label: frame.function?.replace(/^new /, '') ?? '<anonymous>' };
 }
 
 /**

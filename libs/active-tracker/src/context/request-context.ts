@@ -82,6 +82,16 @@ export function currentContext(): TrackerContext | undefined {
 /** The batch (request or job) running now, if any: what plugins record into. */
 export const currentBatch = currentContext;
 
+/**
+ * The one owner check (the recorder's rule, shared by the plugins): whether the tracker `trackerId`
+ * records what happens under `owner`, a context's or a draft's tracker id. Work of no tracker (no
+ * request, a context started outside any tracker) belongs to every tracker; a request served by
+ * another tracker of the same process (two apps, two modules) is that tracker's only.
+ */
+export function isOwnedBy(owner: string | null | undefined, trackerId: string): boolean {
+  return !owner || owner === trackerId;
+}
+
 /** Runs `fn` inside `context` (used by the request hook, `runInBatch` and tests). */
 export function runInContext<T>(context: TrackerContext, fn: () => T): T {
   return storage.run(context, fn);

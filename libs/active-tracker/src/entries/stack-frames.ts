@@ -2,38 +2,57 @@ import { fileURLToPath } from 'node:url';
 import type { StackFrame } from '../contracts/entries.js';
 export type { StackFrame };
 
+/**
+ * One V8 stack line (`    at fn (file:line:col)`, `    at file:line:col`, `async ` dropped), as read,
+ * before any shaping: the one parser behind `parseStack` (backtraces) and the bus's
+ * `parseStackFrame` (Rails-shaped source locations).
+ */
+export interface ParsedStackLine {
+  function: string | null;
+  /** As V8 prints it: a path, a `file://` URL (ES modules), `node:...`, or a pseudo-location (`<anonymous>`). */
+  file: string | null;
+  line: number | null;
+  column: number | null;
+}
 
 const FRAME_WITH_FN = /^\s*at (?:async )?(.*?) \((.*?)(?::(\d+))?(?::(\d+))?\)$/;
 const FRAME_NO_FN = /^\s*at (?:async )?(.*?)(?::(\d+))?(?::(\d+))?$/;
 const MAX_FRAMES = 100;
+/** The tracker's own code: its source tree, its build output, the installed package. */
+export const TRACKER_FILE = /[\\/](?:libs[\\/]active-tracker[\\/](?:src|dist)|node_modules[\\/]@active-tracker[\\/]nestjs)[\\/]/;
+
+/** Parses one V8 stack line; null when it is not an `at` line. */
+export function parseStackLine(line: string): ParsedStackLine | null {
+  if (!line.trimStart().startsWith('at ')) return null;
+  let m = FRAME_WITH_FN.exec(line);
+  if (m) return { function: m[1] || null, file: m[2] || null, line: num(m[3]), column: num(m[4]) };
+  if ((m = FRAME_NO_FN.exec(line))) return { function: null, file: m[1] || null, line: num(m[2]), column: num(m[3]) };
+  return null;
+}
 
 /** Parses `error.stack` (V8 format) into frames; unknown lines are skipped. */
 export function parseStack(stack: string | undefined | null): StackFrame[] {
   if (!stack) return [];
   const frames: StackFrame[] = [];
   for (const line of stack.split('\n')) {
-    if (!line.trimStart().startsWith('at ')) continue;
-    let m = FRAME_WITH_FN.exec(line);
-    let frame: StackFrame;
-    if (m) {
-      frame = { function: m[1] || null, file: m[2] || null, line: num(m[3]), column: num(m[4]), app: false };
-    } else if ((m = FRAME_NO_FN.exec(line))) {
-      frame = { function: null, file: m[1] || null, line: num(m[2]), column: num(m[3]), app: false };
-    } else continue;
-    frame.app = isAppFile(frame.file);
-    frames.push(frame);
+    const parsed = parseStackLine(line);
+    if (!parsed) continue;
+    frames.push({ ...parsed, app: isAppFile(parsed.file) });
     if (frames.length >= MAX_FRAMES) break;
   }
   return frames;
 }
 
-/** Host code: a real file path outside node_modules, node internals and this library. */
-export function isAppFile(file: string | null): boolean {
+/** A real source file: not a node internal, a pseudo-location (`<anonymous>`, `index 0`) or a dependency in node_modules. */
+export function isHostFile(file: string | null): boolean {
   if (!file) return false;
   if (file.startsWith('node:') || file.startsWith('internal/') || !/[\\/]/.test(file)) return false;
-  if (/[\\/]node_modules[\\/]/.test(file)) return false;
-  if (/[\\/]libs[\\/]active-tracker[\\/](src|dist)[\\/]/.test(file)) return false;
-  return true;
+  return !/[\\/]node_modules[\\/]/.test(file);
+}
+
+/** Host code: a real file path outside node_modules, node internals and this library. */
+export function isAppFile(file: string | null): boolean {
+  return !!file && isHostFile(file) && !TRACKER_FILE.test(file);
 }
 
 /** The first app frame, used as the exception's location. */
@@ -50,7 +69,7 @@ export function displayPath(file: string | null): string | null {
 }
 
 /** ESM frames are percent-encoded URLs (`my%20app`): decode them so they compare with cwd. */
-function fromFileUrl(url: string): string {
+export function fromFileUrl(url: string): string {
   try {
     return fileURLToPath(url);
   } catch {

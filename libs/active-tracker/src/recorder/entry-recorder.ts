@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CAPTURE_EVENT_PATTERN, InstrumentationBus, Subscription } from '../bus/instrumentation-bus.js';
-import { BatchDraft, currentContext, TrackerContext } from '../context/request-context.js';
+import { BatchDraft, currentContext, isOwnedBy, TrackerContext } from '../context/request-context.js';
 import type { EntryDraft } from '../entries/entry.js';
 import { monotonicUlidFactory } from '../entries/entry-id.js';
 import type { EntryRepository } from '../storage/entry-repository.js';
@@ -143,7 +143,7 @@ export class EntryRecorder {
     try {
       const ctx = batch ?? (draft.batchId === undefined || draft.batchId === currentContext()?.batchId ? currentContext() : undefined);
       const owner = draft.trackerId !== undefined ? draft.trackerId : (ctx?.trackerId ?? null);
-      if (owner !== null && owner !== this.options.trackerId) return;
+      if (!isOwnedBy(owner, this.options.trackerId)) return;
       if (this.options.filter && !this.options.filter(draft)) {
         this.counters.filtered++;
         return;

@@ -13,6 +13,12 @@ export interface SanitizeState {
 }
 
 /**
+ * The payload walker: every deep walk over captured values lives here. `sanitizeValue` copies a
+ * value into its stored form, `isClean` is its read-only check (the serializer's fast path), and
+ * `redactSensitiveKeys` is the by-reference variant the notification bus uses (see there why).
+ */
+
+/**
  * One pass over a payload that makes it JSON-safe (cycles, BigInt, Errors, Buffers, Maps, Sets,
  * functions), replaces every literal `redactions` value by `[REDACTED]`, and cuts strings longer than
  * `maxString` characters (setting `state.truncated`). Never throws.
@@ -169,4 +175,49 @@ export function isClean(
 function containsAny(text: string, literals: readonly string[]): boolean {
   for (const literal of literals) if (literal && text.includes(literal)) return true;
   return false;
+}
+
+/** True for `{...}` literals and `Object.create(null)`: "hash" payloads, as opposed to event/tag objects. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Depth at which the by-reference walk stops (it copies no leaf, so it can afford more than MAX_DEPTH). */
+const MAX_REFERENCE_DEPTH = 100;
+
+/**
+ * The by-reference variant of the walk, for the notification bus (`filterPayload`, Rails'
+ * ParameterFilter on hash payloads): the values of `isSensitive` keys become `[REDACTED]` at any
+ * depth through plain objects and arrays, which are copied (shared and cyclic references kept as
+ * such), so the caller's object is never changed. Every other value (Dates, Buffers, class
+ * instances, event objects) is kept by reference, where `sanitizeValue` would JSON-shape it:
+ * subscribers get the app's values, and the recorder shapes them when it stores them.
+ * `copies` maps each container already copied to its copy.
+ */
+export function redactSensitiveKeys(value: unknown, isSensitive: (key: string) => boolean, depth = 0, copies?: Map<object, unknown>): unknown {
+  if (!isWalked(value)) return value;
+  copies ??= new Map();
+  const existing = copies.get(value);
+  if (existing !== undefined) return existing;
+  if (depth > MAX_REFERENCE_DEPTH) return '[Truncated: too deep]';
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    copies.set(value, out);
+    for (const item of value) out.push(redactSensitiveKeys(item, isSensitive, depth + 1, copies));
+    return out;
+  }
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = Object.getPrototypeOf(source) === null ? Object.create(null) : {};
+  copies.set(source, out);
+  for (const k of Object.keys(source)) {
+    out[k] = isSensitive(k) ? REDACTED : redactSensitiveKeys(source[k], isSensitive, depth + 1, copies);
+  }
+  return out;
+}
+
+/** Values the by-reference walk descends into (and so copies): plain objects and arrays. */
+export function isWalked(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && (Array.isArray(value) || isPlainObject(value));
 }

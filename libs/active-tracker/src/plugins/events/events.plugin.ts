@@ -2,17 +2,18 @@ import { createHash } from 'node:crypto';
 import { serializeEventPayload } from '../../bus/event-payload.js';
 import { EventReporter, eventReporter, EventSubscriber, StructuredEvent } from '../../bus/event-reporter.js';
 import { currentTags } from '../../bus/event-tag-stack.js';
-import { currentContext } from '../../context/request-context.js';
+import { currentContext, isOwnedBy } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
-import { displayPath, parseStack, StackFrame } from '../../entries/stack-frames.js';
+import { displayPath, isHostFile, parseStack, StackFrame, TRACKER_FILE } from '../../entries/stack-frames.js';
 import { sanitizeValue } from '../../recorder/entry-sanitizer.js';
 import { sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
+import { matchesAnyFilter, stringFilterProblems, type StringFilter } from '../filter-match.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import type { EventSource, EventEntryContent } from '../../contracts/entries.js';
 export type { EventSource, EventEntryContent };
 
 /** A name filter of recorded notifications: a string is an exact event name, a RegExp is tested on it. */
-export type NotifyFilter = string | RegExp;
+export type NotifyFilter = StringFilter;
 
 /** Options of the event plugin. */
 export interface EventsPluginOptions {
@@ -24,13 +25,10 @@ export interface EventsPluginOptions {
   reporter?: EventReporter;
 }
 
-
-
 /** Longest family key kept verbatim; longer keys are shortened and suffixed with a hash. */
 const MAX_FAMILY_KEY = 128;
 const MAX_BACKTRACE_FRAMES = 50;
-/** The tracker's own code (source tree, build output, installed package), specs excepted. */
-const TRACKER_FILE = /[\\/](?:libs[\\/]active-tracker[\\/](?:src|dist)|node_modules[\\/]@active-tracker[\\/]nestjs)[\\/]/;
+/** The tracker's specs call it like an app: their frames are not the tracker's own. */
 const SPEC_FILE = /\.(?:e2e-)?spec\.[cm]?[jt]s$/;
 
 /** Event plugins currently started, reached by `trackEvent` outside DI. */
@@ -61,9 +59,7 @@ export class EventsPlugin implements ActiveTrackerPlugin {
     if (o.notifyFilter !== undefined) {
       if (!Array.isArray(o.notifyFilter)) problems.push('"notifyFilter" must be an array of event names (strings) and RegExps');
       else {
-        o.notifyFilter.forEach((f, i) => {
-          if (!(typeof f === 'string' && f.length > 0) && !(f instanceof RegExp)) problems.push(`"notifyFilter[${i}]" must be a non-empty string or a RegExp`);
-        });
+        problems.push(...stringFilterProblems('notifyFilter', o.notifyFilter));
         if (o.recordNotify !== true) problems.push('"notifyFilter" has no effect without "recordNotify: true"');
       }
     }
@@ -102,7 +98,7 @@ export class EventsPlugin implements ActiveTrackerPlugin {
         return;
       }
       const ctx = currentContext();
-      if (ctx?.trackerId && ctx.trackerId !== host.trackerId) return;
+      if (!isOwnedBy(ctx?.trackerId, host.trackerId)) return;
       const backtrace = withoutTrackerFrames(parseStack(stack ?? captureStack()));
       const content: EventEntryContent = {
         name: key,
@@ -125,7 +121,7 @@ export class EventsPlugin implements ActiveTrackerPlugin {
     if (!host) return;
     try {
       const ctx = currentContext();
-      if (ctx?.trackerId && ctx.trackerId !== host.trackerId) return;
+      if (!isOwnedBy(ctx?.trackerId, host.trackerId)) return;
       const loc = event.sourceLocation;
       const content: EventEntryContent = {
         name: event.name,
@@ -177,12 +173,7 @@ export class EventsPlugin implements ActiveTrackerPlugin {
   private notifyFilterFn(): ((event: StructuredEvent) => boolean) | undefined {
     const filters = this.pluginOptions.notifyFilter;
     if (!filters || filters.length === 0) return undefined;
-    return (event) =>
-      filters.some((f) => {
-        if (typeof f === 'string') return f === event.name;
-        f.lastIndex = 0;
-        return f.test(event.name);
-      });
+    return (event) => matchesAnyFilter(filters, event.name, 'exact');
   }
 
   async statistics(entries: EntryReader): Promise<PluginStatistic[]> {
@@ -238,9 +229,9 @@ function isTrackerFile(file: string | null): boolean {
   return !!file && TRACKER_FILE.test(file) && !SPEC_FILE.test(file);
 }
 
-/** The first frame of the caller's own code (not node internals, not node_modules). */
+/** The first frame of the caller's own code (not node internals, not node_modules; the tracker's leading frames are gone). */
 function sourceOf(backtrace: StackFrame[]): EventSource | null {
-  const frame = backtrace.find((f) => f.file && !f.file.startsWith('node:') && !f.file.startsWith('internal/') && /[\\/]/.test(f.file) && !/[\\/]node_modules[\\/]/.test(f.file));
+  const frame = backtrace.find((f) => isHostFile(f.file));
   return frame ? { file: frame.file, line: frame.line, function: frame.function } : null;
 }
 

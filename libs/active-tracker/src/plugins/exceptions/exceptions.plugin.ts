@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { captureEventName, InstrumentationEvent } from '../../bus/instrumentation-bus.js';
+import type { InstrumentationEvent } from '../../bus/instrumentation-bus.js';
 import { currentContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
-import { displayPath, firstAppFrame, parseStack, StackFrame } from '../../entries/stack-frames.js';
+import { displayPath, firstAppFrame, parseStack } from '../../entries/stack-frames.js';
 import type { NestHook } from '../../http/hook-state.js';
 import { NEST_EXCEPTION_EVENT } from '../../http/exception-hook.js';
 import type { ActiveTrackerPlugin, EntryReader, OverviewWindow, PluginHost, PluginStatistic } from '../plugin.js';
 import type { OverviewTile } from '../../contracts/api.js';
+import { matchesFilter } from '../filter-match.js';
 import { statusOf } from './exception-status.js';
 import type { ExceptionOrigin, ExceptionEntryContent } from '../../contracts/entries.js';
 export type { ExceptionOrigin, ExceptionEntryContent };
@@ -125,12 +126,9 @@ export class ExceptionsPlugin implements ActiveTrackerPlugin {
     }
     const name = classNameOf(error);
     for (const filter of this.pluginOptions.filters ?? []) {
-      if (typeof filter === 'string' && filter === name) return true;
-      if (filter instanceof RegExp) {
-        filter.lastIndex = 0;
-        if (filter.test(name)) return true;
-      }
-      if (typeof filter === 'function' && error !== null && typeof error === 'object' && (error as object).constructor === filter) return true;
+      if (typeof filter !== 'function') {
+        if (matchesFilter(filter, name, 'exact')) return true;
+      } else if (error !== null && typeof error === 'object' && (error as object).constructor === filter) return true;
     }
     return false;
   }

@@ -1,55 +1,20 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { currentContext, TrackerContext } from '../../context/request-context.js';
-import type { EntryDraft } from '../../entries/entry.js';
+import { currentContext, isOwnedBy } from '../../context/request-context.js';
 import { UrlRedactor } from '../../recorder/url-redaction.js';
-import type { InstrumentationHandle } from '../../bus/instrumentation-bus.js';
-import { describeError, guard, hasUndiciHeader, hostOf, HTTP_CLIENT_CHANNELS, toSize, undiciHeader, type Listener } from './http-client.channels.js';
+import { exchangeContent, exchangeDraft, finishExchangeEvent, HTTP_CLIENT_EVENT, type Exchange } from './http-client.exchange.js';
+import { httpClientOptionProblems, isFilteredCall, type HttpClientFilter, type HttpClientPluginOptions } from './http-client.options.js';
+import { guard, hasUndiciHeader, hostOf, HTTP_CLIENT_CHANNELS, toSize, undiciHeader, type Listener } from './http-client.channels.js';
 import { observeUndici } from './undici-observer.js';
-export { HTTP_CLIENT_CHANNELS };
+export { HTTP_CLIENT_CHANNELS, HTTP_CLIENT_EVENT };
+export type { HttpClientFilter, HttpClientPluginOptions };
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import type { HttpClientEntryContent } from '../../contracts/entries.js';
 export type { HttpClientEntryContent };
 
 /** Requests carrying this header are the tracker's own and never recorded. */
 export const INTERNAL_REQUEST_HEADER = 'x-activetracker-internal';
-
-/** A URL filter: a string matches a URL starting with it or a host (`api.example.com:443`) equal to it; a RegExp is tested on the URL. */
-export type HttpClientFilter = string | RegExp;
-
-/** Options of the outbound HTTP plugin. */
-export interface HttpClientPluginOptions {
-  /** Calls not to record (matched against the redacted URL). */
-  filters?: HttpClientFilter[];
-  /** Extra query parameter name fragments to redact, on top of the tracker's `sensitiveKeys` and the built-in ones. */
-  redactQueryParams?: string[];
-}
-
-
-/** One outbound call in flight. */
-interface Exchange {
-  client: 'fetch' | 'http';
-  method: string;
-  url: string;
-  host: string;
-  startedAt: number;
-  t0: number;
-  /** The request context at start: later callbacks may run in another request's context (keep-alive sockets). */
-  ctx: TrackerContext | undefined;
-  requestSize: number | null;
-  status: number | null;
-  responseSize: number | null;
-  done: boolean;
-  /** The request.http_client event, started only when someone listens. */
-  event: InstrumentationHandle<Record<string, unknown>> | null;
-}
-
-/**
- * Published when an outbound call ends, timed from its start: `{ client, method, url, host, status,
- * requestSize, responseSize, error? }` (the URL redacted as in the entry).
- */
-export const HTTP_CLIENT_EVENT = 'request.http_client';
 
 /**
  * Outbound HTTP: calls made with `fetch`/undici and `http`/`https`, observed through
@@ -74,18 +39,7 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
   }
 
   validate(): string[] {
-    const o = this.pluginOptions;
-    const problems: string[] = [];
-    if (o.filters !== undefined) {
-      if (!Array.isArray(o.filters)) problems.push('"filters" must be an array of URL prefixes, hosts and RegExps');
-      else o.filters.forEach((f, i) => {
-        if (!(typeof f === 'string' && f.length > 0) && !(f instanceof RegExp)) problems.push(`"filters[${i}]" must be a non-empty string or a RegExp`);
-      });
-    }
-    if (o.redactQueryParams !== undefined && (!Array.isArray(o.redactQueryParams) || o.redactQueryParams.some((k) => typeof k !== 'string' || k.length === 0))) {
-      problems.push('"redactQueryParams" must be an array of non-empty strings');
-    }
-    return problems;
+    return httpClientOptionProblems(this.pluginOptions);
   }
 
   register(host: PluginHost): () => void {
@@ -117,15 +71,7 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
   }
 
   private isFiltered(url: string, host: string): boolean {
-    for (const filter of this.filters) {
-      if (typeof filter === 'string') {
-        if (url.startsWith(filter) || host === filter) return true;
-      } else {
-        filter.lastIndex = 0;
-        if (filter.test(url)) return true;
-      }
-    }
-    return false;
+    return isFilteredCall(this.filters, url, host);
   }
 
   private begin(request: object, client: 'fetch' | 'http', method: string, rawUrl: string, host: string, requestSize: number | null): void {
@@ -133,7 +79,7 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
     if (!owner) return;
     const ctx = currentContext();
     // Every tracker of the process sees every call; a request belongs to the tracker that started it.
-    if (ctx?.trackerId && ctx.trackerId !== owner.trackerId) return;
+    if (!isOwnedBy(ctx?.trackerId, owner.trackerId)) return;
     const url = this.redactUrl(rawUrl);
     if (this.isFiltered(url, host)) return;
     this.exchanges.set(request, {
@@ -216,38 +162,10 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
     exchange.done = true;
     this.exchanges.delete(request);
     const durationMs = Math.round((performance.now() - exchange.t0) * 1000) / 1000;
-    const content: HttpClientEntryContent = {
-      client: exchange.client,
-      method: exchange.method,
-      url: exchange.url,
-      host: exchange.host,
-      status: exchange.status,
-      durationMs,
-      requestSize: exchange.requestSize,
-      responseSize: exchange.responseSize,
-    };
-    if (error !== undefined) content.error = describeError(error);
-    if (exchange.event) {
-      try {
-        const { durationMs: _, ...payload } = content;
-        exchange.event.finish(payload);
-      } catch {
-        /* a subscriber's failure never reaches the host */
-      }
-    }
-    const ctx = exchange.ctx;
-    const draft: EntryDraft = {
-      type: this.entryType,
-      batchId: ctx?.batchId ?? null,
-      occurredAt: exchange.startedAt,
-      durationMs,
-      familyHash: null,
-      tags: { ...(ctx?.tags ?? {}), host: exchange.host, status: content.error ? 'error' : String(content.status ?? 'none') },
-      content: content as unknown as Record<string, unknown>,
-      trackerId: ctx?.trackerId ?? host.trackerId,
-    };
+    const content = exchangeContent(exchange, durationMs, error);
+    finishExchangeEvent(exchange, content);
     // Explicit batch: this callback may run in another request's async context.
-    host.record(draft, ctx);
+    host.record(exchangeDraft(this.entryType, exchange, content, host.trackerId), exchange.ctx);
   }
 
   /** Number of outbound calls; flagged when a failed call (network error, abort) is stored. */
@@ -264,4 +182,3 @@ export class HttpClientPlugin implements ActiveTrackerPlugin {
 export function httpClient(options: HttpClientPluginOptions = {}): HttpClientPlugin {
   return new HttpClientPlugin(options);
 }
-

@@ -1,8 +1,9 @@
 import type { InstrumentationEvent } from '../../bus/instrumentation-bus.js';
 import { LOG_LEVELS, LogLevel, NEST_LOG_EVENT, NestLogEvent } from '../../context/logger-capture.js';
-import { currentContext } from '../../context/request-context.js';
+import { currentContext, isOwnedBy } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
 import type { NestHook } from '../../http/hook-state.js';
+import { matchesFilter, stringFilterProblems, type StringFilter } from '../filter-match.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import type { LogEntryContent } from '../../contracts/entries.js';
 export type { LogEntryContent };
@@ -11,7 +12,7 @@ export type { LogEntryContent };
  * A log filter: a string drops lines whose context is exactly that string or whose message
  * contains it; a RegExp drops lines whose context or message it matches.
  */
-export type LogFilter = string | RegExp;
+export type LogFilter = StringFilter;
 
 /** Options of the log plugin. */
 export interface LogsPluginOptions {
@@ -20,7 +21,6 @@ export interface LogsPluginOptions {
   /** Lines not to record (see LogFilter). */
   filters?: LogFilter[];
 }
-
 
 /** Context of the tracker's own log lines: never recorded, so recording cannot feed itself. */
 export const TRACKER_LOG_CONTEXT = 'ActiveTracker';
@@ -55,9 +55,7 @@ export class LogsPlugin implements ActiveTrackerPlugin {
     }
     if (o.filters !== undefined) {
       if (!Array.isArray(o.filters)) problems.push('"filters" must be an array of strings and RegExps');
-      else o.filters.forEach((f, i) => {
-        if (!(typeof f === 'string' && f.length > 0) && !(f instanceof RegExp)) problems.push(`"filters[${i}]" must be a non-empty string or a RegExp`);
-      });
+      else problems.push(...stringFilterProblems('filters', o.filters));
     }
     return problems;
   }
@@ -80,14 +78,8 @@ export class LogsPlugin implements ActiveTrackerPlugin {
     if (rank < this.minRank) return true;
     if (line.context === TRACKER_LOG_CONTEXT) return true;
     for (const filter of this.filters) {
-      if (typeof filter === 'string') {
-        if (line.context === filter || line.message.includes(filter)) return true;
-      } else {
-        filter.lastIndex = 0;
-        if (line.context !== undefined && filter.test(line.context)) return true;
-        filter.lastIndex = 0;
-        if (filter.test(line.message)) return true;
-      }
+      if (line.context !== undefined && matchesFilter(filter, line.context, 'exact')) return true;
+      if (matchesFilter(filter, line.message, 'contains')) return true;
     }
     return false;
   }
@@ -96,7 +88,7 @@ export class LogsPlugin implements ActiveTrackerPlugin {
     if (!line || typeof line.message !== 'string' || this.isFiltered(line)) return null;
     const ctx = currentContext();
     // Every tracker of the process hears the bus; a request belongs to the tracker that started it.
-    if (ctx?.trackerId && ctx.trackerId !== trackerId) return null;
+    if (!isOwnedBy(ctx?.trackerId, trackerId)) return null;
     const content: LogEntryContent = { level: line.level, message: line.message };
     if (line.context) content.context = line.context;
     if (line.stack) content.stack = line.stack;
