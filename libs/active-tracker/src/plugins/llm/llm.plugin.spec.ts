@@ -9,6 +9,7 @@ import { isEncryptedValue } from '../../entries/encrypted-value.js';
 import { EntryRepository } from '../../storage/entry-repository.js';
 import { histogramBucket, quantiles } from '../../storage/histogram.js';
 import { requests } from '../requests/requests.plugin.js';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 import { LLM_COUNTERS } from './llm-interaction.builder.js';
 import { llm, recordLlm, type LlmPluginOptions } from './llm.plugin.js';
 import { LLM_ENCRYPTED_FIELDS, type LlmInteraction } from './llm.types.js';
@@ -95,13 +96,17 @@ describe('llm() plugin: boot checks', () => {
   });
 });
 
-describe('llm() plugin in a Nest app', () => {
+// Every behaviour on both stores: the embedded memory store and a private redis-server.
+describe.each(['memory', 'redis'] as const)('llm() plugin in a Nest app (%s store)', (store) => {
   let app: INestApplication;
   let tracker: ActiveTracker;
   let repo: EntryRepository;
+  let redis: RedisServer | undefined;
 
   beforeAll(async () => {
+    if (store === 'redis') redis = await startRedisServer();
     app = await boot({
+      ...(redis ? { redis: redis.url, keyPrefix: `{llm-spec-${process.pid}}:` } : {}),
       actor: (req) => req.headers['x-user'] ?? null,
       authorize: () => true,
       plugins: [requests(), llm(pluginOptions())],
@@ -110,7 +115,10 @@ describe('llm() plugin in a Nest app', () => {
     tracker = app.get(ActiveTracker);
     repo = app.get(EntryRepository);
   });
-  afterAll(() => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    await redis?.stop();
+  });
 
   const server = () => app.getHttpServer();
 
