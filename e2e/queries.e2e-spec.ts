@@ -1,15 +1,9 @@
-import { Body, Controller, Get, Inject, Injectable, Module, Post, type INestApplication, type OnModuleDestroy } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import pg from 'pg';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import {
-  ActiveTracker,
-  ActiveTrackerModule,
-  defaultPlugins,
   normalizeSql,
   notifications,
   PROCESS_ACTION_EVENT,
-  queries,
   REDACTED,
   sqlFamilyHash,
   type Entry,
@@ -19,98 +13,8 @@ import {
   type RequestQueries,
 } from '@active-tracker/nestjs';
 import { createPostgresDatabase, type TestDatabase } from '../libs/active-tracker/test/support/databases.js';
+import { ALL_AUTHORS, AUTHOR_NAME, createBlogApp, LOGIN, POSTS_OF_AUTHOR, seedBlog } from './support/queries-app.js';
 import { TrackerClient } from './support/tracker-client.js';
-
-const POSTS_OF_AUTHOR = 'SELECT id, title FROM posts WHERE author_id = $1 ORDER BY id';
-const ALL_AUTHORS = 'SELECT id, name FROM authors ORDER BY id';
-const AUTHOR_NAME = 'SELECT name FROM authors WHERE id = $1';
-const LOGIN = 'SELECT id FROM users WHERE email = $1 AND password = $2';
-
-const DB = Symbol('DB');
-
-/** The app's own data access: a pg Pool, used the way services use it (no tracker code). */
-@Injectable()
-class AuthorsRepository implements OnModuleDestroy {
-  constructor(@Inject(DB) private readonly pool: pg.Pool) {}
-
-  async authorsWithPostsLazily(): Promise<Array<{ name: string; posts: string[] }>> {
-    const authors = await this.pool.query(ALL_AUTHORS);
-    const out: Array<{ name: string; posts: string[] }> = [];
-    // N+1: one query per author.
-    for (const author of authors.rows) out.push({ name: author.name, posts: (await this.pool.query(POSTS_OF_AUTHOR, [author.id])).rows.map((p) => p.title) });
-    return out;
-  }
-
-  async nameOf(id: number): Promise<string> {
-    return (await this.pool.query(AUTHOR_NAME, [id])).rows[0].name;
-  }
-
-  async login(email: string, password: string): Promise<boolean> {
-    return (await this.pool.query(LOGIN, [email, password])).rowCount === 1;
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.pool.end();
-  }
-}
-
-@Controller('authors')
-class AuthorsController {
-  constructor(
-    private readonly authors: AuthorsRepository,
-    private readonly tracker: ActiveTracker,
-  ) {}
-
-  @Get('n-plus-one')
-  nPlusOne() {
-    return this.authors.authorsWithPostsLazily();
-  }
-
-  /** The same statement with the same parameters three times (duplicates), and once with others (similar). */
-  @Get('duplicates')
-  async duplicates() {
-    const names = [await this.authors.nameOf(1), await this.authors.nameOf(1), await this.authors.nameOf(1), await this.authors.nameOf(2)];
-    return { names };
-  }
-
-  /** 120 queries: more than a batch holds before it is decided early and written as it goes. */
-  @Get('many')
-  async many() {
-    for (let i = 0; i < 120; i++) await this.authors.nameOf((i % 6) + 1);
-    return { ok: true };
-  }
-
-  @Get('fast')
-  async fast() {
-    return { name: await this.authors.nameOf(3) };
-  }
-
-  @Post('login')
-  async login(@Body() body: { email: string; password: string }) {
-    return { ok: await this.authors.login(body.email, body.password) };
-  }
-
-  /** A job's batch doing N+1, run outside the request. */
-  @Post('job')
-  async job() {
-    const batchId = await new Promise<string | null>((resolve, reject) => {
-      setImmediate(() =>
-        this.tracker
-          .runInBatch(
-            'job',
-            async () => {
-              const id = this.tracker.currentBatchId();
-              await this.authors.authorsWithPostsLazily();
-              return id;
-            },
-            { name: 'digest' },
-          )
-          .then(resolve, reject),
-      );
-    });
-    return { batchId };
-  }
-}
 
 describe('queries plugin end to end: a Nest app on PostgreSQL with N+1 and duplicates (real pg, real server)', () => {
   let db: TestDatabase;
@@ -120,33 +24,9 @@ describe('queries plugin end to end: a Nest app on PostgreSQL with N+1 and dupli
 
   beforeAll(async () => {
     db = await createPostgresDatabase('at_queries_e2e');
-    const setup = new pg.Client({ connectionString: db.url });
-    await setup.connect();
-    await setup.query(`
-      CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL);
-      CREATE TABLE posts (id serial PRIMARY KEY, author_id int NOT NULL REFERENCES authors(id), title text NOT NULL);
-      CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL, password text NOT NULL);
-      INSERT INTO authors (name) SELECT 'author ' || n FROM generate_series(1, 6) AS n;
-      INSERT INTO posts (author_id, title) SELECT a, 'post ' || a || '.' || p FROM generate_series(1, 6) AS a, generate_series(1, 2) AS p;
-      INSERT INTO users (email, password) VALUES ('ada@example.com', 'hunter2');
-    `);
-    await setup.end();
-
-    @Module({
-      imports: [
-        ActiveTrackerModule.forRoot({
-          // The defaults, with queries() tuned: every query is slow (any duration > 0 ms) except on GET /authors/fast.
-          plugins: [...defaultPlugins().filter((p) => p.name !== 'queries'), queries({ slowMs: 0, slowMsByRoute: { 'GET /authors/fast': 60_000 } })],
-        }),
-      ],
-      controllers: [AuthorsController],
-      providers: [AuthorsRepository, { provide: DB, useFactory: () => new pg.Pool({ connectionString: db.url, max: 2 }) }],
-    })
-    class AppModule {}
-
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication();
-    await app.init();
+    await seedBlog(db);
+    // Every query is slow (any duration > 0 ms) except on GET /authors/fast.
+    app = await createBlogApp(db, { slowMs: 0, slowMsByRoute: { 'GET /authors/fast': 60_000 } });
     client = new TrackerClient(app);
     api = client.base;
   });
@@ -173,7 +53,7 @@ describe('queries plugin end to end: a Nest app on PostgreSQL with N+1 and dupli
     expect(list.map((q) => (q.content as unknown as QueryEntryContent).params)).toEqual([null, [1], [2], [3], [4], [5], [6]].map((p) => p ?? undefined));
     expect(list.every((q) => q.batchId === entry.batchId)).toBe(true);
     expect(list.map((q) => (q.content as unknown as QueryEntryContent).location)).toEqual(
-      Array(7).fill(expect.stringMatching(/^e2e\/queries\.e2e-spec\.ts:\d+$/)),
+      Array(7).fill(expect.stringMatching(/^e2e\/support\/queries-app\.ts:\d+$/)),
     );
     const total = list.reduce((sum, q) => sum + (q.durationMs ?? 0), 0);
     const summary = entry.content.queries as RequestQueries;

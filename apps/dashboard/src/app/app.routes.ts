@@ -12,6 +12,7 @@ export const routes: Routes = [
   { path: 'logs', loadChildren: () => import('./features/logs/logs.routes') },
   { path: 'events', loadChildren: () => import('./features/events/events.routes') },
   { path: 'http-client', loadChildren: () => import('./features/http-client/http-client.routes') },
+  { path: 'queries', loadChildren: () => import('./features/queries/queries.routes') },
   { path: 'entries', loadChildren: () => import('./features/entries/entries.routes') },
   { path: ':section', loadChildren: () => import('./features/plugin/plugin.routes') },
   { path: '**', title: 'Not found', loadComponent: () => import('./core/layout/not-found.page').then((m) => m.NotFoundPage) },
