@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
@@ -7,6 +7,8 @@ import { ActiveTracker, defaultPlugins, tagged, type ActiveTrackerPlugin, type E
 import { createDemoApp } from '../apps/demo/src/demo-app.factory.js';
 import { parseEntries, parseEntryDetail, parseExceptionFamilies, parseFamilies } from '../apps/dashboard/src/app/core/api/api.parsers.js';
 import { parseMeta, parseStats } from '../apps/dashboard/src/app/core/api/meta.parsers.js';
+import { parseExceptionFamilyDetail } from '../apps/dashboard/src/app/core/api/api.parsers.js';
+import { parseOverview, parseRecording } from '../apps/dashboard/src/app/core/api/live.parsers.js';
 import { launchChromium, waitForCount, waitForValue } from './support/browser.js';
 
 const DASHBOARD_INDEX = join(import.meta.dirname, '../libs/active-tracker/dashboard/index.html');
@@ -46,7 +48,7 @@ describe('dashboard in Chromium', () => {
     expect(boom.status).toBe(500);
     await app.get(ActiveTracker).flush();
 
-    await page.goto(`${origin}/app/activetracker/`);
+    await page.goto(`${origin}/app/activetracker/requests`);
     await page.getByTestId('nav-requests').waitFor();
     const rows = page.getByTestId('request-row');
     await rows.first().waitFor();
@@ -103,7 +105,9 @@ describe('dashboard in Chromium', () => {
     const deadline = Date.now() + 5000;
     for (;;) {
       await app.get(ActiveTracker).flush();
-      const calls = (await (await fetch(`${origin}/app/activetracker/api/entries?type=http-client&limit=20`)).json()) as { data: Array<{ content: { url: string } }> };
+      const calls = (await (await fetch(`${origin}/app/activetracker/api/entries?type=http-client&limit=20`)).json()) as {
+        data: Array<{ content: { url: string } }>;
+      };
       if (calls.data.some((e) => e.content.url.endsWith('/app/payments/charge')) || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -192,7 +196,6 @@ describe('dashboard lists in Chromium: paging, tag filter, search', () => {
   }, 30_000);
 });
 
-
 /** A port nothing listens on (a server bound, then closed): calls to it are refused. */
 async function refusedPort(): Promise<number> {
   const server = createServer();
@@ -239,10 +242,25 @@ function cachePlugin(): ActiveTrackerPlugin {
       detail: {
         title: 'content.key',
         sections: [
-          { kind: 'fields', title: 'Operation', fields: [{ field: 'tags.op', label: 'Op', format: 'badge' }, { field: 'content.size', label: 'Size', format: 'bytes' }] },
+          {
+            kind: 'fields',
+            title: 'Operation',
+            fields: [
+              { field: 'tags.op', label: 'Op', format: 'badge' },
+              { field: 'content.size', label: 'Size', format: 'bytes' },
+            ],
+          },
           { kind: 'code', title: 'Command', field: 'content.command', language: 'text' },
           { kind: 'json', title: 'Value', field: 'content.value' },
-          { kind: 'related', title: 'Same key', relation: 'family', columns: [{ field: 'tags.op', label: 'Op', format: 'badge' }, { field: 'occurredAt', label: 'When', format: 'time' }] },
+          {
+            kind: 'related',
+            title: 'Same key',
+            relation: 'family',
+            columns: [
+              { field: 'tags.op', label: 'Op', format: 'badge' },
+              { field: 'occurredAt', label: 'When', format: 'time' },
+            ],
+          },
         ],
       },
     },
@@ -262,7 +280,13 @@ function jobsPlugin(): ActiveTrackerPlugin {
     entryType: 'job-run',
     nav: { title: 'Jobs', path: 'jobs' },
     view: {
-      list: { families: true, columns: [{ field: 'content.name', label: 'Job', format: 'code' }, { field: 'durationMs', label: 'Duration', format: 'duration' }] },
+      list: {
+        families: true,
+        columns: [
+          { field: 'content.name', label: 'Job', format: 'code' },
+          { field: 'durationMs', label: 'Duration', format: 'duration' },
+        ],
+      },
       detail: { title: 'content.name', sections: [{ kind: 'fields', fields: [{ field: 'durationMs', label: 'Duration', format: 'duration' }] }] },
     },
     register(host: PluginHost) {
@@ -293,13 +317,22 @@ describe('dashboard in Chromium: contracts, drift fixes, metadata-driven plugin 
 
   beforeAll(async () => {
     const paymentsUrl = `http://127.0.0.1:${await refusedPort()}/charge`;
-    app = await createDemoApp({ tracker: { plugins: [...defaultPlugins(), cachePlugin(), jobsPlugin(), plainPlugin()] }, paymentsUrl, logger: false, init: false });
+    app = await createDemoApp({
+      tracker: { plugins: [...defaultPlugins(), cachePlugin(), jobsPlugin(), plainPlugin()] },
+      paymentsUrl,
+      logger: false,
+      init: false,
+    });
     await app.listen(0, '127.0.0.1');
     origin = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     browser = await launchChromium();
 
     // A checkout whose payment call is refused: request, log lines, a failed outbound call, an exception.
-    const res = await fetch(`${origin}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: 'kettle', quantity: 1 }) });
+    const res = await fetch(`${origin}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ item: 'kettle', quantity: 1 }),
+    });
     expect(res.status).toBe(500);
     // An event raised under EventReporter tags (content.eventTags).
     tagged({ channel: 'web', cart: 'c-42' }, () => app.get(ActiveTracker).event('cart.tagged', 'tagged event', { items: 2 }));
@@ -480,5 +513,327 @@ describe('dashboard in Chromium: contracts, drift fixes, metadata-driven plugin 
     const detail = page.getByTestId('entry-detail');
     await detail.waitFor();
     expect(await detail.innerText()).toContain('target');
+  }, 30_000);
+});
+
+/** Where the live dashboard suite saves its screenshots (ignored by git), for a person to look at. */
+const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
+
+describe('live dashboard in Chromium: overview, live banner, URL filters, timeline, dark mode, safety, keyboard', () => {
+  let app: INestApplication;
+  let browser: Browser;
+  let page: Page;
+  let origin: string;
+  const base = () => `${origin}/app/activetracker`;
+  const api = async (path: string): Promise<unknown> => (await fetch(`${base()}/api/${path}`)).json();
+  const hostileHtml = '<h1>hi</h1><script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">';
+
+  /** Sends a request to the demo app and waits until the tracker stored it. */
+  async function hit(path: string, init?: RequestInit): Promise<Response> {
+    const res = await fetch(`${origin}/app${path}`, init);
+    await res.arrayBuffer();
+    await app.get(ActiveTracker).flush();
+    return res;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    app = await createDemoApp({ tracker: {}, logger: false, init: false });
+    app.setGlobalPrefix('app');
+    // A page of the host that answers HTML with a script and an event handler in it.
+    app.getHttpAdapter().get('/app/hostile', (_req: unknown, res: { type(t: string): { send(b: string): void } }) => res.type('html').send(hostileHtml));
+    await app.listen(0, '127.0.0.1');
+    origin = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    await hit('/users');
+    await hit('/boom');
+    await hit('/slow?ms=1500');
+    await hit('/log');
+    await hit('/hostile');
+    await hit('/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: 'kettle', quantity: 1 }) });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage();
+    page.setDefaultTimeout(8000);
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+  });
+  afterEach(async () => page?.close());
+
+  /** The newest request entry whose URL contains `fragment`, if one was recorded. */
+  async function findRequest(fragment: string): Promise<Entry | undefined> {
+    const list = parseEntries(await api('entries?type=request&limit=200'));
+    return list.data.find((e) => String(e.content['url']).includes(fragment));
+  }
+
+  /** The newest request entry whose URL contains `fragment`. */
+  async function requestTo(fragment: string): Promise<Entry> {
+    const found = await findRequest(fragment);
+    if (!found) throw new Error(`no request to ${fragment} recorded`);
+    return found;
+  }
+
+  it("the live API's answers pass the dashboard's parsers", async () => {
+    for (const range of ['hour', 'day']) expect(parseOverview(await api(`overview?range=${range}`)).data.range).toBe(range);
+    expect(parseRecording(await api('recording')).data.recording).toBe(true);
+    const family = parseExceptionFamilies(await api('exceptions/families')).data[0];
+    expect(parseExceptionFamilyDetail(await api(`exceptions/families/${family.familyHash}`)).data.family.familyHash).toBe(family.familyHash);
+    const checkout = await requestTo('/checkout');
+    const detail = parseEntryDetail(await api(`entries/${checkout.id}`));
+    expect(detail.timeline.map((t) => t.id).sort()).toEqual(detail.batch.map((e) => e.id).sort());
+  }, 30_000);
+
+  it('opens on the overview: request rate, p95, error rate, charts, slowest routes, exception tile; every page loads', async () => {
+    const response = await page.goto(`${base()}/`);
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src[^;]*'self'/);
+    expect(response?.headers()['content-security-policy']).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+    await page.waitForURL(/\/activetracker\/overview$/);
+    const tiles = page.getByTestId('overview-tiles');
+    await tiles.waitFor();
+    expect(await tiles.locator('[data-tile="rate"]').innerText()).toMatch(/Request rate\s+[\d.]+\/min/i);
+    expect(await tiles.locator('[data-tile="errors"]').innerText()).toMatch(/Error rate \(5xx\)\s+[\d.]+%/i);
+    expect(await tiles.locator('[data-tile="p95"]').innerText()).toMatch(/p95 latency\s+[\d.]+ (ms|s)/i);
+    await page
+      .getByTestId('plugin-tile')
+      .filter({ hasText: /exceptions/i })
+      .first()
+      .waitFor();
+    await waitForCount(page.locator('[data-testid="chart"] canvas'), 3);
+    const routes = page.getByTestId('slow-route');
+    await routes.first().waitFor();
+    expect(await routes.first().innerText()).toContain('/slow');
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview-light.png'), fullPage: true });
+
+    await page.getByTestId('overview-range').getByText('Last day').click();
+    await page.waitForURL(/range=day/);
+    await waitForCount(page.locator('[data-testid="chart"] canvas'), 3);
+
+    // The slowest route's link lists that route's requests.
+    await page.goto(`${base()}/overview`);
+    await routes.first().locator('a').click();
+    await page.waitForURL(/\/requests\?family=/);
+    await page.getByTestId('request-row').first().waitFor();
+    expect(await page.getByTestId('request-row').first().innerText()).toContain('/slow');
+
+    for (const path of ['requests', 'exceptions', 'logs', 'events', 'http-client', 'entries']) {
+      await page.goto(`${base()}/${path}`);
+      await page.locator('[data-testid$="-row"]').first().waitFor();
+      expect(await page.getByTestId('load-error').count()).toBe(0);
+    }
+  }, 60_000);
+
+  it('shows a new request through the live banner, then loads new ones at once with auto-load (remembered)', async () => {
+    await page.goto(`${base()}/requests`);
+    const rows = page.getByTestId('request-row');
+    await rows.first().waitFor();
+    await page.locator('[data-testid="live-status"].on').waitFor();
+    const before = await rows.count();
+
+    await hit('/users?live=banner');
+    const banner = page.getByTestId('live-banner');
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/^1 new entry —\s+show$/);
+    expect(await rows.count()).toBe(before); // the list did not jump
+    await banner.click();
+    await waitForValue(async () => (await rows.first().innerText()).includes('/app/users'), true);
+    await banner.waitFor({ state: 'detached' });
+
+    await page.getByTestId('auto-load').check();
+    await hit('/users?live=auto');
+    const auto = await requestTo('live=auto');
+    await waitForValue(() => rows.first().getAttribute('data-id'), auto.id);
+    expect(await banner.count()).toBe(0);
+    await page.reload();
+    await rows.first().waitFor();
+    expect(await page.getByTestId('auto-load').isChecked()).toBe(true);
+    await page.getByTestId('auto-load').uncheck();
+  }, 30_000);
+
+  it('filters by status class, exact status, duration, method, path, tag and level from the URL, shown as chips', async () => {
+    const rows = page.getByTestId('request-row');
+    await page.goto(`${base()}/requests?status=5xx`);
+    await rows.first().waitFor();
+    for (const text of await rows.allInnerTexts()) expect(text).toMatch(/\b5\d\d\b/);
+    expect(await rows.filter({ hasText: '/app/boom' }).count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('filter-chip').allInnerTexts()).toEqual([expect.stringMatching(/status\s*:?\s*5xx/)]);
+
+    await page.goto(`${base()}/requests?duration=%3E1s`);
+    await waitForCount(rows, 1);
+    expect(await rows.first().innerText()).toContain('/app/slow');
+    expect(await page.getByTestId('filter-duration').inputValue()).toBe('>1s');
+
+    await page.goto(`${base()}/requests?method=POST&path=checkout`);
+    await rows.first().waitFor();
+    for (const text of await rows.allInnerTexts()) expect(text).toMatch(/POST[\s\S]*checkout/);
+    await page.getByTestId('filter-chip').filter({ hasText: 'method' }).getByRole('button').click();
+    await page.waitForURL((url) => !url.search.includes('method='));
+
+    await page.goto(`${base()}/requests?status=oops`);
+    expect(await page.getByTestId('filter-problem').innerText()).toContain('status "oops" is not a status');
+
+    // The status select writes the URL, so the link can be shared.
+    await page.goto(`${base()}/requests`);
+    await rows.first().waitFor();
+    await page.getByTestId('filter-status').selectOption('5xx');
+    await page.waitForURL(/status=5xx/);
+
+    await page.goto(`${base()}/logs?level=warn`);
+    const logRows = page.getByTestId('entry-row');
+    await logRows.first().waitFor();
+    const levels = await logRows.locator('.badge-level').allInnerTexts();
+    expect(new Set(levels.map((l) => l.trim()))).toEqual(new Set(['warn', 'error']));
+
+    await page.goto(`${base()}/logs?tag=level:error`);
+    await logRows.first().waitFor();
+    expect(new Set((await logRows.locator('.badge-level').allInnerTexts()).map((l) => l.trim()))).toEqual(new Set(['error']));
+  }, 30_000);
+
+  it("draws a request's timeline: its log lines, outbound call, event and the request itself placed by offset", async () => {
+    const checkout = await requestTo('/checkout');
+    await page.goto(`${base()}/requests/${checkout.id}`);
+    const timeline = page.getByTestId('timeline');
+    await timeline.waitFor();
+    const rows = timeline.getByTestId('timeline-row');
+    await rows.first().waitFor();
+    const types = await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-type')));
+    expect(types[0]).toBe('request');
+    expect(types).toEqual(expect.arrayContaining(['request', 'log', 'event', 'http-client']));
+    // The request bar starts at the left edge and spans the request.
+    const requestBar = rows.first().locator('.bar');
+    expect(await requestBar.evaluate((el) => (el as HTMLElement).style.left)).toBe('0%');
+    expect(await page.getByTestId('request-summary').innerText()).toMatch(/POST[\s\S]*\/checkout[\s\S]*201/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'request-light.png'), fullPage: true });
+
+    await page.getByTestId('tab-log').click();
+    await page.getByTestId('log-line').first().waitFor();
+    await page.getByTestId('tab-response').click();
+    await page.getByTestId('panel-response').waitFor();
+  }, 30_000);
+
+  it('shows a hostile HTML response as text: no script runs, no element is created', async () => {
+    const hostile = await requestTo('/hostile');
+    await page.goto(`${base()}/requests/${hostile.id}`);
+    await page.getByTestId('request-detail').waitFor();
+    await page.getByTestId('tab-response').click();
+    const body = page.getByTestId('body-text');
+    await body.waitFor();
+    expect(await body.getAttribute('data-kind')).toBe('html');
+    expect(await body.innerText()).toBe(hostileHtml);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('main img[src="x"], main script, main h1:text-is("hi")').count()).toBe(0);
+  }, 30_000);
+
+  it('shows an exception family: count, first and last seen, occurrences chart, backtrace, links to requests', async () => {
+    await hit('/boom');
+    const families = parseExceptionFamilies(await api('exceptions/families'));
+    const boom = families.data.find((f) => f.class === 'Error' && String(f.message).startsWith('Boom'))!;
+    await page.goto(`${base()}/exceptions/${boom.lastEntryId}`);
+    const family = page.getByTestId('exception-family');
+    await family.waitFor();
+    await waitForValue(async () => Number((await page.getByTestId('family-count').innerText()).replace(/\D/g, '')) >= 2, true);
+    await page.locator('[data-testid="exception-family"] [data-testid="chart"] canvas').waitFor();
+    expect(await page.locator('[data-testid="frame"][data-app="true"]').count()).toBeGreaterThan(0);
+    await page.getByTestId('occurrence-request').first().click();
+    await page.getByTestId('request-detail').waitFor();
+    expect(await page.getByTestId('request-status').innerText()).toContain('500');
+  }, 30_000);
+
+  it('toggles dark mode, remembers it, and follows the OS until toggled', async () => {
+    await page.goto(`${base()}/requests`);
+    await page.getByTestId('request-row').first().waitFor();
+    const theme = () => page.evaluate(() => document.documentElement.dataset['theme']);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await theme()).toBe('light');
+    const light = await background();
+    await page.getByTestId('theme-toggle').click();
+    await waitForValue(theme, 'dark');
+    expect(await background()).not.toBe(light);
+    await page.reload();
+    await page.getByTestId('request-row').first().waitFor();
+    expect(await theme()).toBe('dark');
+    await page.screenshot({ path: join(SCREENSHOTS, 'requests-dark.png'), fullPage: true });
+    await page.goto(`${base()}/overview`);
+    await waitForCount(page.locator('[data-testid="chart"] canvas'), 3);
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview-dark.png'), fullPage: true });
+    const checkout = await requestTo('/checkout');
+    await page.goto(`${base()}/requests/${checkout.id}`);
+    await page.getByTestId('timeline-row').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'request-dark.png'), fullPage: true });
+
+    const dark = await browser.newContext({ colorScheme: 'dark' });
+    const osDark = await dark.newPage();
+    await osDark.goto(`${base()}/requests`);
+    await osDark.getByTestId('request-row').first().waitFor();
+    expect(await osDark.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    await dark.close();
+  }, 30_000);
+
+  it('moves with j/k, opens with Enter, searches with /, and shows the help with ?', async () => {
+    await page.goto(`${base()}/requests`);
+    const rows = page.getByTestId('request-row');
+    await rows.nth(1).waitFor();
+    const focusedRow = () => page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-id'));
+    const ids = await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
+    await page.keyboard.press('j');
+    expect(await focusedRow()).toBe(ids[0]);
+    await page.keyboard.press('j');
+    expect(await focusedRow()).toBe(ids[1]);
+    await page.keyboard.press('k');
+    expect(await focusedRow()).toBe(ids[0]);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/requests/${ids[0]}$`));
+    await page.getByTestId('request-detail').waitFor();
+
+    await page.goBack();
+    await rows.first().waitFor();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-input');
+    await page.keyboard.type('j');
+    expect(await page.getByTestId('search-input').inputValue()).toBe('j'); // typed, not a shortcut
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('?');
+    const help = page.getByTestId('shortcuts-help');
+    await help.waitFor({ state: 'visible' });
+    expect(await help.innerText()).toContain('Next row');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+  }, 30_000);
+
+  it('fits a phone: no sideways scrolling of the page, tables scroll inside their card', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    for (const path of ['overview', 'requests']) {
+      await page.goto(`${base()}/${path}`);
+      await page
+        .locator(path === 'overview' ? '[data-testid="overview-tiles"]' : '[data-testid="request-row"]')
+        .first()
+        .waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      expect(await page.evaluate(() => document.querySelector('main')!.scrollWidth)).toBeLessThanOrEqual(375);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'requests-phone.png'), fullPage: true });
+  }, 30_000);
+
+  it('pauses and resumes recording from the header', async () => {
+    await page.goto(`${base()}/requests`);
+    const toggle = page.getByTestId('recording-toggle');
+    await toggle.waitFor();
+    expect(await toggle.getAttribute('data-recording')).toBe('true');
+    await toggle.click();
+    await waitForValue(() => toggle.getAttribute('data-recording'), 'false');
+    expect(await toggle.innerText()).toContain('Paused');
+    await hit('/users?while=paused');
+    expect(await findRequest('while=paused')).toBeUndefined();
+    await toggle.click();
+    await waitForValue(() => toggle.getAttribute('data-recording'), 'true');
+    await hit('/users?while=recording');
+    expect(await findRequest('while=recording')).toBeDefined();
   }, 30_000);
 });

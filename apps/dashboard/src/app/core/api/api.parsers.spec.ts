@@ -12,7 +12,10 @@ describe('API answer parsers', () => {
     const answer = { data: builtInEntries(), next: '01JAAAAAAAAAAAAAAAAAAAAAAA' };
     expect(parseEntries(answer)).toEqual(answer);
     const [first, ...batch] = builtInEntries();
-    expect(parseEntryDetail({ data: first, batch })).toEqual({ data: first, batch });
+    const timeline = batch.map((e, i) => ({ id: e.id, type: e.type, offsetMs: i * 2.5, durationMs: e.durationMs }));
+    const detail = { data: first, batch, timeline, startedAt: first.occurredAt };
+    expect(parseEntryDetail(detail)).toEqual(detail);
+    expect(() => parseEntryDetail({ ...detail, timeline: [{ ...timeline[0], offsetMs: null }] })).toThrow('timeline[0].offsetMs should be a number, got null');
   });
 
   it('accept unknown entry types with any content object', () => {
@@ -75,7 +78,17 @@ describe('API answer parsers', () => {
   });
 
   it('parse exception families (v1 row shape plus approximate)', () => {
-    const row = { familyHash: 'f1', class: 'BoomError', message: 'boom', location: 'src/a.ts:1', count: 2, firstSeen: 'a', lastSeen: 'b', lastEntryId: 'x', approximate: true };
+    const row = {
+      familyHash: 'f1',
+      class: 'BoomError',
+      message: 'boom',
+      location: 'src/a.ts:1',
+      count: 2,
+      firstSeen: 'a',
+      lastSeen: 'b',
+      lastEntryId: 'x',
+      approximate: true,
+    };
     expect(parseExceptionFamilies({ data: [row], next: null }).data[0]).toBe(row);
     expect(() => parseExceptionFamilies({ data: [{ ...row, location: { file: 'a' } }], next: null })).toThrow(
       'data[0].location should be a string, got an object',

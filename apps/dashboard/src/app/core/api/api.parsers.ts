@@ -3,11 +3,14 @@ import type {
   EntryDetailResponse,
   EntryFamily,
   ExceptionFamiliesResponse,
+  ExceptionFamilyDetailResponse,
   ExceptionFamilyRow,
   FamiliesResponse,
+  OccurrencePoint,
+  TimelineItem,
 } from '@active-tracker/nestjs/contracts';
 import { entry } from './entry.guards.js';
-import { arrayOf, bool, nullable, num, object, parser, recordOf, str } from './json.guard.js';
+import { arrayOf, bool, nullable, num, object, oneOf, parser, recordOf, str } from './json.guard.js';
 
 /**
  * The parsers of the API's list and entry answers (`httpResource`'s `parse`, one-off reads): each
@@ -19,7 +22,9 @@ import { arrayOf, bool, nullable, num, object, parser, recordOf, str } from './j
 
 export const parseEntries = parser(object<EntriesResponse>({ data: arrayOf(entry), next: nullable(str) }));
 
-export const parseEntryDetail = parser(object<EntryDetailResponse>({ data: entry, batch: arrayOf(entry) }));
+const timelineItem = object<TimelineItem>({ id: str, type: str, offsetMs: num, durationMs: nullable(num) });
+
+export const parseEntryDetail = parser(object<EntryDetailResponse>({ data: entry, batch: arrayOf(entry), timeline: arrayOf(timelineItem), startedAt: str }));
 
 const exceptionFamily = object<ExceptionFamilyRow>({
   familyHash: str,
@@ -33,9 +38,7 @@ const exceptionFamily = object<ExceptionFamilyRow>({
   approximate: bool,
 });
 
-export const parseExceptionFamilies = parser(
-  object<ExceptionFamiliesResponse>({ data: arrayOf(exceptionFamily), next: nullable(str) }),
-);
+export const parseExceptionFamilies = parser(object<ExceptionFamiliesResponse>({ data: arrayOf(exceptionFamily), next: nullable(str) }));
 
 const duration = nullable(num);
 export const entryFamily = object<EntryFamily>({
@@ -56,3 +59,32 @@ export const entryFamily = object<EntryFamily>({
 });
 
 export const parseFamilies = parser(object<FamiliesResponse>({ data: arrayOf(entryFamily), next: nullable(str) }));
+
+export const occurrencePoint = object<OccurrencePoint>({ at: str, count: num });
+
+type FamilyDetail = ExceptionFamilyDetailResponse['data'];
+type RecentOccurrence = FamilyDetail['recent'][number];
+
+export const parseExceptionFamilyDetail = parser(
+  object<ExceptionFamilyDetailResponse>({
+    data: object<FamilyDetail>({
+      family: exceptionFamily,
+      latest: nullable(entry),
+      occurrences: object<FamilyDetail['occurrences']>({
+        range: oneOf('hour', 'day'),
+        granularity: oneOf('minute', 'hour'),
+        points: arrayOf(occurrencePoint),
+        approximate: bool,
+      }),
+      recent: arrayOf(
+        object<RecentOccurrence>({
+          id: str,
+          occurredAt: str,
+          batchId: nullable(str),
+          message: str,
+          request: nullable(object<NonNullable<RecentOccurrence['request']>>({ id: str, method: str, path: str, status: num })),
+        }),
+      ),
+    }),
+  }),
+);

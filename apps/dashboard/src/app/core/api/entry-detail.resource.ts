@@ -1,7 +1,7 @@
 import { httpResource } from '@angular/common/http';
 import { Signal, computed, effect, inject } from '@angular/core';
 import { Router } from '@angular/router';
-import type { Entry } from '@active-tracker/nestjs/contracts';
+import type { Entry, TimelineItem } from '@active-tracker/nestjs/contracts';
 import { ApiClient, errorMessage } from './api.client';
 import { parseEntryDetail } from './api.parsers';
 import { MetaStore } from './meta.store';
@@ -13,6 +13,10 @@ export interface EntryDetailResource {
   readonly entry: Signal<Entry | undefined>;
   /** Everything else with the same batchId, oldest first. */
   readonly batch: Signal<Entry[]>;
+  /** The whole batch, the entry included, oldest first. */
+  readonly wholeBatch: Signal<Entry[]>;
+  /** The batch as a waterfall: each entry's offset from the batch start and its duration. */
+  readonly timeline: Signal<TimelineItem[]>;
   /** True while the first load is in flight. */
   readonly loading: Signal<boolean>;
   /** Why it could not be loaded (e.g. "entry ... not found", or an unexpected answer). */
@@ -42,6 +46,8 @@ export function entryDetailResource(id: () => string, expectedType?: () => strin
   return {
     entry,
     batch: computed(() => (valueOf(resource)?.batch ?? []).filter((e) => e.id !== entry()?.id)),
+    wholeBatch: computed(() => valueOf(resource)?.batch ?? []),
+    timeline: computed(() => valueOf(resource)?.timeline ?? []),
     loading: computed(() => resource.isLoading() && !resource.hasValue()),
     error: computed(() => (resource.error() ? errorMessage(resource.error()) : null)),
   };

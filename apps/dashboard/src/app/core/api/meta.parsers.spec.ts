@@ -1,7 +1,7 @@
 import { cachePlugin } from '../../../testing/api.fixtures';
 import { parseMeta, parseStats } from './meta.parsers';
 
-const meta = (plugins: unknown[]): unknown => ({ data: { version: '0.2.0', perPage: 50, plugins } });
+const meta = (plugins: unknown[]): unknown => ({ data: { version: '0.2.0', perPage: 50, plugins, live: { heartbeatMs: 15000 } } });
 const builtIn = { name: 'requests', entryType: 'request', title: 'Requests', path: 'requests', icon: null, view: null, routes: [] };
 
 describe('meta and stats parsers', () => {
@@ -21,15 +21,28 @@ describe('meta and stats parsers', () => {
     const badFormat = { ...cachePlugin.view, list: { columns: [{ field: 'content.key', label: 'Key', format: 'sparkline' }] } };
     const badPath = { ...cachePlugin.view, detail: { sections: [{ kind: 'json', field: 'content.__proto__.x y' }] } };
     const badKind = { ...cachePlugin.view, detail: { sections: [{ kind: 'chart', field: 'content.x' }] } };
-    const [a, b, c] = parseMeta(meta([{ ...cachePlugin, view: badFormat }, { ...cachePlugin, view: badPath }, { ...cachePlugin, view: badKind }])).data.plugins;
+    const [a, b, c] = parseMeta(
+      meta([
+        { ...cachePlugin, view: badFormat },
+        { ...cachePlugin, view: badPath },
+        { ...cachePlugin, view: badKind },
+      ]),
+    ).data.plugins;
     expect(a.view).toBeNull();
-    expect(a.viewProblem).toBe('data.plugins[0].view.list.columns[0].format should be one of "text", "number", "duration", "bytes", "status", "time", "badge", "code", got the string "sparkline"');
+    expect(a.viewProblem).toBe(
+      'data.plugins[0].view.list.columns[0].format should be one of "text", "number", "duration", "bytes", "status", "time", "badge", "code", got the string "sparkline"',
+    );
     expect(b.viewProblem).toMatch(/^data\.plugins\[1\]\.view\.detail\.sections\[0\]\.field should be a field path/);
     expect(c.viewProblem).toBe('data.plugins[2].view.detail.sections[0].kind should be one of fields, json, code, backtrace, related, got the string "chart"');
   });
 
   it('parse statistics rows (number or string values)', () => {
-    const answer = { data: [{ plugin: 'requests', label: 'Requests', value: 3 }, { plugin: 'storage', label: 'Redis', value: 'ok', error: false }] };
+    const answer = {
+      data: [
+        { plugin: 'requests', label: 'Requests', value: 3 },
+        { plugin: 'storage', label: 'Redis', value: 'ok', error: false },
+      ],
+    };
     expect(parseStats(answer)).toEqual(answer);
     expect(() => parseStats({ data: [{ plugin: 'requests', label: 'Requests', value: null }] })).toThrow(
       'data[0].value should be a number or a string, got null',

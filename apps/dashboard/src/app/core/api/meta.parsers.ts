@@ -46,5 +46,12 @@ const pluginMeta: Guard<PluginInfo> = (v, p) => {
 export type MetaInfo = Omit<MetaResponse['data'], 'plugins'> & { plugins: PluginInfo[] };
 
 export const parseMeta = parser(
-  object<{ data: MetaInfo }>({ data: object<MetaInfo>({ version: str, perPage: num, plugins: arrayOf(pluginMeta) }) }),
+  object<{ data: MetaInfo }>({
+    data: object<MetaInfo>({
+      version: str,
+      perPage: num,
+      plugins: arrayOf(pluginMeta),
+      live: object<MetaInfo['live']>({ heartbeatMs: num }),
+    }),
+  }),
 );

@@ -2,11 +2,14 @@ import { httpResource } from '@angular/common/http';
 import { DestroyRef, Injectable, computed, inject } from '@angular/core';
 import { ApiClient, errorMessage } from './api.client';
 import type { Entry, StatisticRow } from '@active-tracker/nestjs/contracts';
+import { LiveStream } from '../live/live-stream.service';
 import { PluginInfo, parseMeta, parseStats } from './meta.parsers';
 import { valueOf } from './resource.util';
 
-/** How often the sidebar statistics refresh, in ms. */
+/** How often the sidebar statistics refresh when the live stream is down, in ms. */
 const STATS_REFRESH_MS = 15_000;
+/** Live refreshes of the statistics are at most this often, in ms (a burst of entries is one refresh). */
+const STATS_THROTTLE_MS = 2_000;
 
 /**
  * What the tracker says about itself (`api/meta`: version, page size, enabled plugins) and the
@@ -35,16 +38,37 @@ export class MetaStore {
     return byPlugin;
   });
 
+  private readonly live = inject(LiveStream);
+  private lastRefresh = 0;
+  private pendingRefresh: ReturnType<typeof setTimeout> | undefined;
+
   constructor() {
-    // Only poll while someone looks: a background tab should not keep hitting the host app.
+    // Live: new entries refresh the statistics, throttled. Without the stream, poll, and only while
+    // someone looks: a background tab should not keep hitting the host app.
+    const unsubscribe = this.live.subscribe(() => this.refreshSoon());
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') this.refreshStats();
+      if (document.visibilityState === 'visible' && !this.live.connected()) this.refreshStats();
     }, STATS_REFRESH_MS);
-    inject(DestroyRef).onDestroy(() => clearInterval(timer));
+    inject(DestroyRef).onDestroy(() => {
+      unsubscribe();
+      clearInterval(timer);
+      clearTimeout(this.pendingRefresh);
+    });
+  }
+
+  /** Refreshes now, or once at the end of the throttle window when one just ran. */
+  private refreshSoon(): void {
+    if (this.pendingRefresh !== undefined) return;
+    const wait = Math.max(0, this.lastRefresh + STATS_THROTTLE_MS - Date.now());
+    this.pendingRefresh = setTimeout(() => {
+      this.pendingRefresh = undefined;
+      this.refreshStats();
+    }, wait);
   }
 
   /** Refetches the statistics now (e.g. after the user acted). */
   refreshStats(): void {
+    this.lastRefresh = Date.now();
     this.statsResource.reload();
   }
 

@@ -19,6 +19,8 @@ export interface PagedResource<T> {
   readonly hasOlder: Signal<boolean>;
   /** True once the first page arrived. */
   readonly loaded: Signal<boolean>;
+  /** The first page as last fetched (a new object after each reload, even with the same rows). */
+  readonly firstPage: Signal<Page<T> | undefined>;
   /** Fetches the next older page with `before=<next>` and appends it. */
   loadOlder(): Promise<void>;
   /** Refetches the first page (and drops the older ones). */
@@ -31,11 +33,7 @@ export interface PagedResource<T> {
  * page changes. Every page goes through `parse`. Must be called in an injection context.
  * `params` returning `undefined` means "not yet".
  */
-export function pagedResource<T>(
-  path: string,
-  params: () => QueryParams | undefined,
-  parse: (raw: unknown) => Page<T>,
-): PagedResource<T> {
+export function pagedResource<T>(path: string, params: () => QueryParams | undefined, parse: (raw: unknown) => Page<T>): PagedResource<T> {
   const api = inject(ApiClient);
   const first = httpResource(
     () => {
@@ -54,6 +52,7 @@ export function pagedResource<T>(
     error: computed(() => (first.error() ? errorMessage(first.error()) : state().error)),
     hasOlder: computed(() => state().next !== null),
     loaded: computed(() => firstPage() !== undefined),
+    firstPage,
     async loadOlder(): Promise<void> {
       const query = olderQuery(untracked(state), untracked(params));
       if (!query) return;

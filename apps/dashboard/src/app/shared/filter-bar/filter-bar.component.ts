@@ -40,6 +40,7 @@ export type { ActiveFilter };
     .chip-remove { border: 0; background: transparent; color: inherit; cursor: pointer; padding: 0 2px 0 6px;
       font-size: 14px; line-height: 1; }
     .spacer { flex: 1; }
+    @media (max-width: 760px) { .search, .search input { width: 100%; } }
   `,
 })
 export class FilterBarComponent {

@@ -39,6 +39,7 @@ import { RouterLink } from '@angular/router';
     .title-text.mono { font-family: var(--mono); font-size: 16px; }
     .subtitle { margin: 4px 0 0; color: var(--muted); word-break: break-word; }
     .actions { display: flex; gap: 8px; flex: none; align-items: center; }
+    @media (max-width: 760px) { .row { flex-wrap: wrap; } }
   `,
 })
 export class PageHeaderComponent {
