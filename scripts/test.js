@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /**
- * `npm test`: builds the dashboard when its build is missing or stale (the browser e2e and the
- * module's static serving need it), runs every Jest project once, and ends with one plain summary
- * line `N passed, M failed[, K skipped]`. Extra arguments are forwarded to Jest
- * (`npm test -- --selectProjects unit`). Exits with Jest's exit code.
- * SKIP_DASHBOARD_BUILD=1 skips the dashboard step (for quick runs of specs that do not need it).
+ * `npm test`: runs the checks (ESLint, `prettier --check`, `tsc --noEmit` over the sources, specs,
+ * e2e and test support), builds the dashboard when its build is missing or stale (the browser e2e
+ * and the module's static serving need it), runs every Jest project once, and ends with one plain
+ * summary line `N passed, M failed[, K skipped]`. Extra arguments are forwarded to Jest
+ * (`npm test -- --selectProjects unit`). A failed check does not stop the tests (one run shows
+ * everything); it is named on the line before the summary and makes the exit code 1. Otherwise
+ * exits with Jest's exit code.
+ * SKIP_CHECKS=1 skips the checks; SKIP_DASHBOARD_BUILD=1 skips the dashboard step (for quick runs
+ * of specs that do not need it).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -45,6 +49,30 @@ function run(command, args, env = process.env) {
   });
 }
 
+/**
+ * Lint, format and type checks, each a separate process so that all of them report. The dashboard's
+ * own tsconfig is type-checked by its `contracts.typecheck.spec.ts` and by `ng build` (templates).
+ * Resolves with the names of the checks that failed.
+ */
+async function runChecks() {
+  if (process.env.SKIP_CHECKS === '1') {
+    console.log('checks: skipped (SKIP_CHECKS=1)');
+    return [];
+  }
+  const checks = [
+    ['eslint', [join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', '.']],
+    ['prettier', [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level=warn', '.']],
+    ['tsc', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']],
+  ];
+  const failed = [];
+  for (const [name, args] of checks) {
+    console.log(`checks: ${name}`);
+    if ((await run(process.execPath, args)) !== 0) failed.push(name);
+  }
+  console.log(failed.length ? `checks failed: ${failed.join(', ')}` : 'checks: passed');
+  return failed;
+}
+
 async function buildDashboardIfStale() {
   if (process.env.SKIP_DASHBOARD_BUILD === '1') {
     console.log('dashboard: build skipped (SKIP_DASHBOARD_BUILD=1)');
@@ -82,6 +110,7 @@ function summarize(resultsFile) {
 
 async function main() {
   const forwarded = process.argv.slice(2);
+  const failedChecks = await runChecks();
   const buildCode = await buildDashboardIfStale();
   if (buildCode !== 0) {
     console.error(`dashboard build failed (exit ${buildCode}); not running tests`);
@@ -101,8 +130,9 @@ async function main() {
       `--outputFile=${resultsFile}`,
       ...forwarded,
     ]);
+    if (failedChecks.length) console.log(`checks failed: ${failedChecks.join(', ')}`);
     summarize(resultsFile);
-    return code;
+    return code || (failedChecks.length ? 1 : 0);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

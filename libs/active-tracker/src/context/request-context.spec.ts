@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { newUlid } from '../entries/entry-id.js';
 import { appendContextLog, currentContext, MAX_REQUEST_LOG_BYTES, redactCurrent, runInContext, tagCurrent, TrackerContext } from './request-context.js';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -46,7 +47,7 @@ describe('TrackerContext', () => {
   it('gives every batch its own state (no shared arrays between contexts)', () => {
     const a = new TrackerContext('t');
     const b = new TrackerContext('t');
-    a.drafts.push({ draft: { type: 'x', content: {} }, recordedAt: 1 });
+    a.drafts.push({ draft: { type: 'x', content: {} }, recordedAt: 1, id: newUlid() });
     a.tags.k = 'v';
     a.redactions.push('s');
     expect(b.drafts).toEqual([]);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BatchDraft, TrackerContext } from '../context/request-context.js';
 import type { EntryDraft } from '../entries/entry.js';
+import { newUlid } from '../entries/entry-id.js';
 import { BatchSampler, SamplingOptions, unitHash } from './batch-sampler.js';
 
 function sampler(options: Partial<SamplingOptions> = {}): BatchSampler {
@@ -8,7 +9,7 @@ function sampler(options: Partial<SamplingOptions> = {}): BatchSampler {
 }
 
 function drafts(...list: EntryDraft[]): BatchDraft[] {
-  return list.map((draft) => ({ draft, recordedAt: 0 }));
+  return list.map((draft) => ({ draft, recordedAt: 0, id: newUlid() }));
 }
 
 /** An ended batch that lasted `ms`, answered with `status` when given. */

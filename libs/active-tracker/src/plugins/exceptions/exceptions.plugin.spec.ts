@@ -4,6 +4,7 @@ import { fakeHost } from '../../../test/support/fake-host.js';
 import { InstrumentationBus } from '../../bus/instrumentation-bus.js';
 import { BatchDraft, runInContext, TrackerContext } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
+import { newUlid } from '../../entries/entry-id.js';
 import { exceptions, ExceptionsPlugin, ExceptionsPluginOptions } from './exceptions.plugin.js';
 
 class PaymentDeclined extends Error {}
@@ -24,7 +25,7 @@ function requestBatch(status: number): TrackerContext {
   return batch;
 }
 
-const inBatch = (drafts: EntryDraft[]): BatchDraft[] => drafts.map((draft) => ({ draft, recordedAt: Date.now() }));
+const inBatch = (drafts: EntryDraft[]): BatchDraft[] => drafts.map((draft) => ({ draft, recordedAt: Date.now(), id: newUlid() }));
 
 describe('ExceptionsPlugin', () => {
   let teardown: (() => void) | undefined;
