@@ -1,12 +1,13 @@
 import { Routes } from '@angular/router';
 
 /**
- * Top-level routes: one lazily loaded feature per built-in entry type, every entry (`/entries`),
+ * Top-level routes: the overview (home), one lazily loaded feature per built-in entry type, every entry (`/entries`),
  * then the pages of other plugins (`/<plugin path>` and `/<plugin path>/<id>`, drawn from their
  * view metadata), then not-found.
  */
 export const routes: Routes = [
-  { path: '', pathMatch: 'full', redirectTo: 'requests' },
+  { path: '', pathMatch: 'full', redirectTo: 'overview' },
+  { path: 'overview', loadChildren: () => import('./features/overview/overview.routes') },
   { path: 'requests', loadChildren: () => import('./features/requests/requests.routes') },
   { path: 'exceptions', loadChildren: () => import('./features/exceptions/exceptions.routes') },
   { path: 'logs', loadChildren: () => import('./features/logs/logs.routes') },
