@@ -7,6 +7,7 @@ import type {
   LogLevel,
   RequestEntryContent,
   RequestLogLine,
+  RequestQueries,
   StackFrame,
 } from '@active-tracker/nestjs/contracts';
 import { Guard, Shape, any, arrayOf, at, bool, members, nullable, num, object, oneOf, optional, recordOf, str } from './json.guard.js';
@@ -68,6 +69,15 @@ export const requestContent = content<RequestEntryContent>({
   logTruncated: flag,
   user: optional(object({ name: optional(str), email: optional(str), avatarUrl: optional(str) })),
   aborted: flag,
+  queries: optional(
+    object<RequestQueries>({
+      count: num,
+      totalMs: num,
+      slowCount: num,
+      nPlusOne: arrayOf(object({ familyHash: str, sql: str, count: num })),
+      duplicates: arrayOf(object({ sql: str, count: num })),
+    }),
+  ),
 });
 
 export const exceptionContent = content<ExceptionEntryContent>({
