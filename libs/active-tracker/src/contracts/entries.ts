@@ -159,4 +159,3 @@ export interface HttpClientEntryContent {
   responseSize: number | null;
   error?: { name: string; message: string; code?: string };
 }
-

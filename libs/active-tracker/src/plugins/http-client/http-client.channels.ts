@@ -86,4 +86,3 @@ export function hostOf(origin: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#]*@)?([^/?#]*)/i.exec(origin);
   return m ? m[1] : origin;
 }
-
