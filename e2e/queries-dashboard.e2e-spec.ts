@@ -87,4 +87,30 @@ describe('dashboard: the Queries pages (real browser, real PostgreSQL)', () => {
     await requests.first().locator('a').click();
     await page.waitForURL('**/requests/*');
   });
+
+  it("a request's queries in order, with duration bars and the N+1 and duplicate warnings", async () => {
+    const api = `${origin}/activetracker/api`;
+    const list = (await (await fetch(`${api}/entries?type=request&limit=10`)).json()) as { data: Array<{ id: string; content: { path: string } }> };
+    const idOf = (path: string) => list.data.find((e) => e.content.path === path)!.id;
+
+    await page.goto(`${origin}/activetracker/requests/${idOf('/authors/n-plus-one')}`);
+    const section = page.locator('[data-testid="request-queries"]');
+    await waitForCount(section.locator('[data-testid="request-query"]'), 7);
+    expect(await section.locator('[data-testid="request-query"] [data-testid="sql-code"]').allTextContents()).toEqual([
+      ALL_AUTHORS,
+      ...Array(6).fill(POSTS_OF_AUTHOR),
+    ]);
+    expect(await section.locator('[data-testid="n-plus-one-warning"]').allTextContents()).toEqual([
+      expect.stringContaining(`6 runs of one statement shape — ${normalizeSql(POSTS_OF_AUTHOR)}`),
+    ]);
+    expect(await section.locator('[data-testid="duplicate-warning"]').count()).toBe(0);
+    const widths = await section.locator('[data-testid="request-query"] .bar span').evaluateAll((spans) => spans.map((s) => (s as HTMLElement).style.width));
+    expect(widths).toHaveLength(7);
+    expect(widths).toContain('100%');
+
+    await page.goto(`${origin}/activetracker/requests/${idOf('/authors/duplicates')}`);
+    await waitForCount(page.locator('[data-testid="request-query"]'), 4);
+    expect(await page.locator('[data-testid="duplicate-warning"]').allTextContents()).toEqual([expect.stringContaining(`3 identical runs of ${AUTHOR_NAME}`)]);
+    expect(await page.locator('[data-testid="n-plus-one-warning"]').count()).toBe(0);
+  });
 });

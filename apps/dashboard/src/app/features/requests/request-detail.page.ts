@@ -21,6 +21,7 @@ import { TruncatedBadgeComponent } from '../../shared/status-badge/truncated-bad
 import { TagChipsComponent, USER_TAGS } from '../../shared/tag-chips/tag-chips.component';
 import { RelativeTimeComponent } from '../../shared/time/relative-time.component';
 import { UserBadgeComponent, userOf } from '../../shared/user-badge/user-badge.component';
+import { RequestQueriesComponent } from '../queries/request-queries.component';
 import { RequestTimelineComponent } from './request-timeline.component';
 
 type TabId = 'request' | 'response' | 'log';
@@ -65,6 +66,7 @@ const GROUP_ORDER = ['query', 'log', 'event', 'http-client', 'llm'];
     StatusBadgeComponent,
     TruncatedBadgeComponent,
     RelativeTimeComponent,
+    RequestQueriesComponent,
     RequestTimelineComponent,
     TagChipsComponent,
     UserBadgeComponent,
@@ -106,6 +108,8 @@ export class RequestDetailPage {
   });
   protected readonly logLines = computed<RequestLogLine[]>(() => listOf(this.content().log));
   private readonly others = this.detail.batch;
+  /** The batch's entries, for the queries section (it picks the queries, in order). */
+  protected readonly batchEntries = this.others;
   protected readonly exceptions = computed(() =>
     this.others()
       .filter((e) => e.type === 'exception')
