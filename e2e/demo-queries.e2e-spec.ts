@@ -61,7 +61,7 @@ describe.each<[string, string, () => string]>([
     expect(req.tags.n_plus_one).toBe('true');
     const tagged = await client.entries({ type: 'request', tag: 'n_plus_one:true' });
     expect(tagged.data.map((e) => e.id)).toContain(req.id);
-  });
+  }, 30_000);
 
   it('GET /posts/:id runs exactly five queries, none of them N+1', async () => {
     const res = await request(app.getHttpServer()).get('/posts/1').expect(200);
@@ -75,7 +75,7 @@ describe.each<[string, string, () => string]>([
     expect((req.content.queries as { count: number; nPlusOne: unknown[] }).count).toBe(5);
     expect((req.content.queries as { nPlusOne: unknown[] }).nPlusOne).toEqual([]);
     expect(req.tags.n_plus_one).toBeUndefined();
-  });
+  }, 30_000);
 
   it('answers 404 for a missing post after one query, 400 for a bad id', async () => {
     const missing = await request(app.getHttpServer()).get('/posts/9999').expect(404);
@@ -83,5 +83,5 @@ describe.each<[string, string, () => string]>([
     await request(app.getHttpServer()).get('/posts/abc').expect(400);
     const { queries } = await requestWithQueries('/posts/9999');
     expect(queries).toHaveLength(1);
-  });
+  }, 30_000);
 });

@@ -93,5 +93,5 @@ describe.each(ORM_CASES.map((orm) => [orm.title, orm] as const))('queries of %s'
     if (!orm.noLocation) expect(select!.content.location).toMatch(/^e2e\/support\/orm-matrix\.ts:\d+$/);
     // Every query the request ran was recorded in its batch, and nothing else of the app's.
     expect(queries.every((q) => q.batchId === req.batchId)).toBe(true);
-  });
+  }, 30_000);
 });
