@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { currentContext } from '../../context/request-context.js';
+import { currentContext, isOwnedBy } from '../../context/request-context.js';
 import type { UrlRedactor } from '../../recorder/url-redaction.js';
 import { hasUndiciHeader, hostOf, undiciHeader } from '../http-client/http-client.channels.js';
+import { isFilteredCall } from '../http-client/http-client.options.js';
 import { INTERNAL_REQUEST_HEADER } from '../http-client/http-client.plugin.js';
 import { observeUndici } from '../http-client/undici-observer.js';
 import { LlmExchange, type CompletedExchange } from './llm-exchange.js';
@@ -63,11 +64,11 @@ export class LlmCapture {
   begin(method: string, rawUrl: string, hasHeader: (name: string) => boolean, decoded: boolean): LlmExchange | null {
     const ctx = currentContext();
     // Every tracker of the process sees every call; a call belongs to the tracker whose request made it.
-    if (ctx?.trackerId && ctx.trackerId !== this.options.trackerId) return null;
+    if (!isOwnedBy(ctx?.trackerId, this.options.trackerId)) return null;
     if (hasHeader(INTERNAL_REQUEST_HEADER)) return null;
     const url = this.options.urls.redact(rawUrl);
     const host = hostOf(url);
-    if (isFiltered(this.options.filters, url, host)) return null;
+    if (isFilteredCall(this.options.filters, url, host)) return null;
     const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/';
     const endpoint = recognizeLlmCall({ method, url, host, path, hasHeader }, this.options.matchers);
     if (!endpoint) return null;
@@ -96,14 +97,6 @@ export class LlmCapture {
     this.exchanges.delete(request);
     exchange.end(error);
   }
-}
-
-/** As httpClient()'s filters: a string is a URL prefix or a host, a RegExp is tested on the URL. */
-function isFiltered(filters: readonly (string | RegExp)[], url: string, host: string): boolean {
-  for (const filter of filters) {
-    if (typeof filter === 'string' ? url.startsWith(filter) || host === filter : ((filter.lastIndex = 0), filter.test(url))) return true;
-  }
-  return false;
 }
 
 const nativeFetch: typeof fetch = globalThis.fetch;

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { currentContext, type TrackerContext } from '../../context/request-context.js';
+import { currentContext, isOwnedBy, type TrackerContext } from '../../context/request-context.js';
 import type { InstrumentationEvent } from '../../bus/instrumentation-event.js';
 import { ApiError } from '../../http/api-error.js';
 import { SensitiveKeys } from '../../recorder/sensitive-keys.js';
 import { UrlRedactor } from '../../recorder/url-redaction.js';
+import { stringFilterProblems } from '../filter-match.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import type { PluginRoute } from '../plugin-route.js';
 import { LlmCapture } from './llm-capture.js';
@@ -151,10 +152,7 @@ export class LlmPlugin implements ActiveTrackerPlugin {
     }
     if (o.filters !== undefined) {
       if (!Array.isArray(o.filters)) problems.push('"filters" must be an array of URL prefixes, hosts and RegExps');
-      else
-        o.filters.forEach(
-          (f, i) => (typeof f === 'string' && f) || f instanceof RegExp || problems.push(`"filters[${i}]" must be a non-empty string or a RegExp`),
-        );
+      else problems.push(...stringFilterProblems('filters', o.filters));
     }
     if (o.endpoints !== undefined && (!Array.isArray(o.endpoints) || o.endpoints.some((f) => typeof f !== 'function')))
       problems.push('"endpoints" must be an array of functions (call) => { format, provider, operation } | null');
@@ -403,7 +401,7 @@ function waitForWrite(entries: EntryReader): { until(id: string): Promise<void>;
 /** The current batch when it belongs to this tracker. */
 function ownContext(host: PluginHost): TrackerContext | undefined {
   const ctx = currentContext();
-  return ctx && (!ctx.trackerId || ctx.trackerId === host.trackerId) ? ctx : undefined;
+  return ctx && isOwnedBy(ctx.trackerId, host.trackerId) ? ctx : undefined;
 }
 
 /** The LLM plugin: `llm({ authorize: (user, action) => user === 'admin', pricing: [...] })`. */

@@ -1,5 +1,5 @@
 import type { InstrumentationHandle } from '../../bus/instrumentation-bus.js';
-import { currentContext, runInContext, type BatchDraft, type TrackerContext } from '../../context/request-context.js';
+import { currentContext, isOwnedBy, runInContext, type BatchDraft, type TrackerContext } from '../../context/request-context.js';
 import type { OverviewTile, QueryFamilyDetail, QueryFamilyRequest, QueryFamilyRow } from '../../contracts/api.js';
 import type { QueryEntryContent, RequestQueries } from '../../contracts/entries.js';
 import type { Entry, EntryDraft, EntryFamily } from '../../entries/entry.js';
@@ -7,6 +7,7 @@ import { ApiError } from '../../http/api-error.js';
 import { SensitiveKeys } from '../../recorder/sensitive-keys.js';
 import type { CounterIncrement } from '../../storage/counters.js';
 import { describeError } from '../http-client/http-client.channels.js';
+import { matchesFilter, stringFilterProblems } from '../filter-match.js';
 import type { PluginRoute } from '../plugin-route.js';
 import type { ActiveTrackerPlugin, Batch, EntryReader, OverviewWindow, PluginHost, PluginStatistic } from '../plugin.js';
 import { redactParams, redactParamsLike, redactSqlLiterals, SqlAnalyzer } from './query-analysis.js';
@@ -141,10 +142,7 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
     }
     if (o.filters !== undefined) {
       if (!Array.isArray(o.filters)) problems.push('"filters" must be an array of strings and RegExps');
-      else
-        o.filters.forEach((f, i) => {
-          if (!(typeof f === 'string' && f.length > 0) && !(f instanceof RegExp)) problems.push(`"filters[${i}]" must be a non-empty string or a RegExp`);
-        });
+      else problems.push(...stringFilterProblems('filters', o.filters));
     }
     for (const key of ['defaultFilters', 'captureParams'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') problems.push(`"${key}" must be a boolean`);
@@ -176,14 +174,7 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
   /** True when `sql` or `name` is excluded by a filter. */
   isFiltered(sql: string, name: string | null): boolean {
     for (const filter of this.filters) {
-      if (typeof filter === 'string') {
-        if (sql.includes(filter) || (name !== null && name.includes(filter))) return true;
-      } else {
-        filter.lastIndex = 0;
-        if (filter.test(sql)) return true;
-        filter.lastIndex = 0;
-        if (name !== null && filter.test(name)) return true;
-      }
+      if (matchesFilter(filter, sql, 'contains') || (name !== null && matchesFilter(filter, name, 'contains'))) return true;
     }
     return false;
   }
@@ -203,7 +194,7 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
     if (!host) return undefined;
     const ctx = query.site.ctx;
     // Every tracker of the process sees every query; a request's belong to the tracker that runs it.
-    if (ctx?.trackerId && ctx.trackerId !== host.trackerId) return undefined;
+    if (!isOwnedBy(ctx?.trackerId, host.trackerId)) return undefined;
     if (this.isFiltered(query.sql, query.name)) return undefined;
     if (!host.bus.isListening(SQL_QUERY_EVENT)) return { ctx, event: null };
     // The event's transaction is the query's batch, also when a pool resumes it in another one's context.
