@@ -122,7 +122,7 @@ describe('options catalogue (the text `init` writes into the root module)', () =
     const body = renderOptionsObject(undefined, '', true);
     const file = join(import.meta.dirname, '__uncommented__.ts');
     const code = [
-      `import { events, exceptions, httpClient, logs, requests, type ActiveTrackerModuleOptions } from '../index.js';`,
+      `import { events, exceptions, httpClient, logs, queries, requests, type ActiveTrackerModuleOptions } from '../index.js';`,
       `export const options: ActiveTrackerModuleOptions = ${body};`,
     ].join('\n');
     expect(code).toContain("  redis: 'redis://localhost:6379/0',");

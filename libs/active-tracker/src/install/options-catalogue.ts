@@ -123,8 +123,8 @@ export const OPTIONS_CATALOGUE: readonly CatalogueOption[] = [
   },
   {
     key: 'plugins',
-    doc: "What is captured (import the plugins from '@active-tracker/nestjs'). Default: these five.",
-    code: '[requests(), exceptions(), logs(), events(), httpClient()]',
+    doc: "What is captured (import the plugins from '@active-tracker/nestjs'). Default: these six.",
+    code: '[requests(), exceptions(), logs(), events(), httpClient(), queries()]',
   },
   {
     key: 'sensitiveKeys',
