@@ -51,7 +51,7 @@ export interface ActiveTrackerModuleOptions {
   authentication?: string;
   /** Predicate deciding access; false answers 404 so the dashboard's existence is not given away. */
   authorize?: AuthorizeFn;
-  /** Capture plugins. Default: `[requests(), exceptions(), logs(), events(), httpClient()]`. */
+  /** Capture plugins. Default: `[requests(), exceptions(), logs(), events(), httpClient(), queries()]`. */
   plugins?: ActiveTrackerPlugin[];
   /** Key fragments whose values are redacted everywhere (headers, bodies, payloads). */
   sensitiveKeys?: string[];
