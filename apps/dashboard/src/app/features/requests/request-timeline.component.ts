@@ -3,7 +3,7 @@ import { RouterLink } from '@angular/router';
 import type { Entry, TimelineItem } from '@active-tracker/nestjs/contracts';
 import { MetaStore } from '../../core/api/meta.store';
 import { formatDuration } from '../../shared/format/duration.format';
-import { TimelineInput, timelineLayout } from './timeline.model';
+import { NotePlacement, TimelineInput, TimelineRow, notePlacement, timelineLayout } from './timeline.model';
 import { timelineLabel } from './timeline-label.util';
 
 /** Colour token of each type's bars; other plugins' entries share one. */
@@ -53,7 +53,9 @@ const TYPE_TONES: Record<string, string> = {
               <span class="bar bar-{{ tone(row.type) }}" [style.left.%]="row.leftPct" [style.width.%]="row.widthPct"
                     [attr.aria-label]="row.type + ' from +' + ms(row.startMs) + ' for ' + ms(row.durationMs ?? 0)"></span>
             }
-            <span class="when" [style.left.%]="whenLeft(row.leftPct + row.widthPct)">+{{ ms(row.startMs) }}@if (!row.point) { · {{ ms(row.durationMs ?? 0) }} }</span>
+            @let place = note(row);
+            <span class="when when-{{ place }}" [style.left.%]="place === 'after' ? row.leftPct + row.widthPct : row.leftPct"
+                  >+{{ ms(row.startMs) }}@if (!row.point) { · {{ ms(row.durationMs ?? 0) }} }</span>
           </span>
         </li>
       } @empty {
@@ -78,10 +80,12 @@ const TYPE_TONES: Record<string, string> = {
     .text { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: var(--mono); font-size: 11.5px; }
     .track { height: 24px; }
     .grid { position: absolute; top: 0; bottom: 0; width: 1px; background: var(--border-soft); }
-    .bar { position: absolute; top: 7px; height: 10px; border-radius: 2px; min-width: 2px; }
+    .bar { position: absolute; top: 6px; height: 12px; border-radius: 2px; min-width: 2px; }
     .marker { position: absolute; top: 6px; width: 3px; height: 12px; border-radius: 1px; transform: translateX(-1px); }
-    .when { position: absolute; top: 5px; padding-left: 6px; color: var(--muted); font-size: 10.5px; white-space: nowrap;
-      font-variant-numeric: tabular-nums; }
+    .when { position: absolute; top: 5px; padding: 0 6px; color: var(--muted); font-size: 10.5px; line-height: 14px;
+      white-space: nowrap; font-variant-numeric: tabular-nums; }
+    .when-before { transform: translateX(-100%); }
+    .when-inside { color: #fff; top: 6px; line-height: 12px; font-weight: 600; }
     .bar-accent { background: var(--accent); } .tone-accent { color: var(--accent-strong); background: var(--accent-soft); }
     .bar-query { background: var(--j-key); } .tone-query { color: var(--j-key); }
     .bar-muted { background: var(--muted); }
@@ -129,8 +133,7 @@ export class RequestTimelineComponent {
     return value === 0 ? '0' : formatDuration(value);
   }
 
-  /** Where the "+offset · duration" note goes: after the bar, or before it near the right edge. */
-  protected whenLeft(endPct: number): number {
-    return Math.min(endPct, 78);
+  protected note(row: TimelineRow): NotePlacement {
+    return notePlacement(row);
   }
 }

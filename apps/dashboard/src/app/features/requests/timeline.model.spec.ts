@@ -1,4 +1,4 @@
-import { MIN_WIDTH_PCT, TimelineInput, offsetBetween, tickStep, timelineLayout } from './timeline.model';
+import { MIN_WIDTH_PCT, TimelineInput, notePlacement, offsetBetween, tickStep, timelineLayout } from './timeline.model';
 
 const item = (id: string, offsetMs: number | null, durationMs: number | null, type = 'query'): TimelineInput => ({
   id,
@@ -66,5 +66,12 @@ describe('request timeline layout', () => {
   it('measures offsets between ISO times', () => {
     expect(offsetBetween('2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.250Z')).toBe(250);
     expect(offsetBetween('nope', '2026-01-01T00:00:00.250Z')).toBeNull();
+  });
+
+  it('puts the note after the bar, before it near the right edge, or inside a bar across the span', () => {
+    expect(notePlacement({ leftPct: 10, widthPct: 20 })).toBe('after');
+    expect(notePlacement({ leftPct: 80, widthPct: 0 })).toBe('before');
+    expect(notePlacement({ leftPct: 40, widthPct: 50 })).toBe('before');
+    expect(notePlacement({ leftPct: 0, widthPct: 100 })).toBe('inside');
   });
 });

@@ -89,3 +89,12 @@ export function offsetBetween(start: string, at: string): number | null {
   const to = Date.parse(at);
   return Number.isNaN(from) || Number.isNaN(to) ? null : to - from;
 }
+
+/** Where a row's "+offset · duration" note goes so that it never covers its bar. */
+export type NotePlacement = 'after' | 'before' | 'inside';
+
+/** After the bar while there is room, else before it, else (a bar across the span) inside it. */
+export function notePlacement(row: Pick<TimelineRow, 'leftPct' | 'widthPct'>): NotePlacement {
+  if (row.leftPct + row.widthPct <= 75) return 'after';
+  return row.leftPct >= 25 ? 'before' : 'inside';
+}

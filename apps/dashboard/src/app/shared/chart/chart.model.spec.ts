@@ -1,4 +1,4 @@
-import { epochSeconds, withAlpha } from './chart.model';
+import { epochSeconds, isolatedPoints, withAlpha } from './chart.model';
 
 describe('chart data helpers', () => {
   it('turns theme colours into translucent fills', () => {
@@ -9,5 +9,12 @@ describe('chart data helpers', () => {
 
   it('puts ISO times on uPlot time scale (epoch seconds)', () => {
     expect(epochSeconds('2026-01-31T11:00:00.000Z')).toBe(1769857200);
+  });
+
+  it('finds the values a line cannot draw (no neighbour on either side)', () => {
+    expect(isolatedPoints([null, 5, null, 1, 2, null, 3])).toEqual([1, 6]);
+    expect(isolatedPoints([4])).toEqual([0]);
+    expect(isolatedPoints([1, 2])).toEqual([]);
+    expect(isolatedPoints([])).toEqual([]);
   });
 });

@@ -53,3 +53,14 @@ export function withAlpha(color: string, alpha: number): string {
   const [r, g, b] = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
   return `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }
+
+/**
+ * Indices of values with no value on either side: a line cannot draw them (gaps are not spanned),
+ * so the chart marks them with a dot (a single busy minute in a quiet hour).
+ */
+export function isolatedPoints(values: ArrayLike<number | null | undefined>): number[] {
+  const has = (i: number): boolean => i >= 0 && i < values.length && values[i] !== null && values[i] !== undefined;
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) if (has(i) && !has(i - 1) && !has(i + 1)) out.push(i);
+  return out;
+}

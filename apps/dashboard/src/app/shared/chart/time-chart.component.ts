@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, afterRenderEffect, computed, inject, input, viewChild } from '@angular/core';
 import uPlot from 'uplot';
 import { ThemeStore } from '../../core/theme/theme.store';
-import { ChartData, ChartFormat, formatChartValue, isEmptyChart, withAlpha } from './chart.model';
+import { ChartData, ChartFormat, formatChartValue, isEmptyChart, isolatedPoints, withAlpha } from './chart.model';
 
 /** Height of the plot in CSS px (the legend adds its line). */
 const HEIGHT = 160;
@@ -105,7 +105,10 @@ export class TimeChartComponent {
             width: 1.6,
             fill: s.fill || this.bars() ? withAlpha(color, 0.18) : undefined,
             spanGaps: false,
-            points: { show: false },
+            // Lines leave out values without neighbours: mark those with a dot.
+            points: this.bars()
+              ? { show: false }
+              : { show: true, size: 5, fill: color, filter: (u, index) => isolatedPoints(u.data[index] as Array<number | null>) },
             paths: this.bars() ? uPlot.paths.bars!({ size: [0.7, 24] }) : undefined,
             value: (_u, v) => formatChartValue(v, format),
           };
