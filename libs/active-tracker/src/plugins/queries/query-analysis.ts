@@ -135,7 +135,8 @@ export function findSensitiveValues(sql: string, tokens: readonly SqlToken[], is
  * (ORMs send the same text again and again), in a bounded map.
  */
 export class SqlAnalyzer {
-  private readonly cache = new Map<string, SqlAnalysis>();
+  /** One map per dialect: the SQL text itself is the key (no key string built per query). */
+  private readonly caches: Record<SqlDialect, Map<string, SqlAnalysis>> = { postgres: new Map(), mysql: new Map() };
 
   constructor(
     private readonly isSensitive: (key: string) => boolean,
@@ -143,16 +144,16 @@ export class SqlAnalyzer {
   ) {}
 
   analyze(sql: string, dialect: SqlDialect): SqlAnalysis {
-    const key = dialect === 'mysql' ? 'm' + sql : 'p' + sql;
-    let analysis = this.cache.get(key);
+    const cache = this.caches[dialect];
+    let analysis = cache.get(sql);
     if (analysis !== undefined) return analysis;
     const tokens = tokenizeSql(sql, dialect);
     const normalized = normalizeTokens(sql, tokens);
     analysis = { normalized, familyHash: sqlFamilyHash(normalized), sensitive: findSensitiveValues(sql, tokens, this.isSensitive) };
     // Long texts with literals written in are rarely seen twice: not worth a slot.
     if (sql.length <= 8192) {
-      if (this.cache.size >= this.maxCached) this.cache.clear();
-      this.cache.set(key, analysis);
+      if (cache.size >= this.maxCached) cache.clear();
+      cache.set(sql, analysis);
     }
     return analysis;
   }
