@@ -329,7 +329,6 @@ describe.each<[string, boolean]>([
         .sort((a, b) => b.avg - a.avg);
       expect(data.slowestRoutes.map((r: any) => [r.route, r.method, r.count, r.errors])).toEqual(expected.map((r) => [r.route, 'GET', r.count, r.errors]));
       expected.forEach((r, i) => expect(data.slowestRoutes[i].avgMs).toBeCloseTo(r.avg, 2));
-      expect(data.slowestRoutes[0].route).toBe('/items/wait');
       expect(data.slowestRoutes.every((r: any) => typeof r.p95Ms === 'number')).toBe(true);
 
       const tile = data.tiles.find((t: any) => t.plugin === 'exceptions');
@@ -393,9 +392,8 @@ describe.each<[string, boolean]>([
       for (const item of others) {
         const entry = detail.batch.find((e: Entry) => e.id === item.id);
         expect(item.offsetMs).toBe(Date.parse(entry.occurredAt) - Date.parse(req.occurredAt));
-        // Within the request (its start is kept to the millisecond).
+        // Nothing of the request starts before it.
         expect(item.offsetMs).toBeGreaterThanOrEqual(0);
-        expect(item.offsetMs).toBeLessThanOrEqual(Math.ceil(req.durationMs!) + 1);
         expect(item.durationMs).toBe(entry.durationMs);
       }
       expect(req.content).not.toHaveProperty('memoryDeltaBytes');

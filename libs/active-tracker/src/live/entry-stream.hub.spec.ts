@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import type { Entry } from '../entries/entry.js';
 import { monotonicUlidFactory } from '../entries/entry-id.js';
@@ -5,7 +6,7 @@ import { ApiError } from '../http/api-error.js';
 import type { ServerSentEvent } from '../plugins/plugin-route.js';
 import { MemoryRepository } from '../storage/memory/memory.repository.js';
 import { prepareEntry } from '../storage/prepared-entry.js';
-import { EntryStreamHub, MAX_QUEUED_EVENTS, REPLAY_LIMIT } from './entry-stream.hub.js';
+import { EntryStreamHub, MAX_QUEUED_EVENTS, REPLAY_LIMIT, SUBSCRIPTION_LINGER_MS } from './entry-stream.hub.js';
 
 const quiet: LoggerService = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const nextId = monotonicUlidFactory();
@@ -57,7 +58,28 @@ describe('EntryStreamHub', () => {
     expect(await take(logs, 1)).toEqual([{ id: written[2].id, event: 'entry', data: written[2] }]);
     await logs.return();
     await all.return();
-    expect([hub.size, active()]).toEqual([0, 0]);
+    // The subscription lingers for a reconnecting client, then goes (at once at shutdown).
+    expect([hub.size, active(), hub.subscribed]).toEqual([0, 1, true]);
+    const again = hub.open({}, same);
+    expect(active()).toBe(1);
+    again.end();
+    hub.close();
+    expect([hub.size, active(), hub.subscribed]).toEqual([0, 0, false]);
+  });
+
+  it('drops the subscription SUBSCRIPTION_LINGER_MS after the last client left', async () => {
+    jest.useFakeTimers();
+    try {
+      const { repo, active } = store();
+      const hub = new EntryStreamHub(repo, 10, quiet);
+      hub.open({}, same).end();
+      jest.advanceTimersByTime(SUBSCRIPTION_LINGER_MS - 1);
+      expect(active()).toBe(1);
+      jest.advanceTimersByTime(1);
+      expect([active(), hub.subscribed]).toEqual([0, false]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses more than maxConnections clients with a 429 and accepts again once one leaves', async () => {

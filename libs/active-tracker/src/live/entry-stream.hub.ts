@@ -14,6 +14,12 @@ const REPLAY_ROUNDS = 12;
 const MAX_PENDING = 5000;
 /** Entries loaded per round. */
 const LOAD_CHUNK = 200;
+/**
+ * How long the store subscription outlives the last client: an EventSource reconnects within
+ * seconds, and a subscription that is still there hears everything written meanwhile (a new one
+ * would miss what is written before its SUBSCRIBE is done).
+ */
+export const SUBSCRIPTION_LINGER_MS = 30_000;
 
 /**
  * The live stream of one app instance: one subscription to the store's write notices (Redis
@@ -25,6 +31,7 @@ const LOAD_CHUNK = 200;
 export class EntryStreamHub {
   private readonly connections = new Set<EntryStreamConnection>();
   private unsubscribe: (() => void) | null = null;
+  private linger: NodeJS.Timeout | null = null;
   private pending: WriteNotice['entries'] = [];
   private draining = false;
   private warned = false;
@@ -50,6 +57,8 @@ export class EntryStreamHub {
     }
     const connection = new EntryStreamConnection(filter, decode, MAX_QUEUED_EVENTS, (c) => this.release(c));
     this.connections.add(connection);
+    if (this.linger) clearTimeout(this.linger);
+    this.linger = null;
     this.unsubscribe ??= this.repository.subscribe((notice) => this.onNotice(notice));
     if (after) void this.replay(connection, after);
     return connection;
@@ -60,14 +69,28 @@ export class EntryStreamHub {
     for (const connection of this.connections) connection.reset(reason);
   }
 
-  /** Ends every stream (shutdown: open responses would keep the HTTP server from closing). */
+  /** Ends every stream and the subscription (shutdown: open responses would keep the HTTP server from closing). */
   close(): void {
     for (const connection of [...this.connections]) connection.end();
+    this.stopListening();
+  }
+
+  /** True while the store's write notices are listened to. */
+  get subscribed(): boolean {
+    return this.unsubscribe !== null;
   }
 
   private release(connection: EntryStreamConnection): void {
     this.connections.delete(connection);
-    if (this.connections.size > 0) return;
+    if (this.connections.size > 0 || this.linger || !this.unsubscribe) return;
+    this.pending = [];
+    this.linger = setTimeout(() => this.stopListening(), SUBSCRIPTION_LINGER_MS);
+    this.linger.unref();
+  }
+
+  private stopListening(): void {
+    if (this.linger) clearTimeout(this.linger);
+    this.linger = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.pending = [];
