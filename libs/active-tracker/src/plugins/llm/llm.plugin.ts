@@ -133,6 +133,8 @@ export class LlmPlugin implements ActiveTrackerPlugin {
   private redaction = new LlmRedaction();
   private encryptedComments = false;
   private readonly mappers: Record<string, LlmMapper>;
+  /** `record()` calls waiting for their entry to be stored (persistAsync: false), by entry id. */
+  private readonly waiters = new Map<string, () => void>();
 
   constructor(private readonly pluginOptions: LlmPluginOptions = {}) {
     const o = pluginOptions ?? {};
@@ -221,9 +223,12 @@ export class LlmPlugin implements ActiveTrackerPlugin {
     const stopCapture = capture.start(o.capture !== false);
     const busEvent = o.busEvent === undefined ? LLM_BUS_EVENT : o.busEvent;
     const subscription = busEvent ? host.bus.subscribe(busEvent, (event: InstrumentationEvent) => this.fromBusEvent(event)) : null;
+    // Inline persistence waits for write notices: one subscription for the plugin's life.
+    const stopNotices = o.persistAsync === false ? host.entries.subscribe((notice) => notice.entries.forEach((e) => this.waiters.get(e.id)?.())) : null;
     running.push(this);
     return () => {
       stopCapture();
+      stopNotices?.();
       if (subscription) host.bus.unsubscribe(subscription);
       const at = running.indexOf(this);
       if (at >= 0) running.splice(at, 1);
@@ -267,14 +272,9 @@ export class LlmPlugin implements ActiveTrackerPlugin {
       const inline = this.pluginOptions.persistAsync === false && (!ctx || ctx.state !== 'open');
       const occurredAt = input.occurredAt !== undefined ? new Date(input.occurredAt).getTime() : Date.now();
       const at = Number.isFinite(occurredAt) ? occurredAt : Date.now();
-      // Listen before recording, so the write notice cannot be missed.
-      const write = inline ? waitForWrite(host.entries) : null;
       const { id, content } = this.ingest({ source: 'record', ...input }, ctx, at);
-      if (!id) {
-        write?.cancel();
-        return { success: false, error: new Error('the interaction was filtered out or dropped'), interaction: null };
-      }
-      if (write) await write.until(id);
+      if (!id) return { success: false, error: new Error('the interaction was filtered out or dropped'), interaction: null };
+      if (inline) await this.stored(host, id);
       return {
         success: true,
         error: null,
@@ -283,6 +283,33 @@ export class LlmPlugin implements ActiveTrackerPlugin {
     } catch (error) {
       return { success: false, error: error instanceof Error ? error : new Error(String(error)), interaction: null };
     }
+  }
+
+  /**
+   * Resolves once entry `id` is stored: on the store's write notice (any instance sharing it), or
+   * when a lookup finds it (a notice can be missed while a Redis subscriber is still connecting).
+   */
+  private stored(host: PluginHost, id: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + INLINE_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(id);
+        resolve();
+      };
+      this.waiters.set(id, done);
+      const poll = async () => {
+        if (!this.waiters.has(id)) return;
+        if (await host.entries.find(id).catch(() => null)) return done();
+        if (Date.now() > deadline) {
+          this.waiters.delete(id);
+          return reject(new Error(`the interaction was not stored within ${INLINE_TIMEOUT_MS} ms`));
+        }
+        timer = setTimeout(poll, 50);
+      };
+      timer = setTimeout(poll, 50);
+    });
   }
 
   /** Builds and records one interaction; returns the id it will have. */
@@ -361,41 +388,6 @@ export class LlmPlugin implements ActiveTrackerPlugin {
       { plugin: this.name, label: 'LLM flagged', value: flagged.data.length > 0 ? 'yes' : 'none', ...(flagged.data.length > 0 ? { error: true } : {}) },
     ];
   }
-}
-
-/** Resolves once an entry id is written (by any instance sharing the store), or rejects after INLINE_TIMEOUT_MS. */
-function waitForWrite(entries: EntryReader): { until(id: string): Promise<void>; cancel(): void } {
-  let wanted: string | null = null;
-  let done: (() => void) | null = null;
-  const seen = new Set<string>();
-  const stop = entries.subscribe((notice) => {
-    for (const e of notice.entries) {
-      if (e.id === wanted) return done?.();
-      if (wanted === null) seen.add(e.id);
-    }
-  });
-  return {
-    cancel: stop,
-    until(id) {
-      wanted = id;
-      if (seen.has(id)) {
-        stop();
-        return Promise.resolve();
-      }
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          stop();
-          reject(new Error(`the interaction was not stored within ${INLINE_TIMEOUT_MS} ms`));
-        }, INLINE_TIMEOUT_MS);
-        timer.unref?.();
-        done = () => {
-          clearTimeout(timer);
-          stop();
-          resolve();
-        };
-      });
-    },
-  };
 }
 
 /** The current batch when it belongs to this tracker. */
