@@ -90,6 +90,7 @@ export { LLM_COUNTERS, LLM_ENTRY_TYPE } from './plugins/llm/llm-interaction.buil
 export { LLM_ENCRYPTED_FIELDS, LLM_REVIEW_STATES, LLM_STATUSES } from './plugins/llm/llm.types.js';
 export type {
   LlmAction,
+  LlmBatchTotals,
   LlmCost,
   LlmEntryContent,
   LlmInteraction,

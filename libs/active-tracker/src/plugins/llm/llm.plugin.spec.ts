@@ -201,6 +201,9 @@ describe.each(['memory', 'redis'] as const)('llm() plugin in a Nest app (%s stor
     }
     const batch = await repo.batch(entry!.batchId!);
     expect(batch.map((e) => e.type).sort()).toEqual(['llm', 'request']);
+    // The request carries its LLM totals (3 in, 1 out at the gpt-4o-mini rule: 3 × 0.15 + 1 × 0.6 = 1.05 → 1 micro-unit).
+    const requestEntry = batch.find((e) => e.type === 'request')!;
+    expect(requestEntry.content.llm).toEqual({ calls: 1, errors: 0, inputTokens: 3, outputTokens: 1, cost: { USD: 1 }, unpriced: 0, latencyMs: 0 });
   });
 
   it('the bus adapter: llm.request events published with instrument become interactions (mapper + meta)', async () => {

@@ -7,6 +7,7 @@ import { UrlRedactor } from '../../recorder/url-redaction.js';
 import { stringFilterProblems } from '../filter-match.js';
 import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
 import type { PluginRoute } from '../plugin-route.js';
+import { addToBatch, settleBatch } from './llm-batch.js';
 import { LlmCapture } from './llm-capture.js';
 import type { CompletedExchange } from './llm-exchange.js';
 import { buildLlmContent, interactionProblems, LLM_ENTRY_TYPE, llmDraft, toInteraction } from './llm-interaction.builder.js';
@@ -225,8 +226,10 @@ export class LlmPlugin implements ActiveTrackerPlugin {
     const subscription = busEvent ? host.bus.subscribe(busEvent, (event: InstrumentationEvent) => this.fromBusEvent(event)) : null;
     // Inline persistence waits for write notices: one subscription for the plugin's life.
     const stopNotices = o.persistAsync === false ? host.entries.subscribe((notice) => notice.entries.forEach((e) => this.waiters.get(e.id)?.())) : null;
+    const removeProcessor = host.processBatch(settleBatch);
     running.push(this);
     return () => {
+      removeProcessor();
       stopCapture();
       stopNotices?.();
       if (subscription) host.bus.unsubscribe(subscription);
@@ -317,6 +320,7 @@ export class LlmPlugin implements ActiveTrackerPlugin {
     const host = this.host!;
     const content = buildLlmContent(input, { redaction: this.redaction, pricing: this.pricing, project: this.pluginOptions.project ?? null }, at);
     const id = host.record(llmDraft(content, at, ctx, host.trackerId), ctx) || undefined;
+    if (id && ctx) addToBatch(ctx, content);
     return { id, content };
   }
 

@@ -135,3 +135,16 @@ export interface LlmRecordResult {
  * texts, the label (the request's first characters) and review comments.
  */
 export const LLM_ENCRYPTED_FIELDS = ['requestPayload', 'responsePayload', 'requestText', 'responseText', 'label', 'reviewComment'] as const;
+
+/** An LLM-calling request's or job's totals, on its entry as `content.llm`. */
+export interface LlmBatchTotals {
+  calls: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Micro-units per currency. */
+  cost: Record<string, number>;
+  unpriced: number;
+  /** Sum of the calls' latencies (they may overlap). */
+  latencyMs: number;
+}
