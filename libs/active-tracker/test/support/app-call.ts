@@ -9,11 +9,20 @@ export function fromApp<T>(fn: () => T): T {
   return fn();
 }
 
-/**
- * `libs/active-tracker/test/support/app-call.ts:<line>` of the call in `fromApp`, read from a stack
- * trace as V8 prints it here (so source-mapped exactly when the tracker's locations are).
- */
-export const APP_CALL_LOCATION: string = fromApp(() => {
-  const frame = parseStack(new Error().stack).find((f) => f.function === 'fromApp');
-  return `${displayPath(frame?.file ?? null)}:${frame?.line}`;
-});
+/** The same from another place of the "app" (`OTHER_APP_CALL_LOCATION`). */
+export function fromOtherApp<T>(fn: () => T): T {
+  return fn();
+}
+
+/** `<this file>:<line>` of the call in `caller`, read from a stack trace as V8 prints it here (source-mapped exactly when the tracker's locations are). */
+function callLocation(caller: (fn: () => string) => string, name: string): string {
+  return caller(() => {
+    const frame = parseStack(new Error().stack).find((f) => f.function === name);
+    return `${displayPath(frame?.file ?? null)}:${frame?.line}`;
+  });
+}
+
+/** `libs/active-tracker/test/support/app-call.ts:<line>` of the call in `fromApp`. */
+export const APP_CALL_LOCATION: string = callLocation(fromApp, 'fromApp');
+/** The same for `fromOtherApp`. */
+export const OTHER_APP_CALL_LOCATION: string = callLocation(fromOtherApp, 'fromOtherApp');

@@ -51,7 +51,7 @@ export function observeMysql2(): () => void {
         values: context.values,
         database: typeof context.database === 'string' && context.database ? context.database : null,
         server: typeof context.serverAddress === 'string' ? context.serverAddress + port : null,
-        site: site ?? captureSite(),
+        site: site ?? captureSite(context.query),
       });
       if (handle) handles.set(context, handle);
     } catch {

@@ -116,10 +116,10 @@ describe('queries plugin: pg at the driver (real PostgreSQL)', () => {
       const b = new TrackerContext('tracker-1');
       // One client: b's query waits until a's releases it, and resumes from a's callbacks.
       const [ra, rb] = await Promise.all([
-        runInContext(a, () => pool.query('SELECT $1::text AS who', ['a'])),
+        runInContext(a, () => pool.query('SELECT $1::text AS whom', ['a'])),
         runInContext(b, () => fromApp(() => pool.query('SELECT $1::text AS who', ['b']))),
       ]);
-      expect([ra.rows[0].who, rb.rows[0].who]).toEqual(['a', 'b']);
+      expect([ra.rows[0].whom, rb.rows[0].who]).toEqual(['a', 'b']);
       const ofA = fake.drafts.filter((d) => d.batchId === a.batchId);
       const ofB = fake.drafts.filter((d) => d.batchId === b.batchId);
       expect(ofA.map((d) => content(d).params)).toEqual([['a']]);
@@ -132,7 +132,7 @@ describe('queries plugin: pg at the driver (real PostgreSQL)', () => {
       );
       expect(viaCallback).toBe(2);
       expect(fake.drafts.filter((d) => d.batchId === b.batchId).map((d) => content(d).sql)).toEqual(['SELECT $1::text AS who', 'SELECT 2 AS two']);
-      expect(fake.drafts.filter((d) => d.batchId === a.batchId).map((d) => content(d).sql)).toEqual(['SELECT $1::text AS who']);
+      expect(fake.drafts.filter((d) => d.batchId === a.batchId).map((d) => content(d).sql)).toEqual(['SELECT $1::text AS whom']);
     } finally {
       await pool.end();
     }

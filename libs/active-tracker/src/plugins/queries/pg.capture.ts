@@ -56,7 +56,7 @@ function wrapPoolQuery(original: AnyFunction): AnyFunction {
     try {
       // A string becomes the equivalent config object, so the site can travel with it.
       if (typeof text === 'string') config = { text };
-      if (typeof config === 'object') poolSites.set(config, captureSite());
+      if (typeof config === 'object') poolSites.set(config, captureSite(typeof config.text === 'string' ? config.text : undefined));
       else config = text;
     } catch {
       config = text;
@@ -116,7 +116,7 @@ function beginPg(client: any, config: any, values: unknown): QueryHandle | null 
   if (sql === null) return null;
   let site = isObject ? poolSites.get(config) : undefined;
   if (site) poolSites.delete(config);
-  else site = captureSite();
+  else site = captureSite(sql);
   const params = Array.isArray(values) ? values : isObject && source.values !== undefined ? source.values : values;
   const cp = client?.connectionParameters ?? {};
   const server = cp.host ? (String(cp.host).startsWith('/') ? String(cp.host) : `${cp.host}:${cp.port ?? 5432}`) : null;

@@ -1,12 +1,13 @@
 import { TrackerContext, type BatchDraft } from '../../context/request-context.js';
 import type { EntryDraft } from '../../entries/entry.js';
+import { APP_CALL_LOCATION, fromApp, fromOtherApp, OTHER_APP_CALL_LOCATION } from '../../../test/support/app-call.js';
 import { fakeHost } from '../../../test/support/fake-host.js';
 import { MemoryRepository } from '../../storage/memory/memory.repository.js';
 import { prepareEntry } from '../../storage/prepared-entry.js';
 import { viewProblems } from '../plugin-view.js';
 import { N_PLUS_ONE_COUNTER, QUERY_COUNTER, queries, QueriesPlugin } from './queries.plugin.js';
 import { batchQueryStats, batchQueryTimeMs } from './query-batch.js';
-import { recordQuery, startQuery } from './query-capture.js';
+import { LOCATION_REFRESH, recordQuery, startQuery } from './query-capture.js';
 import { runInContext } from '../../context/request-context.js';
 import { REDACTED } from '../../recorder/sensitive-keys.js';
 
@@ -24,6 +25,7 @@ describe('queries plugin: options, batch processor, statistics', () => {
       defaultFilters: 'yes' as never,
       nPlusOneThreshold: 1,
       captureParams: 1 as never,
+      captureLocation: 'no' as never,
       drivers: null as never,
     });
     expect(plugin.validate()).toEqual([
@@ -33,6 +35,7 @@ describe('queries plugin: options, batch processor, statistics', () => {
       '"filters[1]" must be a non-empty string or a RegExp',
       '"defaultFilters" must be a boolean',
       '"captureParams" must be a boolean',
+      '"captureLocation" must be a boolean',
       '"nPlusOneThreshold" must be an integer of 2 or more',
       '"drivers" must be an object such as { pg }',
     ]);
@@ -232,5 +235,33 @@ describe('queries plugin: options, batch processor, statistics', () => {
     ]);
     expect(tiles[0].series?.reduce((a, b) => a + b, 0)).toBe(10);
     expect(tiles[0].series).toHaveLength(60);
+  });
+
+  it('captureLocation: false reads no call stack (no location, no ORM) unless another tracker wants it', async () => {
+    const plugin = queries({ captureLocation: false });
+    const fake = fakeHost(plugin);
+    stops.push(await plugin.register(fake.host));
+    const batch = new TrackerContext('tracker-1');
+    runInContext(batch, () => fromApp(() => recordQuery({ driver: 'sql.js', sql: 'SELECT 1', durationMs: 1 })));
+    expect(fake.drafts.map((d) => [d.content.location, d.content.orm])).toEqual([[null, null]]);
+    const other = queries();
+    const otherHost = fakeHost(other);
+    stops.push(await other.register(otherHost.host));
+    runInContext(batch, () => fromApp(() => recordQuery({ driver: 'sql.js', sql: 'SELECT 2', durationMs: 1 })));
+    expect(otherHost.drafts.map((d) => d.content.location)).toEqual([APP_CALL_LOCATION]);
+  });
+
+  it('the call stack is read for the first run of an SQL text and every LOCATION_REFRESH-th after; runs between reuse it', async () => {
+    const plugin = queries();
+    const fake = fakeHost(plugin);
+    stops.push(await plugin.register(fake.host));
+    const batch = new TrackerContext('tracker-1');
+    const sql = 'SELECT * FROM memo_check WHERE id = $1';
+    runInContext(batch, () => {
+      fromApp(() => recordQuery({ driver: 'pg', sql, durationMs: 1 }));
+      for (let i = 1; i <= LOCATION_REFRESH; i++) fromOtherApp(() => recordQuery({ driver: 'pg', sql, durationMs: 1 }));
+    });
+    const locations = fake.drafts.map((d) => d.content.location);
+    expect(locations).toEqual([...Array(LOCATION_REFRESH).fill(APP_CALL_LOCATION), OTHER_APP_CALL_LOCATION]);
   });
 });

@@ -42,6 +42,12 @@ export interface QueriesPluginOptions {
   /** Record bound parameters (sensitive ones redacted). Default: true unless NODE_ENV=production. */
   captureParams?: boolean;
   /**
+   * Read the call stack for `content.location` and `content.orm` (the first run of an SQL text and
+   * every 16th after; the runs between reuse it). Default true; it is the main cost of a captured
+   * query, false saves it.
+   */
+  captureLocation?: boolean;
+  /**
    * Driver modules to wrap besides the copies found from the app's working directory (bundled
    * apps, module registries such as Jest's): `{ pg }`.
    */
@@ -99,10 +105,7 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
   drivers: InstalledDrivers | null = null;
   private host: PluginHost | null = null;
   private analyzer = new SqlAnalyzer(new SensitiveKeys().matches);
-  private readonly observer: QueryObserver = {
-    start: (query) => this.start(query),
-    end: (state, query, end) => this.end(state as Pending, query, end),
-  };
+  private readonly observer: QueryObserver;
 
   constructor(private readonly pluginOptions: QueriesPluginOptions = {}) {
     const o = pluginOptions;
@@ -110,6 +113,11 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
     this.nPlusOneThreshold = typeof o.nPlusOneThreshold === 'number' ? o.nPlusOneThreshold : 5;
     this.captureParams = typeof o.captureParams === 'boolean' ? o.captureParams : process.env.NODE_ENV !== 'production';
     this.filters = [...(o.defaultFilters === false ? [] : DEFAULT_QUERY_FILTERS), ...(Array.isArray(o.filters) ? o.filters : [])];
+    this.observer = {
+      start: (query) => this.start(query),
+      end: (state, query, end) => this.end(state as Pending, query, end),
+      location: o.captureLocation !== false,
+    };
     const families: PluginRoute<QueryFamiliesQueryDto> = {
       method: 'GET',
       path: 'families',
@@ -144,7 +152,7 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
       if (!Array.isArray(o.filters)) problems.push('"filters" must be an array of strings and RegExps');
       else problems.push(...stringFilterProblems('filters', o.filters));
     }
-    for (const key of ['defaultFilters', 'captureParams'] as const) {
+    for (const key of ['defaultFilters', 'captureParams', 'captureLocation'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') problems.push(`"${key}" must be a boolean`);
     }
     if (o.nPlusOneThreshold !== undefined && !(Number.isInteger(o.nPlusOneThreshold) && o.nPlusOneThreshold >= 2))

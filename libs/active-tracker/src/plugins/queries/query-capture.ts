@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { currentContext, type TrackerContext } from '../../context/request-context.js';
-import { captureQueryOrigin, type QueryOrigin } from './query-origin.js';
+import { captureQueryOrigin, NO_ORIGIN, type QueryOrigin } from './query-origin.js';
 
 /** The driver that ran a query: 'pg' and 'mysql2' are hooked here; others report through `startQuery`/`recordQuery`. */
 export type QueryDriver = 'pg' | 'mysql2' | (string & {});
@@ -43,6 +43,8 @@ export interface QueryObserver {
   /** In the caller's context at start; returns its own state, or undefined to ignore the query. */
   start(query: QueryStart): unknown;
   end(state: unknown, query: QueryStart, end: QueryEnd): void;
+  /** False when it needs no location nor ORM (no call stack is captured unless some observer does). */
+  readonly location?: boolean;
 }
 
 /** A query in flight: what `endQuery` needs. */
@@ -55,13 +57,17 @@ export interface QueryHandle {
 }
 
 const observers: QueryObserver[] = [];
+/** Whether some observer wants the call stack read (locations, ORM names). */
+let locationWanted = false;
 
 /** Adds an observer; drivers are captured only while at least one is registered. */
 export function addQueryObserver(observer: QueryObserver): () => void {
   observers.push(observer);
+  locationWanted = observers.some((o) => o.location !== false);
   return () => {
     const at = observers.indexOf(observer);
     if (at >= 0) observers.splice(at, 1);
+    locationWanted = observers.some((o) => o.location !== false);
   };
 }
 
@@ -71,8 +77,31 @@ export function isObservingQueries(): boolean {
 }
 
 /** The site of a call made now (its batch and first app frame). */
-export function captureSite(): QuerySite {
-  return { ctx: currentContext(), origin: captureQueryOrigin() };
+export function captureSite(sql?: string): QuerySite {
+  return { ctx: currentContext(), origin: locationWanted ? originOf(sql) : NO_ORIGIN };
+}
+
+/** Runs of one SQL text between two reads of the call stack. */
+export const LOCATION_REFRESH = 16;
+const origins = new Map<string, { origin: QueryOrigin; runs: number }>();
+
+/**
+ * The call stack is the main cost of a captured query, so it is read for the first run of an SQL
+ * text and every LOCATION_REFRESH-th run after; the runs in between reuse that origin. One text
+ * nearly always comes from one place (an N+1 loop, a repository method); when a text is shared by
+ * several call sites, each shows up as the refreshes come round. Without a text: always read.
+ */
+function originOf(sql: string | undefined): QueryOrigin {
+  if (sql === undefined || sql.length > 8192) return captureQueryOrigin();
+  const known = origins.get(sql);
+  if (known !== undefined && ++known.runs % LOCATION_REFRESH !== 0) return known.origin;
+  const origin = captureQueryOrigin();
+  if (known !== undefined) known.origin = origin;
+  else {
+    if (origins.size >= 2000) origins.clear();
+    origins.set(sql, { origin, runs: 0 });
+  }
+  return origin;
 }
 
 /** Starts a query: asks every observer; null when none wants it. Never throws. */
@@ -162,7 +191,7 @@ export function startQuery(query: ReportedQuery): { end(result?: ReportedQueryEn
     values: query.values,
     database: query.database ?? null,
     server: query.server ?? null,
-    site: captureSite(),
+    site: captureSite(query.sql),
   });
   if (!handle) return NOOP_QUERY;
   return { end: (result = {}) => endQuery(handle, typeof result.rows === 'number' ? result.rows : null, result.error, result.durationMs) };

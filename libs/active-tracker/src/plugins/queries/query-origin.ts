@@ -8,11 +8,13 @@ export interface QueryOrigin {
 
 /** Frames looked at: ORMs stack deep (async frames count too). */
 const MAX_FRAMES = 30;
+/** Frames of the first, cheaper look (a driver called from app code directly, or through a thin helper). */
+const NEAR_FRAMES = 12;
 /** Packages recognised as the ORM (or query builder) a query went through. */
 const ORM_PATH = /[\\/]node_modules[\\/](typeorm|knex|sequelize|drizzle-orm|@mikro-orm[\\/][^\\/]+|@prisma[\\/][^\\/]+|kysely|objection)[\\/]/;
 /** Package (or scope) → the ORM's name in `content.orm`. */
 const ORM_NAMES: Readonly<Record<string, string>> = { 'drizzle-orm': 'drizzle', '@mikro-orm': 'mikro-orm', '@prisma': 'prisma' };
-const NO_ORIGIN: QueryOrigin = Object.freeze({ location: null, orm: null }) as QueryOrigin;
+export const NO_ORIGIN: QueryOrigin = Object.freeze({ location: null, orm: null }) as QueryOrigin;
 
 const appFiles = new Map<string, boolean>();
 const orms = new Map<string, string | null>();
@@ -24,8 +26,17 @@ const locations = new Map<string, string>();
  * same rule as exception locations (entries/stack-frames.ts); the outermost ORM frame names the ORM.
  */
 export function captureQueryOrigin(): QueryOrigin {
-  const sites = callSites();
-  if (!sites) return NO_ORIGIN;
+  // Most app frames are near the top: a short capture first, the long one only when it is not there.
+  const near = callSites(NEAR_FRAMES);
+  if (!near) return NO_ORIGIN;
+  const found = originIn(near);
+  if (found.location !== null || near.length < NEAR_FRAMES) return found;
+  const all = callSites(MAX_FRAMES);
+  return all ? originIn(all) : found;
+}
+
+/** The first app frame of `sites` (and the outermost ORM before it). */
+function originIn(sites: NodeJS.CallSite[]): QueryOrigin {
   let orm: string | null = null;
   for (let i = 0; i < sites.length; i++) {
     const site = sites[i];
@@ -40,13 +51,13 @@ export function captureQueryOrigin(): QueryOrigin {
   return orm === null ? NO_ORIGIN : { location: null, orm };
 }
 
-function callSites(): NodeJS.CallSite[] | null {
+function callSites(frames: number): NodeJS.CallSite[] | null {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   const holder: { stack?: unknown } = {};
   try {
     Error.prepareStackTrace = (_error, sites) => sites;
-    Error.stackTraceLimit = MAX_FRAMES;
+    Error.stackTraceLimit = frames;
     Error.captureStackTrace(holder, captureQueryOrigin);
     // Read while our formatter is installed: the stack is formatted on first access.
     const sites = holder.stack;
