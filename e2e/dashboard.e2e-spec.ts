@@ -516,6 +516,12 @@ describe('dashboard in Chromium: contracts, drift fixes, metadata-driven plugin 
   }, 30_000);
 });
 
+/**
+ * The page's globals as the callbacks given to `page.evaluate` use them: they run in the browser,
+ * but the e2e suites compile without the DOM lib.
+ */
+type PageGlobals = { document: any; getComputedStyle(element: unknown): { backgroundColor: string } };
+
 /** Where the live dashboard suite saves its screenshots (ignored by git), for a person to look at. */
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -708,7 +714,7 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
     expect(types).toEqual(expect.arrayContaining(['request', 'log', 'event', 'http-client']));
     // The request bar starts at the left edge and spans the request.
     const requestBar = rows.first().locator('.bar');
-    expect(await requestBar.evaluate((el) => (el as HTMLElement).style.left)).toBe('0%');
+    expect(await requestBar.evaluate((el) => (el as unknown as { style: { left: string } }).style.left)).toBe('0%');
     expect(await page.getByTestId('request-summary').innerText()).toMatch(/POST[\s\S]*\/checkout[\s\S]*201/);
     await page.screenshot({ path: join(SCREENSHOTS, 'request-light.png'), fullPage: true });
 
@@ -727,7 +733,7 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
     await body.waitFor();
     expect(await body.getAttribute('data-kind')).toBe('html');
     expect(await body.innerText()).toBe(hostileHtml);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('main img[src="x"], main script, main h1:text-is("hi")').count()).toBe(0);
   }, 30_000);
 
@@ -749,8 +755,9 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
   it('toggles dark mode, remembers it, and follows the OS until toggled', async () => {
     await page.goto(`${base()}/requests`);
     await page.getByTestId('request-row').first().waitFor();
-    const theme = () => page.evaluate(() => document.documentElement.dataset['theme']);
-    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const theme = () => page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.dataset['theme'] as string);
+    const background = () =>
+      page.evaluate(() => (globalThis as unknown as PageGlobals).getComputedStyle((globalThis as unknown as PageGlobals).document.body).backgroundColor);
     expect(await theme()).toBe('light');
     const light = await background();
     await page.getByTestId('theme-toggle').click();
@@ -772,7 +779,7 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
     const osDark = await dark.newPage();
     await osDark.goto(`${base()}/requests`);
     await osDark.getByTestId('request-row').first().waitFor();
-    expect(await osDark.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    expect(await osDark.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.dataset['theme'] as string)).toBe('dark');
     await dark.close();
   }, 30_000);
 
@@ -780,7 +787,8 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
     await page.goto(`${base()}/requests`);
     const rows = page.getByTestId('request-row');
     await rows.nth(1).waitFor();
-    const focusedRow = () => page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-id'));
+    const focusedRow = () =>
+      page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.closest('tr')?.getAttribute('data-id') as string | undefined);
     const ids = await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
     await page.keyboard.press('j');
     expect(await focusedRow()).toBe(ids[0]);
@@ -795,7 +803,9 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
     await page.goBack();
     await rows.first().waitFor();
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-input');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid') as string | undefined)).toBe(
+      'search-input',
+    );
     await page.keyboard.type('j');
     expect(await page.getByTestId('search-input').inputValue()).toBe('j'); // typed, not a shortcut
     await page.keyboard.press('Escape');
@@ -815,8 +825,8 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
         .locator(path === 'overview' ? '[data-testid="overview-tiles"]' : '[data-testid="request-row"]')
         .first()
         .waitFor();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-      expect(await page.evaluate(() => document.querySelector('main')!.scrollWidth)).toBeLessThanOrEqual(375);
+      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth as number)).toBeLessThanOrEqual(375);
+      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('main').scrollWidth as number)).toBeLessThanOrEqual(375);
     }
     await page.screenshot({ path: join(SCREENSHOTS, 'requests-phone.png'), fullPage: true });
   }, 30_000);
