@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installQueryDrivers } from './query-drivers.js';
@@ -25,8 +25,9 @@ describe('installQueryDrivers: the driver copies the host loads', () => {
     try {
       expect(drivers.pg).toEqual(
         expect.arrayContaining([
-          join(process.cwd(), 'node_modules', 'pg', 'lib', 'index.js'),
-          join(process.cwd(), 'node_modules', '@mikro-orm', 'postgresql', 'node_modules', 'pg', 'lib', 'index.js'),
+          // Node resolves real paths (node_modules may be a link).
+          realpathSync(join(process.cwd(), 'node_modules', 'pg', 'lib', 'index.js')),
+          realpathSync(join(process.cwd(), 'node_modules', '@mikro-orm', 'postgresql', 'node_modules', 'pg', 'lib', 'index.js')),
         ]),
       );
       expect(drivers.mysql2).toBe(true);
