@@ -663,6 +663,22 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
     await page.getByTestId('auto-load').uncheck();
   }, 30_000);
 
+  it('offers new exceptions on the exception families list too', async () => {
+    await page.goto(`${base()}/exceptions`);
+    const family = page.getByTestId('exception-family-row').filter({ hasText: 'Boom' });
+    await family.first().waitFor();
+    await page.locator('[data-testid="live-status"].on').waitFor();
+    const count = async () => Number((await family.first().locator('td').nth(2).innerText()).replace(/\D/g, ''));
+    const before = await count();
+    await hit('/boom');
+    const banner = page.getByTestId('live-banner');
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/^1 new entry —\s+show$/);
+    expect(await count()).toBe(before);
+    await banner.click();
+    await waitForValue(count, before + 1);
+  }, 30_000);
+
   it('filters by status class, exact status, duration, method, path, tag and level from the URL, shown as chips', async () => {
     const rows = page.getByTestId('request-row');
     await page.goto(`${base()}/requests?status=5xx`);

@@ -5,6 +5,8 @@ import { parseExceptionFamilies } from '../../core/api/api.parsers';
 import { pagedResource } from '../../core/api/paged.resource';
 import { EntryListComponent } from '../../shared/entry-list/entry-list.component';
 import { EntryTableComponent } from '../../shared/entry-table/entry-table.component';
+import { liveBanner } from '../../core/live/live-banner';
+import { LiveBannerComponent } from '../../shared/live-banner/live-banner.component';
 import { LoadStateComponent } from '../../shared/load-state/load-state.component';
 import { PageHeaderComponent } from '../../shared/page-header/page-header.component';
 import { FAMILY_COLUMNS } from './exception-family.columns';
@@ -15,7 +17,7 @@ import { FAMILY_COLUMNS } from './exception-family.columns';
  */
 @Component({
   selector: 'at-exception-family-list-page',
-  imports: [RouterLink, EntryListComponent, EntryTableComponent, LoadStateComponent, PageHeaderComponent],
+  imports: [RouterLink, EntryListComponent, EntryTableComponent, LiveBannerComponent, LoadStateComponent, PageHeaderComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <at-page-header title="Exceptions" subtitle="Unhandled errors, grouped by class and location.">
@@ -28,6 +30,7 @@ import { FAMILY_COLUMNS } from './exception-family.columns';
     @if (showAll()) {
       <at-entry-list type="exception" [q]="q()" [tag]="tag()" searchPlaceholder="Search class, message…" />
     } @else {
+      <at-live-banner [text]="live.text()" (show)="live.show()" />
       <at-load-state [loading]="families.loading()" [error]="families.error()" />
       @if (families.loaded()) {
         <div class="card flush">
@@ -61,6 +64,12 @@ export class ExceptionFamilyListPage {
 
   protected readonly showAll = computed(() => this.view() === 'all');
   protected readonly families = pagedResource('exceptions/families', () => (this.showAll() ? undefined : {}), parseExceptionFamilies);
+  /** New exceptions since the families were loaded: "N new entries — show". */
+  protected readonly live = liveBanner({
+    page: this.families.firstPage,
+    matches: (entry) => entry.type === 'exception',
+    reload: () => this.families.reload(),
+  });
   protected readonly columns = FAMILY_COLUMNS;
   protected readonly rowId = (family: ExceptionFamilyRow): string => family.familyHash;
   protected readonly link = (family: ExceptionFamilyRow): string[] => ['/exceptions', family.lastEntryId];

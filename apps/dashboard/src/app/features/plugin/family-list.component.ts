@@ -7,6 +7,8 @@ import { pagedResource } from '../../core/api/paged.resource';
 import { FAMILY_ORDERS, FAMILY_ORDER_LABELS, familyQuery, orderParam, readFamilyOrder } from '../../core/view/family-order.model';
 import { familyColumns } from '../../core/view/view-columns.model';
 import { EntryTableComponent } from '../../shared/entry-table/entry-table.component';
+import { liveBanner } from '../../core/live/live-banner';
+import { LiveBannerComponent } from '../../shared/live-banner/live-banner.component';
 import { LoadStateComponent } from '../../shared/load-state/load-state.component';
 
 /**
@@ -16,7 +18,7 @@ import { LoadStateComponent } from '../../shared/load-state/load-state.component
  */
 @Component({
   selector: 'at-family-list',
-  imports: [RouterLink, EntryTableComponent, LoadStateComponent],
+  imports: [RouterLink, EntryTableComponent, LiveBannerComponent, LoadStateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="toolbar">
@@ -28,6 +30,7 @@ import { LoadStateComponent } from '../../shared/load-state/load-state.component
         }
       </nav>
     </div>
+    <at-live-banner [text]="live.text()" (show)="live.show()" />
     <at-load-state [loading]="families.loading()" [error]="families.error()" />
     @if (families.loaded()) {
       <div class="card flush">
@@ -63,6 +66,12 @@ export class FamilyListComponent {
   protected readonly order = computed(() => readFamilyOrder(this.orderBy()));
   protected readonly columns = computed(() => familyColumns(this.view().list.columns));
   protected readonly families = pagedResource('families', () => familyQuery(this.plugin().entryType, this.order()), parseFamilies);
+  /** New entries of the plugin's type since the families were loaded. */
+  protected readonly live = liveBanner({
+    page: this.families.firstPage,
+    matches: (entry) => entry.type === this.plugin().entryType,
+    reload: () => this.families.reload(),
+  });
   protected readonly rowId = (family: EntryFamily): string => family.familyHash;
   protected readonly link = (family: EntryFamily): string[] => ['/', this.plugin().path, family.lastEntryId];
 }

@@ -14,6 +14,7 @@ import { columnsFor } from '../entry-table/entry.columns';
 import { TableColumn } from '../entry-table/table-column.model';
 import { ActiveFilter, FilterBarComponent } from '../filter-bar/filter-bar.component';
 import { filterChips, filterParams, readListFilters, removeChip, withTag } from '../filter-bar/list-filters.state';
+import { LiveBannerComponent } from '../live-banner/live-banner.component';
 import { LoadStateComponent } from '../load-state/load-state.component';
 
 /** Auto-load reloads the list at most this often, in ms (a burst of requests is one reload). */
@@ -29,7 +30,7 @@ const AUTO_LOAD_THROTTLE_MS = 1_500;
  */
 @Component({
   selector: 'at-entry-list',
-  imports: [EntryTableComponent, FilterBarComponent, LoadStateComponent],
+  imports: [EntryTableComponent, FilterBarComponent, LiveBannerComponent, LoadStateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './entry-list.component.html',
   styles: `
@@ -37,12 +38,6 @@ const AUTO_LOAD_THROTTLE_MS = 1_500;
     .footer { display: flex; justify-content: center; align-items: center; gap: 12px; padding: 12px; font-size: 12px; }
     .end-note { color: var(--muted); font-size: 12px; }
     .auto-load { display: inline-flex; align-items: center; gap: 5px; font-size: 12.5px; color: var(--text-soft); cursor: pointer; }
-    .live-banner { display: flex; align-items: center; justify-content: center; gap: 8px; width: 100%; margin: 0 0 10px;
-      padding: 7px 12px; border: 1px solid var(--accent); border-radius: 6px; background: var(--accent-soft);
-      color: var(--accent-strong); font-weight: 500; cursor: pointer; }
-    .live-banner:hover { border-color: var(--accent-strong); }
-    .live-show { text-decoration: underline; }
-    .live-dot { width: 8px; height: 8px; border-radius: 50%; background: var(--accent); }
   `,
 })
 export class EntryListComponent {
