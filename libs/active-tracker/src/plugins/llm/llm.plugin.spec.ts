@@ -244,6 +244,7 @@ describe.each(['memory', 'redis'] as const)('llm() plugin in a Nest app (%s stor
       .expect(200);
     expect(detail.body.children.map((c: { id: string }) => c.id)).toEqual([child.id]);
     expect(detail.body.session.map((c: { id: string }) => c.id)).toEqual([parent.id, child.id]);
+    expect(detail.body.sessionTree).toMatchObject([{ id: parent.id, children: [{ id: child.id, children: [] }] }]);
     const childDetail = await request(server())
       .get(api(`interactions/${child.id}`))
       .set(ADA)

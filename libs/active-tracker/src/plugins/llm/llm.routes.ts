@@ -89,6 +89,30 @@ function range(q: { from?: string; to?: string }, defaultDays: number): { from: 
   return { from, to };
 }
 
+/** A node of a session's tree: an interaction and the ones it caused. */
+export interface SessionNode {
+  id: string;
+  occurredAt: string;
+  label: string | null;
+  provider: string;
+  model: string;
+  status: string;
+  parentId: string | null;
+  children: SessionNode[];
+}
+
+/** Interactions (oldest first) as trees through `parentId`; one whose parent is not in the list is a root. */
+export function sessionTree(items: Array<Omit<SessionNode, 'children'>>): SessionNode[] {
+  const nodes = new Map(items.map((i) => [i.id, { ...i, children: [] as SessionNode[] }]));
+  const roots: SessionNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.parentId ? nodes.get(node.parentId) : undefined;
+    if (parent && parent !== node) parent.children.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
 /** The routes under `/<mountpoint>/api/llm/`. */
 export function llmRoutes(owner: LlmRouteOwner): PluginRoute[] {
   const routes: PluginRoute[] = [
@@ -137,8 +161,9 @@ export function llmRoutes(owner: LlmRouteOwner): PluginRoute[] {
           audit: decodeAudit(ctx, entry, audit),
           parent: parent && parent.type === LLM_ENTRY_TYPE ? summary(parent) : null,
           children: children.data.map(summary),
-          // The session's interactions oldest first: the agent chain as a tree (parentId links them).
+          // The session's interactions oldest first, and as a tree (parentId links them): the agent chain.
           session: session ? session.data.map(summary).reverse() : [],
+          sessionTree: session ? sessionTree(session.data.map(summary).reverse()) : [],
         };
       },
     },
