@@ -642,10 +642,13 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
     await rows.first().waitFor();
     await page.locator('[data-testid="live-status"].on').waitFor();
     const before = await rows.count();
+    const stat = async () => Number((await page.getByTestId('stat-requests').innerText()).replace(/\D/g, ''));
+    const requestsBefore = await stat();
 
     await hit('/users?live=banner');
     const banner = page.getByTestId('live-banner');
     await banner.waitFor();
+    await waitForValue(stat, requestsBefore + 1); // the sidebar statistics follow the stream
     expect(await banner.innerText()).toMatch(/^1 new entry —\s+show$/);
     expect(await rows.count()).toBe(before); // the list did not jump
     await banner.click();
