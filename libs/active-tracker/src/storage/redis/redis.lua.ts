@@ -12,10 +12,11 @@ import { HISTOGRAM_GAMMA } from '../histogram.js';
  * - Family histograms are kept packed in one field of the family hash (see FAMILY_FIELDS): one
  *   string read and written per family and call, decoded by one struct call, where a hash field
  *   per bucket cost an HGETALL and a tonumber per field (measured: more than half of the
- *   per-family cost of the write script). `mergeHistogram` adds a call's counts, `p95(idx, cnt)`
- *   is the 95th percentile exactly as histogram.ts computes quantiles (nearest rank on
- *   (total - 1) * q over ascending buckets, bucket value 2·γ^i / (1 + γ)), rounded to 3 decimals;
- *   -1 for an empty histogram (families without durations sort last).
+ *   per-family cost of the write script). `mergeHistogram` adds a call's counts in one pass over
+ *   flat (index, count) pairs and returns the packed result with its p95: the 95th percentile
+ *   exactly as histogram.ts computes quantiles (nearest rank on (total - 1) * q over ascending
+ *   buckets, bucket value 2·γ^i / (1 + γ)), rounded to 3 decimals; -1 for an empty histogram
+ *   (families without durations sort last).
  */
 export const LUA_HELPERS = `
 local function num(x)
@@ -46,62 +47,46 @@ local function pairFormat(n)
   if not f then f = '>' .. string.rep('i4d', n); pairFormats[n] = f end
   return f
 end
-local function unpackHistogram(packed)
-  local idx, cnt = {}, {}
-  if not packed then return idx, cnt end
-  local n, pos = math.floor(#packed / 12), 1
-  for first = 1, n, 1000 do
-    local v = { struct.unpack(pairFormat(math.min(1000, n - first + 1)), packed, pos) }
-    pos = v[#v]
-    for k = 1, #v - 1, 2 do
-      idx[#idx + 1] = v[k]
-      cnt[#cnt + 1] = v[k + 1]
-    end
-  end
-  return idx, cnt
-end
-local function packHistogram(idx, cnt)
-  local parts = {}
-  for first = 1, #idx, 1000 do
-    local flat = {}
-    for k = first, math.min(first + 999, #idx) do
-      flat[#flat + 1] = idx[k]
-      flat[#flat + 1] = cnt[k]
-    end
-    parts[#parts + 1] = struct.pack(pairFormat(#flat / 2), unpack(flat))
-  end
-  return table.concat(parts)
-end
--- The stored histogram plus this call's counts (bucket -> count, and the list of those buckets).
+-- The stored histogram (packed) plus this call's counts (bucket -> count, and the list of those
+-- buckets), merged in one pass over flat (index, count) pairs: returns the packed result and its p95.
 local function mergeHistogram(packed, added, buckets)
-  local idx, cnt = unpackHistogram(packed)
   table.sort(buckets)
-  local outIdx, outCnt = {}, {}
-  local i, j, n = 1, 1, 0
-  while i <= #idx or j <= #buckets do
-    local a, b = idx[i], buckets[j]
-    n = n + 1
-    if b == nil or (a ~= nil and a < b) then
-      outIdx[n] = a; outCnt[n] = cnt[i]; i = i + 1
-    elseif a == nil or b < a then
-      outIdx[n] = b; outCnt[n] = added[b]; j = j + 1
-    else
-      outIdx[n] = a; outCnt[n] = cnt[i] + added[b]; i = i + 1; j = j + 1
+  local out, n, total = {}, 0, 0
+  local j, b = 1, buckets[1]
+  local stored, pos = packed and math.floor(#packed / 12) or 0, 1
+  for first = 1, stored, 1000 do
+    local m = math.min(1000, stored - first + 1)
+    local v = { struct.unpack(pairFormat(m), packed, pos) }
+    pos = v[2 * m + 1]
+    for k = 1, 2 * m, 2 do
+      local a, c = v[k], v[k + 1]
+      while b ~= nil and b < a do
+        local w = added[b]
+        out[n + 1] = b; out[n + 2] = w; n = n + 2; total = total + w
+        j = j + 1; b = buckets[j]
+      end
+      if b == a then c = c + added[b]; j = j + 1; b = buckets[j] end
+      out[n + 1] = a; out[n + 2] = c; n = n + 2; total = total + c
     end
   end
-  return outIdx, outCnt
-end
-local function p95(idx, cnt)
-  local total = 0
-  for k = 1, #cnt do total = total + cnt[k] end
-  if total <= 0 then return -1 end
-  local rank = 0.95 * (total - 1)
-  local seen, index = 0, idx[#idx]
-  for k = 1, #idx do
-    seen = seen + cnt[k]
-    if seen > rank then index = idx[k]; break end
+  while b ~= nil do
+    local w = added[b]
+    out[n + 1] = b; out[n + 2] = w; n = n + 2; total = total + w
+    j = j + 1; b = buckets[j]
   end
-  return round3(2 * GAMMA ^ index / (1 + GAMMA))
+  local parts = {}
+  for first = 1, n, 2000 do
+    local last = math.min(first + 1999, n)
+    parts[#parts + 1] = struct.pack(pairFormat((last - first + 1) / 2), unpack(out, first, last))
+  end
+  if total <= 0 then return table.concat(parts), -1 end
+  local rank = 0.95 * (total - 1)
+  local seen, index = 0, out[n - 1]
+  for k = 2, n, 2 do
+    seen = seen + out[k]
+    if seen > rank then index = out[k - 1]; break end
+  end
+  return table.concat(parts), round3(2 * GAMMA ^ index / (1 + GAMMA))
 end
 `;
 
@@ -117,5 +102,15 @@ local function callChunked(cmd, key, args, extra)
       redis.call(cmd, key, unpack(args, i, last))
     end
   end
+end
+-- The same for a read whose reply lists one value per argument (HMGET): the replies, concatenated.
+local function callChunkedRead(cmd, key, args)
+  if #args <= 4000 then return redis.call(cmd, key, unpack(args)) end
+  local out = {}
+  for i = 1, #args, 4000 do
+    local part = redis.call(cmd, key, unpack(args, i, math.min(i + 3999, #args)))
+    for k = 1, #part do out[#out + 1] = part[k] end
+  end
+  return out
 end
 `;

@@ -322,9 +322,7 @@ for _, t in ipairs(types) do
       -- one HSET. Unchanged durations leave the p95 score alone.
       local p, packed
       if #f.histOrder > 0 then
-        local idx, cnt = mergeHistogram(f.packed, f.hist, f.histOrder)
-        packed = packHistogram(idx, cnt)
-        p = p95(idx, cnt)
+        packed, p = mergeHistogram(f.packed, f.hist, f.histOrder)
       elseif f.tn == 0 then
         p = -1
       end
@@ -369,8 +367,10 @@ for _, t in ipairs(types) do
   end
 end
 
--- Counters: minute sums added up per bucket of each granularity, then one HINCRBYFLOAT per
--- field of each bucket (buckets already past their TTL are skipped, as the memory store does).
+-- Counters: minute sums added up per bucket of each granularity, then one HMGET and one HSET per
+-- bucket, the sums added in Lua (doubles, as the memory store adds): one HINCRBYFLOAT per field
+-- cost a call each and long double parsing and printing (buckets already past their TTL are
+-- skipped, as the memory store does).
 local buckets = {}
 for _, cell in ipairs(cellList) do
   for _, g in ipairs(GRAN) do
@@ -396,8 +396,18 @@ for _, cell in ipairs(cellList) do
 end
 for _, suffix in ipairs(buckets) do
   local b = buckets[suffix]
-  for _, key in ipairs(b.keys) do redis.call('HINCRBYFLOAT', P .. suffix, key, num(b.sums[key])) end
-  if b.approx then redis.call('HSET', P .. suffix, '${COUNTER_APPROX_FIELD}', '1') end
+  local keys = b.keys
+  local cur = callChunkedRead('HMGET', P .. suffix, keys)
+  local hset = {}
+  for i, key in ipairs(keys) do
+    hset[2 * i - 1] = key
+    hset[2 * i] = num((tonumber(cur[i]) or 0) + b.sums[key])
+  end
+  if b.approx then
+    hset[#hset + 1] = '${COUNTER_APPROX_FIELD}'
+    hset[#hset + 1] = '1'
+  end
+  callChunked('HSET', P .. suffix, hset)
   local at = string.format('%.0f', b.expireAt)
   redis.call('PEXPIREAT', P .. suffix, at)
   register(suffix, at)
