@@ -14,6 +14,7 @@ export const routes: Routes = [
   { path: 'events', loadChildren: () => import('./features/events/events.routes') },
   { path: 'http-client', loadChildren: () => import('./features/http-client/http-client.routes') },
   { path: 'queries', loadChildren: () => import('./features/queries/queries.routes') },
+  { path: 'llm', loadChildren: () => import('./features/llm/llm.routes') },
   { path: 'entries', loadChildren: () => import('./features/entries/entries.routes') },
   { path: ':section', loadChildren: () => import('./features/plugin/plugin.routes') },
   { path: '**', title: 'Not found', loadComponent: () => import('./core/layout/not-found.page').then((m) => m.NotFoundPage) },

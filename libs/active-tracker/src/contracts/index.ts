@@ -9,3 +9,4 @@ export type { Entry, EntryFamily } from '../entries/entry.js';
 export type { PluginView, ViewColumn, ViewFilter, ViewFormat, ViewSection } from '../plugins/plugin-view.js';
 export type { CounterBucket, CounterGranularity, CounterSeries } from '../storage/counters.js';
 export type { AuditRecord, EntryPatch, FamilyOrder } from '../storage/entry-repository.js';
+export type * from './llm.js';

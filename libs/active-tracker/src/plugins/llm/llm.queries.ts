@@ -6,7 +6,9 @@ import type { TagFilter } from '../../storage/entry-repository.js';
 import { histogramBucket as histogramBucketOf, quantiles } from '../../storage/histogram.js';
 import type { EntryReader } from '../plugin.js';
 import { dimension, LLM_COUNTERS, LLM_ENTRY_TYPE } from './llm-interaction.builder.js';
-import type { LlmEntryContent } from './llm.types.js';
+import type { LlmEntryContent, LlmRollup, LlmTotals } from './llm.types.js';
+
+export type { LlmRollup, LlmTotals } from './llm.types.js';
 
 /** The filters of lists, exports and KPIs (query parameters, validated by the DTOs). */
 export interface LlmFilters {
@@ -82,31 +84,6 @@ export async function* scanInteractions(entries: EntryReader, f: LlmFilters): As
     if (fromId && entry.id < fromId) return;
     yield entry;
   }
-}
-
-/** Totals of a set of interactions. */
-export interface LlmTotals {
-  calls: number;
-  errors: number;
-  errorRate: number | null;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheCreationTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-  /** Micro-units per currency. */
-  cost: Record<string, number>;
-  unpriced: number;
-  avgLatencyMs: number | null;
-  p95LatencyMs: number | null;
-}
-
-export interface LlmRollup extends LlmTotals {
-  date: string;
-  provider: string;
-  model: string;
-  project: string | null;
 }
 
 class Accumulator {

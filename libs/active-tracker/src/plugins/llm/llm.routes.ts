@@ -21,7 +21,9 @@ import {
 } from './llm.dto.js';
 import { exportChunks } from './llm.export.js';
 import { filterQuery, kpisFromCounters, kpisFromEntries, listInteractions, parseTime, rollups, scanInteractions, type LlmFilters } from './llm.queries.js';
-import type { LlmAction, LlmEntryContent, LlmInteractionInput, LlmRecordResult, LlmReviewState } from './llm.types.js';
+import type { LlmAction, LlmEntryContent, LlmInteractionInput, LlmRecordResult, LlmReviewState, SessionNode } from './llm.types.js';
+
+export type { SessionNode } from './llm.types.js';
 
 /** What the routes need of the plugin. */
 export interface LlmRouteOwner {
@@ -87,18 +89,6 @@ function range(q: { from?: string; to?: string }, defaultDays: number): { from: 
   const from = q.from !== undefined ? parseTime(q.from, 'from') : to - defaultDays * 86_400_000;
   if (from > to) throw new ApiError(400, 'from must not be after to');
   return { from, to };
-}
-
-/** A node of a session's tree: an interaction and the ones it caused. */
-export interface SessionNode {
-  id: string;
-  occurredAt: string;
-  label: string | null;
-  provider: string;
-  model: string;
-  status: string;
-  parentId: string | null;
-  children: SessionNode[];
 }
 
 /** Interactions (oldest first) as trees through `parentId`; one whose parent is not in the list is a root. */

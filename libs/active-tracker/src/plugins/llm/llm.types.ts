@@ -148,3 +148,40 @@ export interface LlmBatchTotals {
   /** Sum of the calls' latencies (they may overlap). */
   latencyMs: number;
 }
+
+/** Totals of a set of interactions. */
+export interface LlmTotals {
+  calls: number;
+  errors: number;
+  errorRate: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  /** Micro-units per currency. */
+  cost: Record<string, number>;
+  unpriced: number;
+  avgLatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+export interface LlmRollup extends LlmTotals {
+  date: string;
+  provider: string;
+  model: string;
+  project: string | null;
+}
+
+/** A node of a session's tree: an interaction and the ones it caused. */
+export interface SessionNode {
+  id: string;
+  occurredAt: string;
+  label: string | null;
+  provider: string;
+  model: string;
+  status: string;
+  parentId: string | null;
+  children: SessionNode[];
+}

@@ -1,6 +1,6 @@
 import { DOCUMENT } from '@angular/common';
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
-import { movedIndex, shortcutFor } from './shortcuts.model';
+import { PageShortcut, movedIndex, pageShortcutFor, shortcutFor } from './shortcuts.model';
 
 /** The links j/k move through: the primary cell of each row of the page's tables. */
 const ROW_LINKS = 'main tr[data-id] a.row-link';
@@ -14,6 +14,8 @@ export class KeyboardService {
   private readonly document = inject(DOCUMENT);
   /** True while the shortcuts help is open. */
   readonly helpOpen = signal(false);
+  /** The shown page's own shortcuts (listed in the help too). */
+  readonly pageShortcuts = signal<readonly PageShortcut[]>([]);
 
   constructor() {
     const onKey = (event: KeyboardEvent): void => this.onKey(event);
@@ -21,15 +23,32 @@ export class KeyboardService {
     inject(DestroyRef).onDestroy(() => this.document.removeEventListener('keydown', onKey));
   }
 
+  /**
+   * Adds a page's shortcuts until the page is destroyed. Call in the page's injection context.
+   */
+  usePageShortcuts(shortcuts: readonly PageShortcut[], destroyRef: DestroyRef = inject(DestroyRef)): void {
+    this.pageShortcuts.set(shortcuts);
+    destroyRef.onDestroy(() => {
+      if (this.pageShortcuts() === shortcuts) this.pageShortcuts.set([]);
+    });
+  }
+
   private onKey(event: KeyboardEvent): void {
     if (event.defaultPrevented || event.isComposing) return;
-    const action = shortcutFor({
+    const press = {
       key: event.key,
       ctrlKey: event.ctrlKey,
       metaKey: event.metaKey,
       altKey: event.altKey,
       typing: isTyping(event.target),
-    });
+    };
+    const action = shortcutFor(press);
+    const pageShortcut = this.helpOpen() ? null : pageShortcutFor(press, this.pageShortcuts());
+    if (pageShortcut) {
+      event.preventDefault();
+      pageShortcut.run();
+      return;
+    }
     if (!action) {
       if (event.key === 'Escape' && isTyping(event.target)) (event.target as HTMLElement).blur();
       return;

@@ -13,6 +13,9 @@ import { SHORTCUTS } from './shortcuts.model';
         @for (s of shortcuts; track s.keys) {
           <div class="row"><dt><kbd>{{ s.keys }}</kbd></dt><dd>{{ s.does }}</dd></div>
         }
+        @for (s of keyboard.pageShortcuts(); track s.key) {
+          <div class="row" data-testid="page-shortcut"><dt><kbd>{{ s.key }}</kbd></dt><dd>{{ s.does }}</dd></div>
+        }
       </dl>
       <form method="dialog"><button class="btn btn-sm" type="submit">Close</button></form>
     </dialog>

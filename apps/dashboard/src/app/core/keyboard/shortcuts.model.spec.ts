@@ -1,4 +1,4 @@
-import { KeyPress, movedIndex, shortcutFor } from './shortcuts.model';
+import { KeyPress, PageShortcut, movedIndex, pageShortcutFor, shortcutFor } from './shortcuts.model';
 
 const press = (key: string, more: Partial<KeyPress> = {}): KeyPress => ({ key, ctrlKey: false, metaKey: false, altKey: false, typing: false, ...more });
 
@@ -28,5 +28,18 @@ describe('keyboard shortcuts', () => {
     expect(movedIndex(0, 3, -1)).toBe(0);
     expect(movedIndex(5, 3, 1)).toBe(0); // the rows changed under the selection
     expect(movedIndex(0, 0, 1)).toBe(-1);
+  });
+
+  it("page shortcuts: the page's key runs, never while typing, with a modifier, or over a global key", () => {
+    const run = (): void => undefined;
+    const page: PageShortcut[] = [
+      { key: 'a', does: 'Approve', run },
+      { key: 'j', does: 'Taken', run },
+    ];
+    expect(pageShortcutFor(press('a'), page)?.does).toBe('Approve');
+    expect(pageShortcutFor(press('a', { typing: true }), page)).toBeNull();
+    expect(pageShortcutFor(press('a', { ctrlKey: true }), page)).toBeNull();
+    expect(pageShortcutFor(press('j'), page)).toBeNull();
+    expect(pageShortcutFor(press('f'), page)).toBeNull();
   });
 });

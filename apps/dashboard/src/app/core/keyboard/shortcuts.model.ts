@@ -51,3 +51,21 @@ export function movedIndex(current: number, count: number, delta: 1 | -1): numbe
   if (current < 0 || current >= count) return delta > 0 ? 0 : count - 1;
   return Math.min(count - 1, Math.max(0, current + delta));
 }
+
+/** A shortcut a page adds while it is shown (e.g. the LLM page's a/f/r review keys). */
+export interface PageShortcut {
+  /** One key, as `KeyboardEvent.key` reports it. */
+  key: string;
+  does: string;
+  run: () => void;
+}
+
+/**
+ * The page shortcut a key press runs, or null: never while typing or with a modifier, and never
+ * one of the global keys (a page cannot take j/k/\//?).
+ */
+export function pageShortcutFor(press: KeyPress, shortcuts: readonly PageShortcut[]): PageShortcut | null {
+  if (press.typing || press.ctrlKey || press.metaKey || press.altKey) return null;
+  if (shortcutFor(press) !== null) return null;
+  return shortcuts.find((s) => s.key === press.key) ?? null;
+}
