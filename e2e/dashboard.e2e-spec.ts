@@ -2,8 +2,17 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import type { Browser, Page } from 'playwright-core';
-import { ActiveTracker, defaultPlugins, tagged, type ActiveTrackerPlugin, type Entry, type PluginHost } from '@active-tracker/nestjs';
+import type { Browser, Page, Route } from 'playwright-core';
+import {
+  ACTIVE_TRACKER_RUNTIME,
+  ActiveTracker,
+  defaultPlugins,
+  tagged,
+  type TrackerRuntime,
+  type ActiveTrackerPlugin,
+  type Entry,
+  type PluginHost,
+} from '@active-tracker/nestjs';
 import { createDemoApp } from '../apps/demo/src/demo-app.factory.js';
 import { parseEntries, parseEntryDetail, parseExceptionFamilies, parseFamilies } from '../apps/dashboard/src/app/core/api/api.parsers.js';
 import { parseMeta, parseStats } from '../apps/dashboard/src/app/core/api/meta.parsers.js';
@@ -865,4 +874,125 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
     await hit('/users?while=recording');
     expect(await findRequest('while=recording')).toBeDefined();
   }, 30_000);
+
+  it('visits every page of the sidebar (and light and dark screenshots of the main lists)', async () => {
+    await page.goto(`${base()}/requests`);
+    await page.getByTestId('request-row').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'requests-light.png'), fullPage: true });
+    const links = await page.locator('nav a[data-testid^="nav-"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('href') as string));
+    expect(links.length).toBeGreaterThanOrEqual(7);
+    for (const href of links) {
+      await page.goto(new URL(href, `${base()}/`).toString());
+      await page.locator('main h1, main h2').first().waitFor();
+      await page.locator('main .loading').waitFor({ state: 'detached' });
+      expect(await page.getByTestId('load-error').count()).toBe(0);
+      expect((await page.locator('main').innerText()).trim()).not.toBe('');
+    }
+    await page.goto(`${base()}/exceptions`);
+    await page.getByTestId('exception-family-row').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'exceptions-light.png'), fullPage: true });
+    await page.getByTestId('theme-toggle').click();
+    await page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
+    await page.screenshot({ path: join(SCREENSHOTS, 'exceptions-dark.png'), fullPage: true });
+    await page.getByTestId('theme-toggle').click();
+    await page.locator('html[data-theme="light"]').waitFor({ state: 'attached' });
+  }, 60_000);
+
+  it('resumes the live stream after a reconnect: the entries written while disconnected arrive (Last-Event-ID)', async () => {
+    const runtime = app.get<TrackerRuntime>(ACTIVE_TRACKER_RUNTIME);
+    // Every stream request goes through here; reconnects are held until the test writes what the client must miss.
+    let streams = 0;
+    let release: () => void = () => {};
+    // What the hub is asked to resume after (the stream endpoint passes it the Last-Event-ID).
+    const resumedAfter: Array<string | undefined> = [];
+    const open = runtime.live.open.bind(runtime.live);
+    runtime.live.open = (filter, decode, after) => (resumedAfter.push(after), open(filter, decode, after));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/stream/, async (route) => {
+      if (++streams > 1) await gate;
+      await route.continue();
+    });
+    try {
+      await page.goto(`${base()}/requests`);
+      const rows = page.getByTestId('request-row');
+      await rows.first().waitFor();
+      const live = page.locator('[data-testid="live-status"].on');
+      await live.waitFor();
+      const banner = page.getByTestId('live-banner');
+      await hit('/users?live=before-drop'); // the client has seen an event: it has a last id
+      await banner.waitFor();
+      await banner.click();
+      await banner.waitFor({ state: 'detached' });
+      const seen = await requestTo('live=before-drop');
+
+      runtime.live.close(); // the server ends every stream, as a restart or a proxy timeout would
+      await page.locator('[data-testid="live-status"]:not(.on)').waitFor();
+      await waitForValue(async () => streams, 2); // the EventSource reconnects, held at the gate
+      await hit('/users?live=missed-1');
+      await hit('/users?live=missed-2');
+      release();
+
+      await live.waitFor();
+      expect(resumedAfter.at(-1)! >= seen.id).toBe(true); // Last-Event-ID: after what it saw, not from now
+      await banner.waitFor();
+      expect(await banner.innerText()).toMatch(/^2 new entries —\s+show$/);
+      await banner.click();
+      const missed = [await requestTo('live=missed-2'), await requestTo('live=missed-1')].map((e) => e.id);
+      await waitForValue(async () => (await rows.evaluateAll((nodes) => nodes.slice(0, 2).map((n) => n.getAttribute('data-id')))).join(), missed.join());
+    } finally {
+      release();
+      runtime.live.open = open;
+    }
+  }, 30_000);
+
+  it('shows a clear message for API errors (401, 404, 500, network down), never a blank page', async () => {
+    const failures: Array<[string, (route: Route) => Promise<void>]> = [
+      [
+        '401',
+        (route) =>
+          route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ statusCode: 401, message: 'Not allowed to see the tracker' }) }),
+      ],
+      ['404', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ statusCode: 404, message: 'No such entry' }) })],
+      [
+        '500',
+        (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ statusCode: 500, message: 'Internal server error' }) }),
+      ],
+      ['network down', (route) => route.abort('connectionrefused')],
+    ];
+    const expected: Record<string, RegExp> = {
+      '401': /Not allowed to see the tracker/,
+      '404': /No such entry/,
+      '500': /Internal server error/,
+      'network down': /unreachable/,
+    };
+    const checkout = await requestTo('/checkout');
+    const family = parseExceptionFamilies(await api('exceptions/families')).data[0];
+    // page path -> the API call it cannot do without
+    const pages: Array<[string, RegExp]> = [
+      ['overview', /\/api\/overview/],
+      ['requests', /\/api\/entries\?/],
+      [`requests/${checkout.id}`, /\/api\/entries\/[0-9A-Z]{26}/],
+      ['exceptions', /\/api\/exceptions\/families/],
+      [`exceptions/${family.lastEntryId}`, /\/api\/exceptions\/families\//],
+      ['logs', /\/api\/entries\?/],
+    ];
+    for (const [name, fail] of failures) {
+      for (const [path, call] of pages) {
+        await page.route(call, fail);
+        await page.goto(`${base()}/${path}`);
+        const alert = page.getByTestId('load-error');
+        await alert.first().waitFor();
+        expect(await alert.first().innerText()).toMatch(expected[name]);
+        expect(await page.getByTestId('nav-requests').isVisible()).toBe(true); // the shell stays: navigation still works
+        await page.unroute(call);
+      }
+      // The metadata (sidebar) itself failing: a message there, and the page still renders.
+      await page.route(/\/api\/meta$/, fail);
+      await page.goto(`${base()}/requests`);
+      await page.locator('.nav-error[role="alert"]').waitFor();
+      expect(await page.locator('.nav-error').innerText()).toMatch(expected[name]);
+      expect((await page.locator('body').innerText()).trim()).not.toBe('');
+      await page.unroute(/\/api\/meta$/);
+    }
+  }, 90_000);
 });

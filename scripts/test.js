@@ -9,11 +9,14 @@
  * exits with Jest's exit code.
  * SKIP_CHECKS=1 skips the checks; SKIP_DASHBOARD_BUILD=1 skips the dashboard step (for quick runs
  * of specs that do not need it).
+ * First of all, the system programs the suites need (chromium, redis-server) are checked by
+ * scripts/system-deps.js: installed when it can, otherwise the run stops at once with the command to run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureSystemDeps } from './system-deps.js';
 
 const root = join(import.meta.dirname, '..');
 const dashboardIndex = join(root, 'libs/active-tracker/dashboard/index.html');
@@ -110,6 +113,7 @@ function summarize(resultsFile) {
 
 async function main() {
   const forwarded = process.argv.slice(2);
+  if (!ensureSystemDeps()) return 1;
   const failedChecks = await runChecks();
   const buildCode = await buildDashboardIfStale();
   if (buildCode !== 0) {

@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 
-const REDIS_SERVER = '/usr/bin/redis-server';
+/** Debian's redis-server unless REDIS_SERVER_BIN names another (scripts/system-deps.js checks the same path). */
+const REDIS_SERVER = process.env.REDIS_SERVER_BIN || '/usr/bin/redis-server';
 /** util-linux `setpriv --pdeathsig KILL` makes the kernel kill the server if the test process dies. */
 const SETPRIV = '/usr/bin/setpriv';
 const START_TIMEOUT_MS = 10_000;
@@ -103,7 +104,7 @@ function killAndWait(child: ChildProcess | null): Promise<void> {
 }
 
 /**
- * Starts `/usr/bin/redis-server` on a free port without persistence and waits until it answers.
+ * Starts `/usr/bin/redis-server` (or REDIS_SERVER_BIN) on a free port without persistence and waits until it answers.
  * Call `stop()` in afterAll; a crashed test process takes the server down with it.
  */
 export async function startRedisServer(): Promise<RedisServer> {
