@@ -25,6 +25,15 @@ function gitIgnored() {
     });
 }
 
+/** A `no-restricted-imports` pattern: core code importing a plugin folder (`regex` on the specifier). */
+function coreImportsNoPlugin(regex) {
+  return {
+    regex,
+    allowTypeImports: true,
+    message: 'The core imports no plugin: move what it needs into the core (and export it from plugin-api.ts for the plugins).',
+  };
+}
+
 export default defineConfig(
   { ignores: gitIgnored() },
   js.configs.recommended,
@@ -58,6 +67,38 @@ export default defineConfig(
     files: ['libs/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts', 'libs/active-tracker/src/install/**'],
     rules: { 'no-console': 'error' },
+  },
+  {
+    // Built-in plugins stand where a third-party plugin stands: library code only through the
+    // plugin API (src/plugin-api.ts, exported by the package), never another plugin or an internal.
+    files: ['libs/active-tracker/src/plugins/*/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\./plugin-api\\.js$)',
+              message: "A plugin imports library code only from '../../plugin-api.js' (the public plugin API); export what it needs there.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The core imports no plugin (issue 7): only the list of defaults and the package's exports name them.
+    // Type imports are allowed (erased at build): the service types `tracker.llm.record` with the LLM plugin's types.
+    files: ['libs/active-tracker/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/active-tracker/src/plugins/*/**', 'libs/active-tracker/src/plugins/default-plugins.ts', 'libs/active-tracker/src/index.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [coreImportsNoPlugin('(^|/)plugins/[^/]+/')] }] },
+  },
+  {
+    // The same from plugins/ itself (plugin.ts, plugin-route.ts...), where a plugin is `./<name>/...`.
+    files: ['libs/active-tracker/src/plugins/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/active-tracker/src/plugins/default-plugins.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [coreImportsNoPlugin('^\\./[^/]+/|(^|/)plugins/[^/]+/')] }] },
   },
   {
     files: ['apps/dashboard/src/**/*.ts'],

@@ -55,20 +55,13 @@ export { START_PROCESSING_EVENT } from './http/route-hook.js';
 // The instrumentation bus (ActiveSupport::Notifications and EventReporter).
 export * from './bus/index.js';
 
-// Plugins: the API, and the built-in ones.
-export type { ActiveTrackerPlugin, Batch, EntryReader, OverviewWindow, PluginHost, PluginNav, PluginStatistic, RunInBatchOptions } from './plugins/plugin.js';
-export type { NestHook } from './http/hook-state.js';
-export type { PluginView, ViewColumn, ViewFilter, ViewFormat, ViewSection } from './plugins/plugin-view.js';
-export { sse, StreamResponse } from './plugins/plugin-route.js';
-export type { DtoClass, PluginRoute, PluginRouteContext, ServerSentEvent } from './plugins/plugin-route.js';
-export { ApiError } from './http/api-error.js';
-export type * from './contracts/api.js';
+// Plugins: the API (everything a plugin may use, built-in or not), and the built-in ones.
+export * from './plugin-api.js';
 export { defaultPlugins } from './plugins/default-plugins.js';
 export { DEFAULT_QUERY_FILTERS, N_PLUS_ONE_COUNTER, QUERY_COUNTER, queries, QueriesPlugin, SQL_QUERY_EVENT } from './plugins/queries/queries.plugin.js';
 export type { QueriesPluginOptions, QueryDriverModules, QueryEntryContent, QueryFilter, RequestQueries } from './plugins/queries/queries.plugin.js';
 export { normalizeSql, sqlFamilyHash } from './plugins/queries/query-normalizer.js';
 export type { SqlDialect } from './plugins/queries/query-normalizer.js';
-export { batchQueryTimeMs } from './plugins/queries/query-batch.js';
 export { recordQuery, startQuery } from './plugins/queries/query-capture.js';
 export type { ReportedQuery, ReportedQueryEnd } from './plugins/queries/query-capture.js';
 export * from './plugins/requests/requests.plugin.js';

@@ -1,7 +1,7 @@
 import type { ExceptionFamilyDetailResponse, ExceptionFamilyRow, OverviewRange } from '../contracts/api.js';
 import type { Entry, EntryFamily } from '../entries/entry.js';
-import { EXCEPTION_COUNTER } from '../plugins/exceptions/exceptions.plugin.js';
 import type { EntryReader } from '../plugins/plugin.js';
+import { EXCEPTION_COUNTER } from '../storage/overview-counters.js';
 import { overviewWindow } from './overview.js';
 
 /** Newest occurrences listed with their requests. */

@@ -1,7 +1,7 @@
 import type { OverviewPoint, OverviewRange, OverviewResponse, OverviewRoute, OverviewTile } from '../contracts/api.js';
 import type { ActiveTrackerPlugin, EntryReader, OverviewWindow } from '../plugins/plugin.js';
-import { REQUEST_COUNTERS } from '../plugins/requests/requests.plugin.js';
 import { bucketStart, GRANULARITY_MS, type CounterSeries } from '../storage/counters.js';
+import { REQUEST_COUNTERS } from '../storage/overview-counters.js';
 import { quantiles } from '../storage/histogram.js';
 
 /** Buckets of each range: an hour of minutes, a day of hours. */

@@ -1,15 +1,31 @@
 import { createHash } from 'node:crypto';
-import { serializeEventPayload } from '../../bus/event-payload.js';
-import { EventReporter, eventReporter, EventSubscriber, StructuredEvent } from '../../bus/event-reporter.js';
-import { currentTags } from '../../bus/event-tag-stack.js';
-import { currentContext, isOwnedBy } from '../../context/request-context.js';
-import type { EntryDraft } from '../../entries/entry.js';
-import { displayPath, isHostFile, parseStack, StackFrame, TRACKER_FILE } from '../../entries/stack-frames.js';
-import { sanitizeValue } from '../../recorder/entry-sanitizer.js';
-import { sensitiveKeyMatcher } from '../../recorder/sensitive-keys.js';
-import { matchesAnyFilter, stringFilterProblems, type StringFilter } from '../filter-match.js';
-import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
-import type { EventSource, EventEntryContent } from '../../contracts/entries.js';
+import {
+  currentContext,
+  currentTags,
+  displayPath,
+  EventReporter,
+  eventReporter,
+  EventSubscriber,
+  isHostFile,
+  isOwnedBy,
+  matchesAnyFilter,
+  parseStack,
+  sanitizeValue,
+  sensitiveKeyMatcher,
+  serializeEventPayload,
+  StackFrame,
+  stringFilterProblems,
+  StructuredEvent,
+  TRACKER_FILE,
+  type ActiveTrackerPlugin,
+  type EntryDraft,
+  type EntryReader,
+  type EventEntryContent,
+  type EventSource,
+  type PluginHost,
+  type PluginStatistic,
+  type StringFilter,
+} from '../../plugin-api.js';
 export type { EventSource, EventEntryContent };
 
 /** A name filter of recorded notifications: a string is an exact event name, a RegExp is tested on it. */

@@ -1,15 +1,25 @@
 import { createHash } from 'node:crypto';
-import type { InstrumentationEvent } from '../../bus/instrumentation-bus.js';
-import { currentContext } from '../../context/request-context.js';
-import type { EntryDraft } from '../../entries/entry.js';
-import { displayPath, firstAppFrame, parseStack } from '../../entries/stack-frames.js';
-import type { NestHook } from '../../http/hook-state.js';
-import { NEST_EXCEPTION_EVENT } from '../../http/exception-hook.js';
-import type { ActiveTrackerPlugin, EntryReader, OverviewWindow, PluginHost, PluginStatistic } from '../plugin.js';
-import type { OverviewTile } from '../../contracts/api.js';
-import { matchesFilter } from '../filter-match.js';
+import {
+  currentContext,
+  displayPath,
+  EXCEPTION_COUNTER,
+  firstAppFrame,
+  matchesFilter,
+  NEST_EXCEPTION_EVENT,
+  parseStack,
+  type ActiveTrackerPlugin,
+  type EntryDraft,
+  type EntryReader,
+  type ExceptionEntryContent,
+  type ExceptionOrigin,
+  type InstrumentationEvent,
+  type NestHook,
+  type OverviewTile,
+  type OverviewWindow,
+  type PluginHost,
+  type PluginStatistic,
+} from '../../plugin-api.js';
 import { statusOf } from './exception-status.js';
-import type { ExceptionOrigin, ExceptionEntryContent } from '../../contracts/entries.js';
 export type { ExceptionOrigin, ExceptionEntryContent };
 
 /** An exception filter: a class or class name (exact match), or a RegExp tested on the class name. */
@@ -25,9 +35,6 @@ export interface ExceptionsPluginOptions {
 }
 
 export { NEST_EXCEPTION_EVENT };
-
-/** Occurrences per time bucket, keyed by family hash: the overview tile and a family's chart. */
-export const EXCEPTION_COUNTER = 'exceptions';
 
 /**
  * Records unhandled errors (anywhere in the Nest pipeline, plus process-level ones), grouped by

@@ -1,8 +1,4 @@
-import type { InstrumentationHandle } from '../../bus/instrumentation-bus.js';
-import type { HttpClientEntryContent } from '../../contracts/entries.js';
-import type { TrackerContext } from '../../context/request-context.js';
-import type { EntryDraft } from '../../entries/entry.js';
-import { describeError } from './http-client.channels.js';
+import { describeError, type EntryDraft, type HttpClientEntryContent, type InstrumentationHandle, type TrackerContext } from '../../plugin-api.js';
 
 /**
  * Published when an outbound call ends, timed from its start: `{ client, method, url, host, status,

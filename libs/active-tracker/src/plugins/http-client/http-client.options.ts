@@ -1,4 +1,4 @@
-import { matchesFilter, stringFilterProblems, type StringFilter } from '../filter-match.js';
+import { stringFilterProblems, type StringFilter } from '../../plugin-api.js';
 
 /** A URL filter: a string matches a URL starting with it or a host (`api.example.com:443`) equal to it; a RegExp is tested on the URL. */
 export type HttpClientFilter = StringFilter;
@@ -22,10 +22,4 @@ export function httpClientOptionProblems(o: HttpClientPluginOptions): string[] {
     problems.push('"redactQueryParams" must be an array of non-empty strings');
   }
   return problems;
-}
-
-/** Whether the filters exclude a call to the (redacted) `url`, whose host is `host`. */
-export function isFilteredCall(filters: readonly HttpClientFilter[], url: string, host: string): boolean {
-  for (const filter of filters) if (matchesFilter(filter, url, 'prefix') || filter === host) return true;
-  return false;
 }

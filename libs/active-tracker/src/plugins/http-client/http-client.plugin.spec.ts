@@ -23,14 +23,8 @@ import { fakeHost } from '../../../test/support/fake-host.js';
 import { EntryRecorder } from '../../recorder/entry-recorder.js';
 import { MemoryRepository } from '../../storage/memory/memory.repository.js';
 import { requests } from '../requests/requests.plugin.js';
-import {
-  HTTP_CLIENT_CHANNELS,
-  httpClient,
-  HttpClientEntryContent,
-  HttpClientPlugin,
-  HttpClientPluginOptions,
-  INTERNAL_REQUEST_HEADER,
-} from './http-client.plugin.js';
+import { HTTP_CLIENT_CHANNELS, httpClient, HttpClientEntryContent, HttpClientPlugin, HttpClientPluginOptions } from './http-client.plugin.js';
+import { INTERNAL_REQUEST_HEADER } from '../../plugin-api.js';
 
 let outbound: OutboundServer;
 beforeAll(async () => {

@@ -1,20 +1,31 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { currentContext, isOwnedBy } from '../../context/request-context.js';
-import { UrlRedactor } from '../../recorder/url-redaction.js';
+import {
+  currentContext,
+  guard,
+  hasUndiciHeader,
+  hostOf,
+  INTERNAL_REQUEST_HEADER,
+  isFilteredCall,
+  isOwnedBy,
+  observeUndici,
+  toSize,
+  undiciHeader,
+  UrlRedactor,
+  type ActiveTrackerPlugin,
+  type EntryReader,
+  type HttpClientEntryContent,
+  type Listener,
+  type PluginHost,
+  type PluginStatistic,
+} from '../../plugin-api.js';
 import { exchangeContent, exchangeDraft, finishExchangeEvent, HTTP_CLIENT_EVENT, type Exchange } from './http-client.exchange.js';
-import { httpClientOptionProblems, isFilteredCall, type HttpClientFilter, type HttpClientPluginOptions } from './http-client.options.js';
-import { guard, hasUndiciHeader, hostOf, HTTP_CLIENT_CHANNELS, toSize, undiciHeader, type Listener } from './http-client.channels.js';
-import { observeUndici } from './undici-observer.js';
+import { httpClientOptionProblems, type HttpClientFilter, type HttpClientPluginOptions } from './http-client.options.js';
+import { HTTP_CLIENT_CHANNELS } from './http-client.channels.js';
 export { HTTP_CLIENT_CHANNELS, HTTP_CLIENT_EVENT };
 export type { HttpClientFilter, HttpClientPluginOptions };
-import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
-import type { HttpClientEntryContent } from '../../contracts/entries.js';
 export type { HttpClientEntryContent };
-
-/** Requests carrying this header are the tracker's own and never recorded. */
-export const INTERNAL_REQUEST_HEADER = 'x-activetracker-internal';
 
 /**
  * Outbound HTTP: calls made with `fetch`/undici and `http`/`https`, observed through

@@ -1,5 +1,4 @@
-import type { BatchDraft, TrackerContext } from '../../context/request-context.js';
-import type { EntryDraft } from '../../entries/entry.js';
+import type { BatchDraft, EntryDraft, TrackerContext } from '../../plugin-api.js';
 import type { LlmBatchTotals, LlmEntryContent } from './llm.types.js';
 
 /** Where a batch's LLM totals live on it (a property: the batch is one object per request or job). */

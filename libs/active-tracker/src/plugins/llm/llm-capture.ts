@@ -1,10 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { currentContext, isOwnedBy } from '../../context/request-context.js';
-import type { UrlRedactor } from '../../recorder/url-redaction.js';
-import { hasUndiciHeader, hostOf, undiciHeader } from '../http-client/http-client.channels.js';
-import { isFilteredCall } from '../http-client/http-client.options.js';
-import { INTERNAL_REQUEST_HEADER } from '../http-client/http-client.plugin.js';
-import { observeUndici } from '../http-client/undici-observer.js';
+import {
+  currentContext,
+  hasUndiciHeader,
+  hostOf,
+  INTERNAL_REQUEST_HEADER,
+  isFilteredCall,
+  isOwnedBy,
+  observeUndici,
+  undiciHeader,
+  type UrlRedactor,
+} from '../../plugin-api.js';
 import { LlmExchange, type CompletedExchange } from './llm-exchange.js';
 import { recognizeLlmCall, type LlmEndpointMatcher } from './llm-wire.recognizer.js';
 

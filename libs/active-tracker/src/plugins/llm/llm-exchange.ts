@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
-import type { TrackerContext } from '../../context/request-context.js';
+import type { TrackerContext } from '../../plugin-api.js';
 import { parseJson, parseNdjson, parseSse, type StreamEvent } from './llm-stream.parser.js';
 import type { LlmEndpoint } from './llm-wire.recognizer.js';
 import type { LlmRawExchange } from './llm.mappers.js';

@@ -1,7 +1,4 @@
-import type { TrackerContext } from '../../context/request-context.js';
-import type { Entry, EntryDraft } from '../../entries/entry.js';
-import { histogramBucket } from '../../storage/histogram.js';
-import type { CounterIncrement } from '../../storage/counters.js';
+import { histogramBucket, type CounterIncrement, type Entry, type EntryDraft, type TrackerContext } from '../../plugin-api.js';
 import type { LlmPricing } from './llm-pricing.js';
 import type { LlmRedaction } from './llm-redaction.js';
 import { LLM_STATUSES, type LlmEntryContent, type LlmInteraction, type LlmInteractionInput } from './llm.types.js';

@@ -1,4 +1,4 @@
-import { sanitizeValue } from '../../recorder/entry-sanitizer.js';
+import { sanitizeValue } from '../../plugin-api.js';
 
 /**
  * PII redaction of LLM payloads and texts, before anything is stored. Built-in detectors find

@@ -20,7 +20,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { ULID_PATTERN } from '../../http/dto/entries-query.dto.js';
+import { ULID_PATTERN } from '../../plugin-api.js';
 import { LLM_REVIEW_STATES, LLM_STATUSES } from './llm.types.js';
 
 const TIME = /^(\d{1,15}|\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/;

@@ -1,4 +1,4 @@
-import type { Entry } from '../../entries/entry.js';
+import type { Entry } from '../../plugin-api.js';
 import { toInteraction } from './llm-interaction.builder.js';
 import type { LlmInteraction } from './llm.types.js';
 

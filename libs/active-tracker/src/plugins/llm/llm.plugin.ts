@@ -1,12 +1,19 @@
 import type { IncomingMessage } from 'node:http';
-import { currentContext, isOwnedBy, type TrackerContext } from '../../context/request-context.js';
-import type { InstrumentationEvent } from '../../bus/instrumentation-event.js';
-import { ApiError } from '../../http/api-error.js';
-import { SensitiveKeys } from '../../recorder/sensitive-keys.js';
-import { UrlRedactor } from '../../recorder/url-redaction.js';
-import { stringFilterProblems } from '../filter-match.js';
-import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
-import type { PluginRoute } from '../plugin-route.js';
+import {
+  ApiError,
+  currentContext,
+  isOwnedBy,
+  SensitiveKeys,
+  stringFilterProblems,
+  UrlRedactor,
+  type ActiveTrackerPlugin,
+  type EntryReader,
+  type InstrumentationEvent,
+  type PluginHost,
+  type PluginRoute,
+  type PluginStatistic,
+  type TrackerContext,
+} from '../../plugin-api.js';
 import { addToBatch, settleBatch } from './llm-batch.js';
 import { LlmCapture } from './llm-capture.js';
 import type { CompletedExchange } from './llm-exchange.js';

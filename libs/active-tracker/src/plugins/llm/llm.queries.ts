@@ -1,10 +1,14 @@
 import { encodeTime } from 'ulid';
-import type { Entry } from '../../entries/entry.js';
-import { ApiError } from '../../http/api-error.js';
-import { bucketStart, type CounterGranularity } from '../../storage/counters.js';
-import type { TagFilter } from '../../storage/entry-repository.js';
-import { histogramBucket as histogramBucketOf, quantiles } from '../../storage/histogram.js';
-import type { EntryReader } from '../plugin.js';
+import {
+  ApiError,
+  bucketStart,
+  histogramBucket as histogramBucketOf,
+  quantiles,
+  type CounterGranularity,
+  type Entry,
+  type EntryReader,
+  type TagFilter,
+} from '../../plugin-api.js';
 import { dimension, LLM_COUNTERS, LLM_ENTRY_TYPE } from './llm-interaction.builder.js';
 import type { LlmEntryContent, LlmRollup, LlmTotals } from './llm.types.js';
 

@@ -1,10 +1,17 @@
 import type { IncomingMessage } from 'node:http';
-import type { Entry } from '../../entries/entry.js';
-import { ApiError } from '../../http/api-error.js';
-import { ULID_PATTERN } from '../../http/dto/entries-query.dto.js';
-import { EntryNotFoundError, VersionConflictError, type AuditRecord, type EntryPatch } from '../../storage/entry-repository.js';
-import { hostOf } from '../http-client/http-client.channels.js';
-import { StreamResponse, type PluginRoute, type PluginRouteContext } from '../plugin-route.js';
+import {
+  ApiError,
+  EntryNotFoundError,
+  hostOf,
+  StreamResponse,
+  ULID_PATTERN,
+  VersionConflictError,
+  type AuditRecord,
+  type Entry,
+  type EntryPatch,
+  type PluginRoute,
+  type PluginRouteContext,
+} from '../../plugin-api.js';
 import { LLM_ENTRY_TYPE, toInteraction } from './llm-interaction.builder.js';
 import type { LlmPricing, LlmPricingRule } from './llm-pricing.js';
 import { pricingRuleProblems } from './llm-pricing.js';

@@ -1,4 +1,4 @@
-import type { PluginView } from '../plugin-view.js';
+import type { PluginView } from '../../plugin-api.js';
 import { LLM_REVIEW_STATES, LLM_STATUSES } from './llm.types.js';
 
 /**

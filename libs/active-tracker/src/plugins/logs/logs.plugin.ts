@@ -1,11 +1,22 @@
-import type { InstrumentationEvent } from '../../bus/instrumentation-bus.js';
-import { LOG_LEVELS, LogLevel, NEST_LOG_EVENT, NestLogEvent } from '../../context/logger-capture.js';
-import { currentContext, isOwnedBy } from '../../context/request-context.js';
-import type { EntryDraft } from '../../entries/entry.js';
-import type { NestHook } from '../../http/hook-state.js';
-import { matchesFilter, stringFilterProblems, type StringFilter } from '../filter-match.js';
-import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
-import type { LogEntryContent } from '../../contracts/entries.js';
+import {
+  currentContext,
+  isOwnedBy,
+  LOG_LEVELS,
+  LogLevel,
+  matchesFilter,
+  NEST_LOG_EVENT,
+  NestLogEvent,
+  stringFilterProblems,
+  type ActiveTrackerPlugin,
+  type EntryDraft,
+  type EntryReader,
+  type InstrumentationEvent,
+  type LogEntryContent,
+  type NestHook,
+  type PluginHost,
+  type PluginStatistic,
+  type StringFilter,
+} from '../../plugin-api.js';
 export type { LogEntryContent };
 
 /**

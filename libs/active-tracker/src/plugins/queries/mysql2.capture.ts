@@ -1,5 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { contextStorage, type TrackerContext } from '../../context/request-context.js';
+import { contextStorage, type TrackerContext } from '../../plugin-api.js';
 import { beginQuery, captureSite, endQuery, isObservingQueries, rowsOf, type QueryHandle, type QuerySite } from './query-capture.js';
 
 /**

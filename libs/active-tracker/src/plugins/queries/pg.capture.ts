@@ -1,4 +1,4 @@
-import { currentContext, runInContext } from '../../context/request-context.js';
+import { currentContext, runInContext } from '../../plugin-api.js';
 import { beginQuery, captureSite, endQuery, isObservingQueries, rowsOf, type QueryHandle, type QuerySite } from './query-capture.js';
 
 /**

@@ -1,17 +1,35 @@
-import type { InstrumentationHandle } from '../../bus/instrumentation-bus.js';
-import { currentContext, isOwnedBy, runInContext, type BatchDraft, type TrackerContext } from '../../context/request-context.js';
-import type { OverviewTile, QueryFamilyDetail, QueryFamilyRequest, QueryFamilyRow } from '../../contracts/api.js';
-import type { QueryEntryContent, RequestQueries } from '../../contracts/entries.js';
-import type { Entry, EntryDraft, EntryFamily } from '../../entries/entry.js';
-import { ApiError } from '../../http/api-error.js';
-import { SensitiveKeys } from '../../recorder/sensitive-keys.js';
-import type { CounterIncrement } from '../../storage/counters.js';
-import { describeError } from '../http-client/http-client.channels.js';
-import { matchesFilter, stringFilterProblems } from '../filter-match.js';
-import type { PluginRoute } from '../plugin-route.js';
-import type { ActiveTrackerPlugin, Batch, EntryReader, OverviewWindow, PluginHost, PluginStatistic } from '../plugin.js';
+import {
+  ApiError,
+  batchQueryStats,
+  currentContext,
+  describeError,
+  isOwnedBy,
+  matchesFilter,
+  runInContext,
+  SensitiveKeys,
+  stringFilterProblems,
+  type ActiveTrackerPlugin,
+  type Batch,
+  type BatchDraft,
+  type CounterIncrement,
+  type Entry,
+  type EntryDraft,
+  type EntryFamily,
+  type EntryReader,
+  type InstrumentationHandle,
+  type OverviewTile,
+  type OverviewWindow,
+  type PluginHost,
+  type PluginRoute,
+  type PluginStatistic,
+  type QueryEntryContent,
+  type QueryFamilyDetail,
+  type QueryFamilyRequest,
+  type QueryFamilyRow,
+  type RequestQueries,
+  type TrackerContext,
+} from '../../plugin-api.js';
 import { redactParams, redactParamsLike, redactSqlLiterals, SqlAnalyzer } from './query-analysis.js';
-import { batchQueryStats } from './query-batch.js';
 import { addQueryObserver, type QueryEnd, type QueryObserver, type QueryStart } from './query-capture.js';
 import { installQueryDrivers, type InstalledDrivers, type QueryDriverModules } from './query-drivers.js';
 import { QueryFamiliesQueryDto, QueryFamilyQueryDto } from './query-families.dto.js';

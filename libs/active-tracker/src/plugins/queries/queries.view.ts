@@ -1,5 +1,4 @@
-import type { PluginNav } from '../plugin.js';
-import type { PluginView } from '../plugin-view.js';
+import type { PluginNav, PluginView } from '../../plugin-api.js';
 
 /** A database cylinder: monochrome, 24×24, takes the sidebar's color like the other icons. */
 export const QUERIES_ICON =

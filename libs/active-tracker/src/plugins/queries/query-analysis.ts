@@ -1,4 +1,4 @@
-import { REDACTED } from '../../recorder/sensitive-keys.js';
+import { REDACTED } from '../../plugin-api.js';
 import { normalizeTokens, sqlFamilyHash, tokenizeSql, type SqlDialect, type SqlToken } from './query-normalizer.js';
 
 /**

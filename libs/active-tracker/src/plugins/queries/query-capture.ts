@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { currentContext, type TrackerContext } from '../../context/request-context.js';
+import { currentContext, type TrackerContext } from '../../plugin-api.js';
 import { captureQueryOrigin, NO_ORIGIN, type QueryOrigin } from './query-origin.js';
 
 /** The driver that ran a query: 'pg' and 'mysql2' are hooked here; others report through `startQuery`/`recordQuery`. */

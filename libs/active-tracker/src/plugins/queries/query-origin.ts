@@ -1,4 +1,4 @@
-import { displayPath, isAppFile, parseStack } from '../../entries/stack-frames.js';
+import { displayPath, isAppFile, parseStack } from '../../plugin-api.js';
 
 /** Where a query was issued: the first application frame (`file:line`) and the ORM it went through. */
 export interface QueryOrigin {

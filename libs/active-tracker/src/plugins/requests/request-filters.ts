@@ -1,4 +1,4 @@
-import { matchesAnyFilter, type StringFilter } from '../filter-match.js';
+import { matchesAnyFilter, type StringFilter } from '../../plugin-api.js';
 
 /**
  * A request filter, as in the original gem: a string must match the start of the path; a RegExp is

@@ -11,7 +11,8 @@ import type { Entry } from '../../entries/entry.js';
 import { REDACTED } from '../../recorder/sensitive-keys.js';
 import { EntryRepository } from '../../storage/entry-repository.js';
 import { logs } from '../logs/logs.plugin.js';
-import { REQUEST_COUNTERS, requests, RequestsPluginOptions } from './requests.plugin.js';
+import { REQUEST_COUNTERS } from '../../plugin-api.js';
+import { requests, RequestsPluginOptions } from './requests.plugin.js';
 
 const CARD = '4111111111111111';
 const SSN = '078-05-1120';

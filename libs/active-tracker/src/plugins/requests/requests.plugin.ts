@@ -1,21 +1,28 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { InstrumentationHandle } from '../../bus/instrumentation-bus.js';
-import type { TrackerContext } from '../../context/request-context.js';
-import type { EntryDraft } from '../../entries/entry.js';
-import type { NestHook } from '../../http/hook-state.js';
-import { pathOf } from '../../http/tracker-endpoint.js';
-import { sanitizeValue } from '../../recorder/entry-sanitizer.js';
-import { REDACTED, SensitiveKeys } from '../../recorder/sensitive-keys.js';
-import { UrlRedactor } from '../../recorder/url-redaction.js';
-import type { CounterIncrement } from '../../storage/counters.js';
-import { histogramBucket } from '../../storage/histogram.js';
-import type { ActiveTrackerPlugin, EntryReader, PluginHost, PluginStatistic } from '../plugin.js';
+import {
+  batchQueryTimeMs,
+  histogramBucket,
+  pathOf,
+  REDACTED,
+  REQUEST_COUNTERS,
+  sanitizeValue,
+  SensitiveKeys,
+  UrlRedactor,
+  type ActiveTrackerPlugin,
+  type CounterIncrement,
+  type EntryDraft,
+  type EntryReader,
+  type InstrumentationHandle,
+  type NestHook,
+  type PluginHost,
+  type PluginStatistic,
+  type RequestEntryContent,
+  type TrackerContext,
+} from '../../plugin-api.js';
 import { matchesRequestFilter, RequestFilter } from './request-filters.js';
 import { ResponseBodyRecorder } from './response-body.recorder.js';
-import { batchQueryTimeMs } from '../queries/query-batch.js';
-import type { RequestEntryContent } from '../../contracts/entries.js';
 export type { RequestEntryContent };
 
 /** Options of the request plugin. */
@@ -29,20 +36,6 @@ export interface RequestsPluginOptions {
   /** Extra header/field name fragments to redact, on top of the tracker's `sensitiveKeys`. */
   redactKeys?: string[];
 }
-
-/** Counters every request entry adds (see the README's overview section). */
-export const REQUEST_COUNTERS = {
-  /** Requests per status class ('2xx', '4xx', '5xx'...). */
-  byStatus: 'requests',
-  /** Histogram of request durations (keys `h<bucket>`, see storage/histogram.ts): p95 over time. */
-  duration: 'requests.duration',
-  /** Requests per route (key: the route's family hash): the overview's slowest routes. */
-  routes: 'requests.routes',
-  /** Total duration in ms per route (key: family hash): average = routesMs / routes. */
-  routesMs: 'requests.routes.ms',
-  /** 5xx answers per route (key: family hash). */
-  routes5xx: 'requests.routes.5xx',
-} as const;
 
 /**
  * Published when a request ends (Rails' `process_action.action_controller`), timed from its start

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { JsonText } from '../../entries/json-text.js';
+import { JsonText } from '../../plugin-api.js';
 
 const RECORDER = Symbol('activeTracker.responseBody');
 

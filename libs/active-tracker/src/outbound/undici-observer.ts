@@ -1,5 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { guard, type Listener } from './http-client.channels.js';
+import { guard, type Listener } from './outbound-call.js';
 
 /**
  * The one subscription to fetch/undici's `node:diagnostics_channel` channels, shared by every

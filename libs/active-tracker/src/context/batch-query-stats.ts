@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { TrackerContext } from '../../context/request-context.js';
-import type { RequestQueries } from '../../contracts/entries.js';
+import type { RequestQueries } from '../contracts/entries.js';
+import type { TrackerContext } from './request-context.js';
 
 /** Where a batch's query totals live on it (a property: the batch is one object per request). */
 const SLOT = Symbol.for('activeTracker.queries.batch');
@@ -12,7 +12,8 @@ const MAX_KEY_CHARS = 2048;
 const MAX_LISTED = 20;
 
 /**
- * The queries of one batch, counted as they end (not from its drafts: a long batch is written as
+ * The queries of one batch (filled by the queries plugin, read by the requests plugin and
+ * anything that reports a batch's database time), counted as they end (not from its drafts: a long batch is written as
  * it goes, so its drafts are not all there at the end): totals, runs per family ("similar") and per
  * statement with the same parameters ("duplicates", as django-debug-toolbar tells them apart).
  */
