@@ -16,7 +16,7 @@ import type {
   LlmTotals,
   SessionNode,
 } from '@active-tracker/nestjs/contracts';
-import { Guard, Shape, any, arrayOf, bool, members, nullable, num, object, oneOf, optional, parser, recordOf, str } from '../../core/api/json.guard';
+import { Guard, Shape, any, arrayOf, bool, members, nullable, num, object, oneOf, optional, parser, recordOf, str } from '../../core/api/json.guard.js';
 
 /** The parsers of the LLM plugin's routes (`api/llm/...`): a drifted answer is an error, not half a page. */
 
