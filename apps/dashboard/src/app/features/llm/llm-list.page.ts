@@ -89,11 +89,8 @@ const CHART_DAYS = 30;
     }
 
     <div class="card chart-card">
-      @defer (on viewport) {
-        <at-time-chart label="Cost per day (last 30 days)" [data]="chart()" [bars]="true" />
-      } @placeholder {
-        <div class="chart-placeholder muted">Cost per day</div>
-      }
+      <!-- No @defer: its runtime would join Angular core in the initial bundle (every page pays for it); the chart is in this lazy route already. -->
+      <at-time-chart label="Cost per day (last 30 days)" [data]="chart()" [bars]="true" />
     </div>
 
     @if (notice(); as n) {
@@ -177,7 +174,6 @@ const CHART_DAYS = 30;
     .tile-hint { font-size: 11.5px; color: var(--muted); }
     .note { font-size: 12px; margin: 0 0 12px; }
     .chart-card { margin-bottom: 12px; padding: 12px 14px; }
-    .chart-placeholder { height: 180px; display: grid; place-items: center; font-size: 12px; }
     .bulk { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 10px 12px; border-bottom: 1px solid var(--border-soft); }
     .bulk .comment { flex: 1; min-width: 160px; max-width: 320px; }
     .keys { margin-left: auto; font-size: 11.5px; }

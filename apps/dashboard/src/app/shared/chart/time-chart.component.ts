@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, afterRender
 import uPlot from 'uplot';
 import { ThemeStore } from '../../core/theme/theme.store';
 import { ChartData, ChartFormat, formatChartValue, isEmptyChart, isolatedPoints, withAlpha } from './chart.model';
+import { UplotStylesComponent } from './uplot-styles.component';
 
 /** Height of the plot in CSS px (the legend adds its line). */
 const HEIGHT = 160;
@@ -15,7 +16,9 @@ const HEIGHT = 160;
 @Component({
   selector: 'at-time-chart',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [UplotStylesComponent],
   template: `
+    <at-uplot-styles />
     <figure class="chart" [attr.aria-label]="label()" role="img">
       <figcaption class="chart-title">{{ label() }}</figcaption>
       @if (empty()) {
