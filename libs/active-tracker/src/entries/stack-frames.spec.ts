@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { displayPath, firstAppFrame, isAppFile, parseStack, StackFrame } from './stack-frames.js';
+import ts from 'typescript';
+import { callSiteFrame, captureCallSites, displayPath, firstAppFrame, isAppFile, parseStack, type ParsedStackLine, StackFrame } from './stack-frames.js';
 
 const STACK = [
   'Error: boom',
@@ -177,5 +178,62 @@ describe('displayPath', () => {
     expect(displayPath(`${cwd}-other/x.js`)).toBe(`${cwd}-other/x.js`);
     expect(displayPath('node:internal/timers')).toBe('node:internal/timers');
     expect(displayPath(null)).toBeNull();
+  });
+});
+
+describe('captureCallSites and callSiteFrame', () => {
+  it('read the caller from structured call sites, at the position its stack text shows', () => {
+    let taken = 0;
+    const [limit, prepare] = [Error.stackTraceLimit, Error.prepareStackTrace];
+    const here = (): ParsedStackLine => {
+      const sites = captureCallSites(here, 2)!;
+      taken = sites.length;
+      return callSiteFrame(sites[0], here, 0);
+    };
+    const [frame, stack] = [here(), new Error().stack];
+    const shown = parseStack(stack)[0];
+    expect(taken).toBe(2);
+    expect([frame.file, frame.line]).toEqual([shown.file, shown.line]);
+    // The process's settings are left as they were.
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(Error.prepareStackTrace).toBe(prepare);
+  });
+
+  it('map a compiled frame through its source map exactly when the stack text does (through the visible formatter, through the engine, unmapped)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'call sites-'));
+    try {
+      const compile = (source: string, fileName: string) =>
+        ts.transpileModule(source, { fileName, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: true } });
+      const lib = compile(readFileSync(new URL('./stack-frames.ts', import.meta.url), 'utf8'), 'stack-frames.ts');
+      // Types before the call: the compiled line is 6 lines above the TypeScript one.
+      const app = compile(
+        [
+          "import { callSiteFrame, captureCallSites, parseStack } from './stack-frames.js';",
+          'interface Shifted {',
+          '  a: number;',
+          '  b: string;',
+          '}',
+          'type Gone = Shifted;',
+          'const where = (): string => { const f = callSiteFrame(captureCallSites(where, 1)![0], where, 0); return `${f.file}:${f.line}`; };',
+          "if (process.argv[2] === 'no-formatter') Error.prepareStackTrace = undefined;",
+          'const shown = (stack?: string): string => { const f = parseStack(stack)[0]; return `${f.file}:${f.line}`; };',
+          'console.log(JSON.stringify([where(), shown(new Error().stack)]));',
+        ].join('\n'),
+        'app.ts',
+      );
+      writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+      writeFileSync(join(dir, 'stack-frames.js'), lib.outputText);
+      writeFileSync(join(dir, 'app.js'), app.outputText);
+      writeFileSync(join(dir, 'app.js.map'), app.sourceMapText!);
+      const run = (...args: string[]) => JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as [string, string];
+      const ts10 = `${join(dir, 'app.ts')}:10`;
+      expect(run('--enable-source-maps', join(dir, 'app.js'))).toEqual([ts10, ts10]);
+      expect(run('--enable-source-maps', join(dir, 'app.js'), 'no-formatter')).toEqual([ts10, ts10]);
+      const [site, shown] = run(join(dir, 'app.js'));
+      expect(site).toBe(shown);
+      expect(site).toMatch(/app\.js:\d+$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

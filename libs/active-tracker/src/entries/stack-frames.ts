@@ -80,3 +80,72 @@ export function fromFileUrl(url: string): string {
 function num(s: string | undefined): number | null {
   return s ? Number(s) : null;
 }
+
+/**
+ * V8's structured call sites of the current stack below `above` (at most `limit`), with no stack
+ * text formatted: the cheap read behind per-call locations (a few µs). Null when the engine will not give them.
+ */
+export function captureCallSites(above: (...args: never[]) => unknown, limit: number): NodeJS.CallSite[] | null {
+  const prepare = Error.prepareStackTrace;
+  const stackLimit = Error.stackTraceLimit;
+  const holder: { stack?: unknown } = {};
+  try {
+    Error.prepareStackTrace = returnSites;
+    Error.stackTraceLimit = limit;
+    Error.captureStackTrace(holder, above);
+    // Read while our formatter is installed: the stack is formatted on first access.
+    const sites = holder.stack;
+    return Array.isArray(sites) ? (sites as NodeJS.CallSite[]) : null;
+  } catch {
+    return null;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = stackLimit;
+  }
+}
+
+function returnSites(_error: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] {
+  return sites;
+}
+
+/**
+ * The call site at `index` of `captureCallSites(above, …)`, as the process prints it in stack
+ * traces, so source-mapped exactly when the app's own traces are (Node under --enable-source-maps,
+ * source-map-support, Jest): the installed formatter is asked for this one frame; where none is
+ * visible (a vm context), the current stack's text is taken down to it, so call it from within
+ * `above`, in the same synchronous call. Either line is read by `parseStackLine`. Costs tens of µs:
+ * meant to be cached per position.
+ */
+export function callSiteFrame(site: NodeJS.CallSite, above: (...args: never[]) => unknown, index: number): ParsedStackLine {
+  const raw: ParsedStackLine = {
+    function: site.getFunctionName?.() ?? null,
+    file: site.getFileName?.() ?? null,
+    line: site.getLineNumber?.() ?? null,
+    column: site.getColumnNumber?.() ?? null,
+  };
+  const prepare = Error.prepareStackTrace;
+  const stackLimit = Error.stackTraceLimit;
+  try {
+    const formatter = typeof prepare === 'function' && prepare !== returnSites;
+    let text: unknown;
+    if (formatter) text = prepare(new Error(), [site]);
+    else {
+      const holder: { stack?: unknown } = {};
+      Error.stackTraceLimit = index + 1;
+      Error.captureStackTrace(holder, above);
+      text = holder.stack;
+    }
+    const frames =
+      typeof text === 'string'
+        ? text
+            .split('\n')
+            .map(parseStackLine)
+            .filter((f) => f !== null)
+        : [];
+    return frames[formatter ? 0 : index] ?? raw;
+  } catch {
+    return raw;
+  } finally {
+    Error.stackTraceLimit = stackLimit;
+  }
+}

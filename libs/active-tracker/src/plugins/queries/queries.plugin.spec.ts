@@ -7,7 +7,7 @@ import { prepareEntry } from '../../storage/prepared-entry.js';
 import { viewProblems } from '../plugin-view.js';
 import { N_PLUS_ONE_COUNTER, QUERY_COUNTER, queries, QueriesPlugin } from './queries.plugin.js';
 import { batchQueryStats, batchQueryTimeMs } from '../../plugin-api.js';
-import { LOCATION_REFRESH, recordQuery, startQuery } from './query-capture.js';
+import { recordQuery, startQuery } from './query-capture.js';
 import { runInContext } from '../../context/request-context.js';
 import { REDACTED } from '../../recorder/sensitive-keys.js';
 
@@ -251,17 +251,34 @@ describe('queries plugin: options, batch processor, statistics', () => {
     expect(otherHost.drafts.map((d) => d.content.location)).toEqual([APP_CALL_LOCATION]);
   });
 
-  it('the call stack is read for the first run of an SQL text and every LOCATION_REFRESH-th after; runs between reuse it', async () => {
+  it('every query gets its own call site: one SQL text run from two places alternately shows each place', async () => {
     const plugin = queries();
     const fake = fakeHost(plugin);
     stops.push(await plugin.register(fake.host));
     const batch = new TrackerContext('tracker-1');
-    const sql = 'SELECT * FROM memo_check WHERE id = $1';
+    const sql = 'SELECT * FROM two_sites WHERE id = $1';
     runInContext(batch, () => {
-      fromApp(() => recordQuery({ driver: 'pg', sql, durationMs: 1 }));
-      for (let i = 1; i <= LOCATION_REFRESH; i++) fromOtherApp(() => recordQuery({ driver: 'pg', sql, durationMs: 1 }));
+      for (let i = 0; i < 3; i++) {
+        fromApp(() => recordQuery({ driver: 'pg', sql, durationMs: 1 }));
+        fromOtherApp(() => startQuery({ driver: 'pg', sql }).end());
+      }
     });
-    const locations = fake.drafts.map((d) => d.content.location);
-    expect(locations).toEqual([...Array(LOCATION_REFRESH).fill(APP_CALL_LOCATION), OTHER_APP_CALL_LOCATION]);
+    expect(fake.drafts.map((d) => d.content.location)).toEqual(Array(3).fill([APP_CALL_LOCATION, OTHER_APP_CALL_LOCATION]).flat());
+    expect(APP_CALL_LOCATION).not.toBe(OTHER_APP_CALL_LOCATION);
+  });
+
+  it('a deeper call site of a known SQL text is still found (the depth remembered per text only bounds the first read)', async () => {
+    const plugin = queries();
+    const fake = fakeHost(plugin);
+    stops.push(await plugin.register(fake.host));
+    const sql = 'SELECT * FROM deep_sites WHERE id = $1';
+    const nested = (depth: number, fn: () => void): void => (depth === 0 ? fn() : nested(depth - 1, fn));
+    runInContext(new TrackerContext('tracker-1'), () => {
+      fromApp(() => recordQuery({ driver: 'pg', sql, durationMs: 1 }));
+      // The spec's own frames are the tracker's (libs/active-tracker/src), so these add depth before the app frame.
+      fromOtherApp(() => nested(15, () => recordQuery({ driver: 'pg', sql, durationMs: 1 })));
+      fromApp(() => recordQuery({ driver: 'pg', sql, durationMs: 1 }));
+    });
+    expect(fake.drafts.map((d) => d.content.location)).toEqual([APP_CALL_LOCATION, OTHER_APP_CALL_LOCATION, APP_CALL_LOCATION]);
   });
 });

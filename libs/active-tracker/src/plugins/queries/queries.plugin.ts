@@ -60,9 +60,9 @@ export interface QueriesPluginOptions {
   /** Record bound parameters (sensitive ones redacted). Default: true unless NODE_ENV=production. */
   captureParams?: boolean;
   /**
-   * Read the call stack for `content.location` and `content.orm` (the first run of an SQL text and
-   * every 16th after; the runs between reuse it). Default true; it is the main cost of a captured
-   * query, false saves it.
+   * Read the call stack of every query for `content.location` and `content.orm` (structured call
+   * sites down to the first app frame). Default true; it is the main cost of a captured query
+   * (a few µs, more under deep ORM stacks), false saves it.
    */
   captureLocation?: boolean;
   /**

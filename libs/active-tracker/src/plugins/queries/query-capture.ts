@@ -76,32 +76,12 @@ export function isObservingQueries(): boolean {
   return observers.length > 0;
 }
 
-/** The site of a call made now (its batch and first app frame). */
-export function captureSite(sql?: string): QuerySite {
-  return { ctx: currentContext(), origin: locationWanted ? originOf(sql) : NO_ORIGIN };
-}
-
-/** Runs of one SQL text between two reads of the call stack. */
-export const LOCATION_REFRESH = 16;
-const origins = new Map<string, { origin: QueryOrigin; runs: number }>();
-
 /**
- * The call stack is the main cost of a captured query, so it is read for the first run of an SQL
- * text and every LOCATION_REFRESH-th run after; the runs in between reuse that origin. One text
- * nearly always comes from one place (an N+1 loop, a repository method); when a text is shared by
- * several call sites, each shows up as the refreshes come round. Without a text: always read.
+ * The site of a call made now: its batch and its first app frame, read from the call stack for
+ * every query. `sql`, when known, only bounds how deep the stack is read (see captureQueryOrigin).
  */
-function originOf(sql: string | undefined): QueryOrigin {
-  if (sql === undefined || sql.length > 8192) return captureQueryOrigin();
-  const known = origins.get(sql);
-  if (known !== undefined && ++known.runs % LOCATION_REFRESH !== 0) return known.origin;
-  const origin = captureQueryOrigin();
-  if (known !== undefined) known.origin = origin;
-  else {
-    if (origins.size >= 2000) origins.clear();
-    origins.set(sql, { origin, runs: 0 });
-  }
-  return origin;
+export function captureSite(sql?: string): QuerySite {
+  return { ctx: currentContext(), origin: locationWanted ? captureQueryOrigin(sql) : NO_ORIGIN };
 }
 
 /** Starts a query: asks every observer; null when none wants it. Never throws. */

@@ -1,4 +1,4 @@
-import { displayPath, isAppFile, parseStack } from '../../plugin-api.js';
+import { callSiteFrame, captureCallSites, displayPath, isAppFile } from '../../plugin-api.js';
 
 /** Where a query was issued: the first application frame (`file:line`) and the ORM it went through. */
 export interface QueryOrigin {
@@ -18,56 +18,67 @@ export const NO_ORIGIN: QueryOrigin = Object.freeze({ location: null, orm: null 
 
 const appFiles = new Map<string, boolean>();
 const orms = new Map<string, string | null>();
-const locations = new Map<string, string>();
+/** file → (line, column) → `file:line` as shown: one source-map lookup per call site, ever. */
+const locations = new Map<string, Map<number, string>>();
+let locationCount = 0;
 
 /**
- * The origin of the call being made now, from V8's structured call sites: no stack text is
- * formatted per query, only once per new call site (then cached). App files are told apart by the
- * same rule as exception locations (entries/stack-frames.ts); the outermost ORM frame names the ORM.
+ * Stack depth (frames down to the first app frame, all frames when there is none) last needed by
+ * an SQL text: one text nearly always comes from the same path (an ORM method, a repository), so
+ * its next read takes no more frames than that. A hint only: a deeper site is read again in full.
  */
-export function captureQueryOrigin(): QueryOrigin {
-  // Most app frames are near the top: a short capture first, the long one only when it is not there.
-  const near = callSites(NEAR_FRAMES);
-  if (!near) return NO_ORIGIN;
-  const found = originIn(near);
-  if (found.location !== null || near.length < NEAR_FRAMES) return found;
-  const all = callSites(MAX_FRAMES);
-  return all ? originIn(all) : found;
+const depths = new Map<string, number>();
+const MAX_HINTED_SQL = 4096;
+
+/**
+ * The origin of the call being made now, read for every query from V8's structured call sites:
+ * no stack text is formatted, only positions compared; the source-mapped `file:line` of a position
+ * is worked out once (`callSiteFrame`) and cached. The read costs about a third of a µs per frame
+ * taken, so it takes as many as `sql` needed last time. App files are told apart by the same
+ * rule as exception locations (entries/stack-frames.ts); the outermost ORM frame names the ORM.
+ */
+export function captureQueryOrigin(sql?: string): QueryOrigin {
+  const hinted = sql !== undefined && sql.length <= MAX_HINTED_SQL;
+  const limit = (hinted && depths.get(sql)) || NEAR_FRAMES;
+  let sites = captureCallSites(captureQueryOrigin, limit);
+  if (!sites) return NO_ORIGIN;
+  let at = firstAppSite(sites);
+  // Not within the frames taken, and the stack goes on: take them all.
+  if (at < 0 && sites.length >= limit && limit < MAX_FRAMES) {
+    sites = captureCallSites(captureQueryOrigin, MAX_FRAMES) ?? sites;
+    at = firstAppSite(sites);
+  }
+  if (hinted) {
+    const depth = at < 0 ? MAX_FRAMES : at + 1;
+    if (depth > (depths.get(sql) ?? 0)) {
+      if (depths.size >= 1000) depths.clear();
+      depths.set(sql, depth);
+    }
+  }
+  return originOf(sites, at);
 }
 
-/** The first app frame of `sites` (and the outermost ORM before it). */
-function originIn(sites: NodeJS.CallSite[]): QueryOrigin {
-  let orm: string | null = null;
+/** Index of the first app frame of `sites`, -1 when none. */
+function firstAppSite(sites: NodeJS.CallSite[]): number {
   for (let i = 0; i < sites.length; i++) {
-    const site = sites[i];
-    const file = site.getFileName?.() ?? null;
-    if (!file) continue;
-    // The outermost ORM frame names it (MikroORM calls knex, which calls the driver).
-    const frameOrm = ormOf(file);
-    if (frameOrm !== null) orm = frameOrm;
-    if (!isApp(file)) continue;
-    return { location: locate(site, file, i), orm };
+    const file = sites[i].getFileName?.();
+    if (file && isApp(file)) return i;
   }
-  return orm === null ? NO_ORIGIN : { location: null, orm };
+  return -1;
 }
 
-function callSites(frames: number): NodeJS.CallSite[] | null {
-  const prepare = Error.prepareStackTrace;
-  const limit = Error.stackTraceLimit;
-  const holder: { stack?: unknown } = {};
-  try {
-    Error.prepareStackTrace = (_error, sites) => sites;
-    Error.stackTraceLimit = frames;
-    Error.captureStackTrace(holder, captureQueryOrigin);
-    // Read while our formatter is installed: the stack is formatted on first access.
-    const sites = holder.stack;
-    return Array.isArray(sites) ? (sites as NodeJS.CallSite[]) : null;
-  } catch {
-    return null;
-  } finally {
-    Error.prepareStackTrace = prepare;
-    Error.stackTraceLimit = limit;
+/** The location of the app frame at `at`, and the ORM: its outermost frame before it (MikroORM calls knex, which calls the driver). */
+function originOf(sites: NodeJS.CallSite[], at: number): QueryOrigin {
+  let orm: string | null = null;
+  const end = at < 0 ? sites.length : at;
+  for (let i = 0; i < end; i++) {
+    const file = sites[i].getFileName?.();
+    const frameOrm = file ? ormOf(file) : null;
+    if (frameOrm !== null) orm = frameOrm;
   }
+  if (at < 0) return orm === null ? NO_ORIGIN : { location: null, orm };
+  const site = sites[at];
+  return { location: locate(site, site.getFileName?.() ?? '', at), orm };
 }
 
 function isApp(file: string): boolean {
@@ -91,34 +102,22 @@ function ormOf(file: string): string | null {
   return orm;
 }
 
-/**
- * `file:line` of the call site at `index`, cached per position. On a miss the stack is formatted
- * once the way the process formats stacks (Node's --enable-source-maps, source-map-support, Jest),
- * so the location reads like the app's own stack traces (TypeScript lines, not compiled ones).
- */
+/** `file:line` of the call site at `index`, as the app's stack traces show it (TypeScript lines when they do), cached per position. */
 function locate(site: NodeJS.CallSite, file: string, index: number): string {
-  const key = `${file}:${site.getLineNumber?.() ?? 0}:${site.getColumnNumber?.() ?? 0}`;
-  let location = locations.get(key);
-  if (location === undefined) {
-    const frame = formattedFrames()[index];
-    location = frame?.file && frame.line !== null ? `${displayPath(frame.file)}:${frame.line}` : `${displayPath(file)}:${site.getLineNumber?.() ?? 0}`;
-    if (locations.size >= 5000) locations.clear();
-    locations.set(key, location);
+  // One number per position: columns stay below 2^24 but in pathological minified lines.
+  const position = (site.getLineNumber?.() ?? 0) * 16777216 + (site.getColumnNumber?.() ?? 0);
+  let inFile = locations.get(file);
+  let location = inFile?.get(position);
+  if (location !== undefined) return location;
+  const frame = callSiteFrame(site, captureQueryOrigin, index);
+  location = `${displayPath(frame.file ?? file)}:${frame.line ?? site.getLineNumber?.() ?? 0}`;
+  if (locationCount >= 5000) {
+    locations.clear();
+    locationCount = 0;
+    inFile = undefined;
   }
+  if (!inFile) locations.set(file, (inFile = new Map()));
+  inFile.set(position, location);
+  locationCount++;
   return location;
-}
-
-/** The same frames as `callSites()`, formatted and parsed (called from captureQueryOrigin, at the same depth). */
-function formattedFrames(): ReturnType<typeof parseStack> {
-  const limit = Error.stackTraceLimit;
-  const holder: { stack?: string } = {};
-  try {
-    Error.stackTraceLimit = MAX_FRAMES;
-    Error.captureStackTrace(holder, captureQueryOrigin);
-    return parseStack(holder.stack);
-  } catch {
-    return [];
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
 }

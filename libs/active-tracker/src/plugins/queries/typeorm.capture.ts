@@ -86,7 +86,7 @@ const subscriber = {
         values: event.parameters,
         database: databaseOf(ds),
         server: null,
-        site: captureSite(),
+        site: captureSite(event.query),
       });
       if (!handle) return;
       let queue = pending.get(event.queryRunner);
