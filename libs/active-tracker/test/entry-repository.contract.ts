@@ -505,6 +505,61 @@ export function entryRepositoryContract(name: string, make: MakeRepository): voi
       });
     });
 
+    describe('clearType()', () => {
+      it("deletes one type's entries, audit trails, families and named counters; other types, counters and instances keep theirs", async () => {
+        const repo = await open();
+        const twin = await twinOf(repo);
+        const other = await open();
+        const ids = idsAt(30);
+        const typeOf = (i: number) => (i % 3 === 0 ? 'request' : 'llm');
+        const entries = ids.map((id, i) => entry(id, { type: typeOf(i), tags: { env: 'prod' }, batchId: 'b1', familyHash: 'f' }));
+        const llmEntries = entries.filter((e) => e.type === 'llm');
+        const kept = entries.filter((e) => e.type === 'request');
+        await put(repo, llmEntries, {
+          counters: [
+            { name: 'llm.calls', key: 'openai', value: 1 },
+            { name: 'llm.other', key: 'x', value: 1 },
+          ],
+        });
+        await put(repo, kept, { counters: [{ name: 'requests', key: '2xx', value: 1 }] });
+        await put(other, llmEntries.slice(0, 3), { counters: [{ name: 'llm.calls', key: 'openai', value: 1 }] });
+        await repo.update(llmEntries[0].id, { tags: { review: 'approved' } }, { expectedVersion: 1, actor: 'ada', comment: null });
+        expect(await repo.audit(llmEntries[0].id)).toHaveLength(1);
+
+        expect(await repo.clearType('llm', ['llm.calls'])).toBe(llmEntries.length);
+
+        const now = Date.now();
+        const counter = async (r: EntryRepository, name: string) => (await r.counters({ name, granularity: 'day', from: now, to: now })).buckets[0].values;
+        for (const r of [repo, twin]) {
+          expect(await r.list({ type: 'llm', limit: 100 })).toEqual({ data: [], next: null });
+          expect(await r.count('llm')).toBe(0);
+          expect(await r.find(llmEntries[0].id)).toBeNull();
+          expect(await r.audit(llmEntries[0].id)).toEqual([]);
+          expect((await r.list({ limit: 100, tags: [{ key: 'review', value: 'approved' }] })).data).toEqual([]);
+          // Shared indexes (tags, families, batches) lose the type's ids and keep the others'.
+          expect((await r.list({ limit: 100, tags: [{ key: 'env', value: 'prod' }] })).data.map((e) => e.id)).toEqual(newestFirst(kept));
+          expect((await r.list({ limit: 100, family: 'f' })).data.map((e) => e.id)).toEqual(newestFirst(kept));
+          expect((await r.batch('b1')).map((e) => e.id)).toEqual(kept.map((e) => e.id));
+          expect(await r.family('llm', 'f')).toBeNull();
+          expect((await r.families({ type: 'llm', limit: 10 })).data).toEqual([]);
+          expect((await r.family('request', 'f'))!.count).toBe(kept.length);
+          expect(await r.count('request')).toBe(kept.length);
+          expect(await counter(r, 'llm.calls')).toEqual({});
+          expect(await counter(r, 'llm.other')).toEqual({ x: llmEntries.length });
+          expect(await counter(r, 'requests')).toEqual({ '2xx': kept.length });
+        }
+        // Another prefix is untouched.
+        expect(await other.count('llm')).toBe(3);
+        expect(await counter(other, 'llm.calls')).toEqual({ openai: 3 });
+        // Clearing again finds nothing; the type keeps working.
+        expect(await repo.clearType('llm', ['llm.calls'])).toBe(0);
+        await put(repo, [llmEntries[0]], { counters: [{ name: 'llm.calls', key: 'openai', value: 1 }] });
+        expect((await repo.list({ type: 'llm', limit: 10 })).data).toEqual([llmEntries[0]]);
+        expect((await repo.family('llm', 'f'))!.count).toBe(1);
+        expect(await counter(repo, 'llm.calls')).toEqual({ openai: 1 });
+      });
+    });
+
     describe('idempotence (v2)', () => {
       const timed = (id: string, familyHash: string, durationMs: number): Entry =>
         entry(id, { type: 'query', familyHash, durationMs, content: { sql: 'select 1' } });

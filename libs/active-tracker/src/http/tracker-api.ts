@@ -202,6 +202,7 @@ export class TrackerApi {
       actor,
       decode: (entry: Entry) => this.runtime.decode(entry, mayDecrypt),
       update: (id, patch, options) => this.runtime.update(id, patch, { ...options, actor: options.actor ?? actor }, plugin.entryType),
+      clearEntries: (counters) => this.runtime.repository.clearType(plugin.entryType, counters),
     });
     if (result instanceof ApiError) throw result;
     return { status: 200, body: result === undefined ? { data: null } : result };

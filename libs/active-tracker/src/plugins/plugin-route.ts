@@ -19,6 +19,12 @@ export interface PluginRouteContext<Q = Record<string, unknown>, B = unknown> {
   decode(entry: Entry): Entry;
   /** Updates an entry (a mutable record): optimistic concurrency and an audit record with `actor`. */
   update(id: string, patch: EntryPatch, options: Omit<UpdateOptions, 'actor'> & { actor?: string | null }): Promise<Entry>;
+  /**
+   * Deletes every stored entry of the plugin's own `entryType` (audit trails and families too) and
+   * every bucket of the named `counters` (the plugin's own rollups); other types are never touched.
+   * Resolves to how many entries were deleted. Authorize the caller first.
+   */
+  clearEntries(counters?: readonly string[]): Promise<number>;
 }
 
 /** A class-validator DTO class. */

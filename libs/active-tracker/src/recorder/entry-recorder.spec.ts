@@ -98,6 +98,9 @@ class FlakyRepository implements EntryRepository {
   clear(): Promise<void> {
     return this.inner.clear();
   }
+  clearType(type: string, counters?: readonly string[]): Promise<number> {
+    return this.inner.clearType(type, counters);
+  }
   async prune(): Promise<void> {
     this.prunes++;
     await this.inner.prune();

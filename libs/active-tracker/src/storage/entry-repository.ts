@@ -192,6 +192,13 @@ export interface EntryRepository {
    */
   clear(): Promise<void>;
   /**
+   * Deletes every stored entry of `type` (with its audit trail and index references), the
+   * type's families, and every bucket of the named `counters` (a plugin's rollups); other types,
+   * counters and settings stay. Entries written while it runs may stay. Returns how many entries
+   * it deleted. Bounded work per round trip, like clear().
+   */
+  clearType(type: string, counters?: readonly string[]): Promise<number>;
+  /**
    * A small named value shared by every instance using the store (the recording switch), kept
    * apart from entries: neither `clear()` nor retention removes it. Null when never written.
    */

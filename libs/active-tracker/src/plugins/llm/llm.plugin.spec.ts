@@ -473,4 +473,34 @@ describe.each(['memory', 'redis'] as const)('llm() plugin in a Nest app (%s stor
     const stats = await request(server()).get('/activetracker/api/stats').expect(200);
     expect(stats.body.data.find((r: { label: string }) => r.label === 'LLM calls').value).toBeGreaterThan(10);
   });
+
+  // Last: it empties the store's interactions.
+  it("DELETE interactions (authorize 'clear', same origin): the interactions, their audit trails and rollups go; other entries stay", async () => {
+    await request(server()).post('/ask').expect(201);
+    await tracker.flush();
+    const interactions = await repo.count('llm');
+    const requestsBefore = await repo.count('request');
+    expect(interactions).toBeGreaterThan(10);
+    expect(requestsBefore).toBeGreaterThan(0);
+    const reviewed = (await repo.list({ type: 'llm', tags: [{ key: 'review', value: 'approved' }], limit: 1 })).data[0];
+    expect(await repo.audit(reviewed.id)).not.toEqual([]);
+
+    const denied = await request(server()).delete(api('interactions')).set(BOB).expect(403);
+    expect(denied.body.message).toBe('not allowed to clear LLM interactions');
+    await request(server())
+      .delete(api('interactions'))
+      .set({ ...ADA, Origin: 'https://evil.example' })
+      .expect(403);
+    expect(await repo.count('llm')).toBe(interactions);
+
+    const cleared = await request(server()).delete(api('interactions')).set(ADA).expect(200);
+    expect(cleared.body).toEqual({ data: { deleted: interactions } });
+    expect(await repo.count('llm')).toBe(0);
+    expect((await request(server()).get(api('interactions')).set(ADA).expect(200)).body).toEqual({ data: [], next: null });
+    expect(await repo.audit(reviewed.id)).toEqual([]);
+    const kpis = await request(server()).get(api('kpis')).set(ADA).expect(200);
+    expect(kpis.body.data).toMatchObject({ calls: 0, inputTokens: 0, cost: {} });
+    expect((await request(server()).get(api('rollups')).set(ADA).expect(200)).body.data).toEqual([]);
+    expect(await repo.count('request')).toBe(requestsBefore);
+  });
 });

@@ -12,7 +12,7 @@ import {
   type PluginRoute,
   type PluginRouteContext,
 } from '../../plugin-api.js';
-import { LLM_ENTRY_TYPE, toInteraction } from './llm-interaction.builder.js';
+import { LLM_COUNTERS, LLM_ENTRY_TYPE, toInteraction } from './llm-interaction.builder.js';
 import type { LlmPricing, LlmPricingRule } from './llm-pricing.js';
 import { pricingRuleProblems } from './llm-pricing.js';
 import {
@@ -134,6 +134,17 @@ export function llmRoutes(owner: LlmRouteOwner): PluginRoute[] {
         const result = await owner.record({ ...(ctx.body as unknown as LlmInteractionInput), source: 'api' });
         if (!result.success) throw new ApiError(400, result.error?.message ?? 'the interaction could not be recorded');
         return { data: result.interaction };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: 'interactions',
+      async handle(ctx: Ctx) {
+        sameOrigin(ctx.req);
+        await owner.authorizeCall(ctx.actor, 'clear', { type: 'interactions' }, ctx.req);
+        // The interactions, their audit trails and families, and the rollups' counters; nothing else.
+        const deleted = await ctx.clearEntries(Object.values(LLM_COUNTERS));
+        return { data: { deleted } };
       },
     },
     {

@@ -319,6 +319,26 @@ export class MemoryRepository implements EntryRepository {
     this.audits.clear();
   }
 
+  async clearType(type: string, counters: readonly string[] = []): Promise<number> {
+    let deleted = 0;
+    const index = this.indexes.get(this.indexKey({ kind: 'type', type }));
+    // A copy: evict() may compact the index under the loop.
+    for (const id of index ? [...index.ids] : []) {
+      const stored = this.entries.get(id);
+      if (!stored || stored.type !== type) continue;
+      this.evict(id, stored);
+      deleted++;
+    }
+    this.familiesByType.delete(type);
+    for (const name of counters) {
+      const cells = this.counterCells.get(name);
+      if (!cells) continue;
+      for (const byStart of Object.values(cells)) this.counterCellCount -= byStart.size;
+      this.counterCells.delete(name);
+    }
+    return deleted;
+  }
+
   async prune(): Promise<void> {
     for (const key of [...this.indexes.keys()]) {
       if (!key.startsWith('type:')) continue;

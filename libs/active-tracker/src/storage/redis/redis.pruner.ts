@@ -1,6 +1,6 @@
 import { parseEntry, ULID_LENGTH } from '../entry-query.js';
 import { throwFirstError, type RedisClient } from './redis.client.js';
-import { batchLink, NUMERIC_FAMILY_ORDERS, FAMILY_FIELDS as FF, RedisKeys, unescapeKeyPart } from './redis.keys.js';
+import { batchLink, escapeKeyPart, NUMERIC_FAMILY_ORDERS, FAMILY_FIELDS as FF, RedisKeys, unescapeKeyPart } from './redis.keys.js';
 import type { RetentionPlan } from './redis.retention.js';
 
 /** Most entries (and families) one prune() evicts per type: bounded work per call. */
@@ -142,8 +142,11 @@ export class RedisPruner {
     );
   }
 
-  /** Deletes entries and their audit trails, and removes them from every index they are in (read from their JSON). */
-  private async evict(type: string, ids: string[]): Promise<void> {
+  /**
+   * Deletes entries and their audit trails, and removes them from every index they are in (read
+   * from their JSON). Returns how many were still stored.
+   */
+  private async evict(type: string, ids: string[]): Promise<number> {
     const rows = await this.client.mget(ids.map((id) => this.keys.entry(id)));
     const refs = new Map<string, string[]>();
     const links: string[] = [];
@@ -152,9 +155,11 @@ export class RedisPruner {
       if (list) list.push(id);
       else refs.set(key, [id]);
     };
+    let stored = 0;
     rows.forEach((json, i) => {
       const entry = json === null ? null : parseEntry(json);
       if (!entry) return;
+      stored++;
       const id = ids[i];
       for (const key in entry.tags ?? {}) ref(this.keys.tag(key, entry.tags[key]), id);
       if (entry.familyHash) ref(this.keys.family(entry.familyHash), id);
@@ -166,6 +171,7 @@ export class RedisPruner {
     for (const [key, list] of refs) pipeline.zrem(key, ...list);
     if (links.length > 0) pipeline.zrem(this.keys.batches, ...links);
     throwFirstError(await pipeline.exec());
+    return stored;
   }
 
   /**
@@ -181,6 +187,37 @@ export class RedisPruner {
     await this.walk(this.keys.registry, (suffixes) => suffixes.map((suffix) => this.keys.prefix + suffix));
     await this.client.del(this.keys.types, this.keys.registry, this.keys.batches, ...types.map((escaped) => this.keys.prefix + `t:${escaped}`));
     this.sweepAt = 0;
+  }
+
+  /**
+   * Deletes the entries of one type through its index (each chunk evicted like prune() does, so
+   * tag, family and batch indexes lose them too), then, in one walk of the registry, the type's
+   * family aggregates and orders and the buckets of the named counters.
+   */
+  async clearType(type: string, counters: readonly string[]): Promise<number> {
+    const index = this.keys.type(type);
+    // Bounded by what the index held when the clear began: entries written meanwhile may stay.
+    let rounds = Math.ceil((await this.client.zcard(index)) / CHUNK);
+    let deleted = 0;
+    while (rounds-- > 0) {
+      const ids = await this.client.zrange(index, 0, String(CHUNK - 1));
+      if (ids.length === 0) break;
+      deleted += await this.evict(type, ids);
+    }
+    const escaped = escapeKeyPart(type);
+    const prefixes = [`F:${escaped}:`, `Fo:${escaped}:`, ...counters.map((name) => `c:${name}:`)];
+    for (let start = 0; ;) {
+      const members = await this.client.zrange(this.keys.registry, start, String(start + CHUNK - 1));
+      const matched = members.filter((m) => prefixes.some((p) => m.startsWith(p)));
+      if (matched.length > 0) {
+        const pipeline = this.client.pipeline();
+        pipeline.del(...matched.map((suffix) => this.keys.prefix + suffix));
+        pipeline.zrem(this.keys.registry, ...matched);
+        throwFirstError(await pipeline.exec());
+      }
+      if (members.length < CHUNK) return deleted;
+      start += members.length - matched.length;
+    }
   }
 
   /** Walks a sorted set by rank in chunks, deleting the keys each chunk maps to (the set itself is not changed). */

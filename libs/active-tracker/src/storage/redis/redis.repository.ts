@@ -156,6 +156,10 @@ export class RedisRepository implements EntryRepository {
     return this.pruner.clear();
   }
 
+  clearType(type: string, counters: readonly string[] = []): Promise<number> {
+    return this.pruner.clearType(type, counters);
+  }
+
   prune(): Promise<void> {
     return this.pruner.prune();
   }
