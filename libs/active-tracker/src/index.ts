@@ -1,6 +1,7 @@
 /**
- * The public API of @active-tracker/nestjs. Curated: the recorder, the serializer, the stack
- * parser and the Nest hooks are internals and may change in any release.
+ * The public API of @active-tracker/nestjs. Curated: the recorder, the serializer and the Nest
+ * hooks are internals and may change in any release. What plugins use (the built-in ones too) is
+ * plugin-api.ts, re-exported here whole.
  */
 // The module, its options and the service app code injects.
 export { ActiveTrackerModule } from './active-tracker.module.js';
