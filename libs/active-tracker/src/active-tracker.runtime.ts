@@ -257,6 +257,12 @@ export class TrackerRuntime implements OnModuleInit, BeforeApplicationShutdown, 
       options: this.options,
       logger,
       entries: this.repository,
+      settings: {
+        read: async (name) => (await this.repository.readSetting?.(`${plugin.name}.${name}`)) ?? null,
+        write: async (name, value) => {
+          await this.repository.writeSetting?.(`${plugin.name}.${name}`, value);
+        },
+      },
       moduleRef: this.moduleRef,
       resolve: <T>(token: unknown): T | undefined => {
         try {

@@ -6,7 +6,17 @@
  */
 
 // What a plugin is, what its host gives it, and what it contributes (routes, views, statistics).
-export type { ActiveTrackerPlugin, Batch, EntryReader, OverviewWindow, PluginHost, PluginNav, PluginStatistic, RunInBatchOptions } from './plugins/plugin.js';
+export type {
+  ActiveTrackerPlugin,
+  Batch,
+  EntryReader,
+  OverviewWindow,
+  PluginHost,
+  PluginNav,
+  PluginSettings,
+  PluginStatistic,
+  RunInBatchOptions,
+} from './plugins/plugin.js';
 export { sse, StreamResponse } from './plugins/plugin-route.js';
 export type { DtoClass, PluginRoute, PluginRouteContext, ServerSentEvent } from './plugins/plugin-route.js';
 export type { PluginView, ViewColumn, ViewFilter, ViewFormat, ViewSection } from './plugins/plugin-view.js';

@@ -43,6 +43,16 @@ export interface RunInBatchOptions {
   tags?: Record<string, string>;
 }
 
+/**
+ * Small named values of one plugin, shared by every instance using the store (kept through clear()
+ * and retention), e.g. rules changed through its API. Stored as `<plugin name>.<name>`. With a
+ * store that keeps no settings, `read` answers null and `write` keeps nothing.
+ */
+export interface PluginSettings {
+  read(name: string): Promise<string | null>;
+  write(name: string, value: string): Promise<void>;
+}
+
 /** What a plugin gets when the tracker starts. */
 export interface PluginHost {
   readonly bus: InstrumentationBus;
@@ -53,6 +63,8 @@ export interface PluginHost {
   readonly logger: LoggerService;
   /** The repository's read side (pages, families, counters, audit trails, write notifications). */
   readonly entries: EntryReader;
+  /** The plugin's settings shared through the store (absent in hosts without a store, such as unit-spec fakes). */
+  readonly settings?: PluginSettings;
   /** Nest's ModuleRef of the tracker module, to reach the host's providers (see `resolve`). */
   readonly moduleRef: ModuleRef;
   /**

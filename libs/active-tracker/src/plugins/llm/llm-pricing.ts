@@ -145,6 +145,12 @@ export class LlmPricing {
     return { ...full };
   }
 
+  /** Replaces every rule (ids kept as given): what the store says the rules are now. */
+  replace(rules: readonly LlmPricingRule[]): void {
+    this.rules = [];
+    for (const rule of rules) this.add(rule);
+  }
+
   remove(id: string): boolean {
     const before = this.rules.length;
     this.rules = this.rules.filter((r) => r.rule.id !== id);

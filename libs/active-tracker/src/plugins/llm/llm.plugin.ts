@@ -19,6 +19,7 @@ import { LlmCapture } from './llm-capture.js';
 import type { CompletedExchange } from './llm-exchange.js';
 import { buildLlmContent, interactionProblems, LLM_ENTRY_TYPE, llmDraft, toInteraction } from './llm-interaction.builder.js';
 import { LlmPricing, pricingRuleProblems, type DefaultPriceSource, type LlmPricingRule } from './llm-pricing.js';
+import { SharedPricingRules } from './llm-pricing.shared.js';
 import { LlmRedaction, redactionProblems, type LlmDetector, type LlmRedactor } from './llm-redaction.js';
 import type { LlmEndpointMatcher } from './llm-wire.recognizer.js';
 import { BUILT_IN_MAPPERS, fallbackMapper, type LlmMapper, type MappedInteraction } from './llm.mappers.js';
@@ -135,6 +136,8 @@ export class LlmPlugin implements ActiveTrackerPlugin {
   readonly view = LLM_VIEW;
   readonly routes: readonly PluginRoute[];
   readonly pricing: LlmPricing;
+  /** Rule changes made through the API, shared by every instance through the store. */
+  readonly pricingRules: SharedPricingRules;
   readonly reviewEnabled: boolean;
   readonly exportEnabled: boolean;
   private host: PluginHost | null = null;
@@ -150,6 +153,7 @@ export class LlmPlugin implements ActiveTrackerPlugin {
     this.exportEnabled = o.export !== false;
     this.mappers = { ...BUILT_IN_MAPPERS, ...(o.mappers && typeof o.mappers === 'object' ? o.mappers : {}) };
     this.pricing = new LlmPricing(Array.isArray(o.pricing) && o.pricing.every((r, i) => pricingRuleProblems(r, `${i}`).length === 0) ? o.pricing : []);
+    this.pricingRules = new SharedPricingRules(this.pricing, this.pricing.list());
     this.routes = llmRoutes(this);
   }
 
@@ -217,6 +221,7 @@ export class LlmPlugin implements ActiveTrackerPlugin {
       }
     }
     this.pricing.setDefaults(defaults);
+    await this.pricingRules.start(host.settings, host.options.live.recordingRefreshMs);
     this.redaction = new LlmRedaction(o.redaction?.detectors, o.redaction?.redactors ?? [], new SensitiveKeys(host.options.sensitiveKeys).matches);
     const capture = new LlmCapture(
       {
@@ -236,6 +241,7 @@ export class LlmPlugin implements ActiveTrackerPlugin {
     const removeProcessor = host.processBatch(settleBatch);
     running.push(this);
     return () => {
+      this.pricingRules.stop();
       removeProcessor();
       stopCapture();
       stopNotices?.();

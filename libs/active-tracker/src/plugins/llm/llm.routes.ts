@@ -13,7 +13,8 @@ import {
   type PluginRouteContext,
 } from '../../plugin-api.js';
 import { LLM_COUNTERS, LLM_ENTRY_TYPE, toInteraction } from './llm-interaction.builder.js';
-import type { LlmPricing, LlmPricingRule } from './llm-pricing.js';
+import type { LlmPricingRule } from './llm-pricing.js';
+import type { SharedPricingRules } from './llm-pricing.shared.js';
 import { pricingRuleProblems } from './llm-pricing.js';
 import {
   LlmBulkReviewDto,
@@ -37,7 +38,7 @@ export interface LlmRouteOwner {
   /** Throws a 403 ApiError unless `authorize(user, action, resource, req)` allows it. */
   authorizeCall(actor: string | null, action: LlmAction, resource: Record<string, unknown>, req: IncomingMessage): Promise<void>;
   record(input: LlmInteractionInput): Promise<LlmRecordResult>;
-  readonly pricing: LlmPricing;
+  readonly pricingRules: SharedPricingRules;
   /** True when review comments are stored encrypted (then they are kept out of the audit's clear `comment`). */
   commentsEncrypted(): boolean;
   readonly reviewEnabled: boolean;
@@ -180,7 +181,7 @@ export function llmRoutes(owner: LlmRouteOwner): PluginRoute[] {
       path: 'pricing-rules',
       async handle(ctx: Ctx) {
         await owner.authorizeCall(ctx.actor, 'read', { type: 'pricing-rules' }, ctx.req);
-        return { data: owner.pricing.list() };
+        return { data: await owner.pricingRules.list() };
       },
     },
     {
@@ -193,7 +194,7 @@ export function llmRoutes(owner: LlmRouteOwner): PluginRoute[] {
         const rule = { ...ctx.body } as LlmPricingRule;
         const problems = pricingRuleProblems(rule, 'rule');
         if (problems.length) throw new ApiError(400, problems);
-        return { data: owner.pricing.add(rule) };
+        return { data: await owner.pricingRules.add(rule) };
       },
     },
     {
@@ -203,7 +204,7 @@ export function llmRoutes(owner: LlmRouteOwner): PluginRoute[] {
       async handle(ctx: Ctx<LlmPricingRuleIdDto>) {
         sameOrigin(ctx.req);
         await owner.authorizeCall(ctx.actor, 'review', { type: 'pricing-rules', id: ctx.query.id }, ctx.req);
-        if (!owner.pricing.remove(ctx.query.id)) throw new ApiError(404, `pricing rule ${ctx.query.id} not found`);
+        if (!(await owner.pricingRules.remove(ctx.query.id))) throw new ApiError(404, `pricing rule ${ctx.query.id} not found`);
         return { data: { id: ctx.query.id, deleted: true } };
       },
     },
