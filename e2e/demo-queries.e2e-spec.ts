@@ -54,6 +54,9 @@ describe.each<[string, string, () => string]>([
     // on its stack: TypeORM starts it from a promise callback, so its location may be null).
     const list = queries.find((q) => /from\s+"blog_authors"/i.test(String(q.content.sql)))!;
     expect(String(list.content.location)).toMatch(/^apps\/demo\/src\/blog\/blog\.service\.ts:\d+$/);
+    // Through TypeORM: the entity of each query's main table.
+    expect(list.content.entity).toBe('Author');
+    expect(perAuthor.every((q) => q.content.entity === 'Post')).toBe(true);
 
     const summary = req.content.queries as { count: number; nPlusOne: { familyHash: string; sql: string; count: number }[] };
     expect(summary.count).toBe(1 + SEEDED_AUTHORS);

@@ -83,6 +83,8 @@ export interface QueryEntryContent {
   slow: boolean;
   /** Prepared statement name, when given. */
   name: string | null;
+  /** Through TypeORM: the entity whose table is the SQL's main table (`'Post'`), absent when none maps. */
+  entity?: string;
   /** Bound parameters, sensitive ones redacted (absent unless `captureParams`). */
   params?: unknown;
   error?: { name: string; message: string; code?: string };

@@ -36,6 +36,7 @@ import { QueryFamiliesQueryDto, QueryFamilyQueryDto } from './query-families.dto
 import { normalizeSql, type SqlDialect } from './query-normalizer.js';
 import { QUERIES_NAV, QUERIES_VIEW } from './queries.view.js';
 import { observeTypeOrmDataSources } from './typeorm.capture.js';
+import { typeOrmEntityOf } from './typeorm.entities.js';
 export type { QueryEntryContent, QueryFamilyDetail, QueryFamilyRequest, QueryFamilyRow, RequestQueries };
 export type { QueryDriverModules };
 
@@ -247,6 +248,10 @@ export class QueriesPlugin implements ActiveTrackerPlugin {
       slow,
       name: query.name,
     };
+    if (content.orm === 'typeorm') {
+      const entity = typeOrmEntityOf(query.sql);
+      if (entity !== null) content.entity = entity;
+    }
     if (this.captureParams && query.values !== undefined && query.values !== null) {
       const sensitive = analysis.sensitive;
       content.params = !Array.isArray(query.values)

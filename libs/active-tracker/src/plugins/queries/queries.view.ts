@@ -41,6 +41,7 @@ export const QUERIES_VIEW: PluginView = {
           { field: 'content.location', label: 'Location', format: 'code' },
           { field: 'content.driver', label: 'Driver', format: 'badge' },
           { field: 'content.orm', label: 'ORM', format: 'badge' },
+          { field: 'content.entity', label: 'Entity', format: 'code' },
           { field: 'content.connection', label: 'Database', format: 'code' },
           { field: 'content.server', label: 'Server', format: 'code' },
           { field: 'content.name', label: 'Statement name', format: 'code' },

@@ -1,5 +1,6 @@
 import { ModulesContainer, type ModuleRef } from '@nestjs/core';
 import { beginQuery, captureSite, endQuery, isObservingQueries, type QueryHandle } from './query-capture.js';
+import { addEntitySource, type EntityMetadataSource } from './typeorm.entities.js';
 
 /**
  * TypeORM's drivers that have no driver-level capture (sql.js, SQLite, better-sqlite3, SQL Server,
@@ -36,7 +37,7 @@ const DRIVER_PACKAGES: Record<string, string> = {
 const READS = /^\s*(select|with|pragma|values|explain|show|describe)\b/i;
 
 /** What the capture reads of a TypeORM DataSource (duck-typed: no import of typeorm). */
-interface DataSourceLike {
+interface DataSourceLike extends EntityMetadataSource {
   name?: string;
   options: { type: string; database?: unknown; location?: unknown };
   driver?: { database?: unknown; databaseConnection?: { getRowsModified?: () => number } };
@@ -131,6 +132,8 @@ function rowsOf(event: QueryEventLike): number | null {
 /** Adds the subscriber to a DataSource, once, so that it survives `initialize()` replacing the list. */
 function observe(ds: DataSourceLike): boolean {
   if (ds[OBSERVED]) return false;
+  // Every DataSource's entities name its tables, also those whose queries the pg/mysql2 capture sees.
+  addEntitySource(ds);
   let list = ds.subscribers;
   const withSubscriber = (value: unknown[]) => {
     if (Array.isArray(value) && !value.includes(subscriber)) value.push(subscriber);
