@@ -166,6 +166,11 @@ describe('dashboard: the LLM pages (real browser)', () => {
     await page.getByTestId('filter-user').press('Tab');
     await waitForCount(rows(), 2);
     expect(page.url()).toContain('user=bob');
+    // The export follows the filters.
+    const href = await page.getByTestId('export-csv').getAttribute('href');
+    expect(href).toBe(`${origin}/activetracker/api/llm/export?format=csv&user=bob`);
+    const csv = await (await fetch(href!)).text();
+    expect(csv.trim().split('\n')).toHaveLength(3); // the header and bob's two interactions
   });
 
   it('reviews one row and many (buttons and a/f/r keys); each change is audited with its reviewer and comment', async () => {
@@ -250,6 +255,7 @@ describe('dashboard: the LLM pages (real browser)', () => {
     await page.goto(`${origin}/activetracker/llm/${child.id}`);
     await page.getByTestId('llm-metrics').waitFor();
     expect(await page.getByTestId('session-breadcrumb').innerText()).toContain('Plan the trip to Oslo');
+    expect(await page.getByTestId('session-link').getAttribute('href')).toBe('/activetracker/llm?session=trip-1');
     expect(await page.getByTestId('llm-output').innerText()).toContain('Cold and clear.');
     await page.getByTestId('parent-link').click();
     await page.waitForURL(`**/llm/${parent.id}`);

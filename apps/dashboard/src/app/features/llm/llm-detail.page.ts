@@ -42,7 +42,11 @@ import { parseLlmInteractionDetail } from './llm.parsers';
 
       @if (breadcrumb().length > 1 || i.sessionId) {
         <nav class="crumbs" aria-label="Session" data-testid="session-breadcrumb">
-          <span class="muted">Session {{ i.sessionId ?? '' }}</span>
+          @if (i.sessionId) {
+            <a [routerLink]="['/llm']" [queryParams]="{ session: i.sessionId }" data-testid="session-link">Session {{ i.sessionId }}</a>
+          } @else {
+            <span class="muted">Agent chain</span>
+          }
           @for (n of breadcrumb(); track n.id) {
             <span aria-hidden="true">›</span>
             @if (n.id === i.id) {

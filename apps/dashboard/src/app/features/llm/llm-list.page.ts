@@ -24,6 +24,7 @@ import {
   formatRate,
   formatTokens,
   labelOf,
+  llmExportQuery,
   llmFilters,
   llmQuery,
   reviewTargets,
@@ -107,6 +108,8 @@ const CHART_DAYS = 30;
           <button type="button" class="btn btn-sm" data-testid="bulk-flag" [disabled]="busy() || !selection().size" (click)="review(selectedIds(), 'flagged')">Flag</button>
           <button type="button" class="btn btn-sm" data-testid="bulk-reject" [disabled]="busy() || !selection().size" (click)="review(selectedIds(), 'rejected')">Reject</button>
           <span class="muted keys">Keys: j/k move, a approve, f flag, r reject, ? help</span>
+          <a class="btn btn-sm" data-testid="export-csv" [href]="exportHref('csv')" download>Export CSV</a>
+          <a class="btn btn-sm" data-testid="export-ndjson" [href]="exportHref('ndjson')" download>NDJSON</a>
         </div>
         <div class="scroll">
           <table class="table" data-testid="llm-interactions">
@@ -272,6 +275,11 @@ export class LlmListPage {
   protected costTotals = formatCostTotals;
   protected cost(i: LlmInteraction): string {
     return formatCost(i.cost);
+  }
+
+  /** The export of what the filters select (streamed by the server as an attachment). */
+  protected exportHref(format: 'csv' | 'ndjson'): string {
+    return `${this.api.url('llm/export')}?${llmExportQuery(format, this.filters())}`;
   }
 
   protected setFilter(key: LlmFilterKey, value: string): void {

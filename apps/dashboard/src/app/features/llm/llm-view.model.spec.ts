@@ -6,6 +6,7 @@ import {
   formatCostTotals,
   inputMessages,
   labelOf,
+  llmExportQuery,
   llmFilters,
   outputOf,
   reviewTargets,
@@ -18,6 +19,11 @@ import {
 describe('LLM page helpers', () => {
   it('llmFilters: known keys from the URL, blanks dropped', () => {
     expect(llmFilters({ provider: ' openai ', model: '', review: 'flagged', user: undefined })).toEqual({ provider: 'openai', review: 'flagged' });
+  });
+
+  it('llmExportQuery: the format and the filters set, encoded', () => {
+    expect(llmExportQuery('csv', { provider: 'openai', tag: 'a&b' })).toBe('format=csv&provider=openai&tag=a%26b');
+    expect(llmExportQuery('ndjson', {})).toBe('format=ndjson');
   });
 
   it('labelOf: the first 100 characters of the request on one line; nothing is a dash', () => {

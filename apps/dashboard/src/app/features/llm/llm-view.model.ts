@@ -28,6 +28,13 @@ export function llmQuery(filters: LlmFilterValues): QueryParams {
   return { ...filters };
 }
 
+/** The query of `GET api/llm/export` for a format and the page's filters. */
+export function llmExportQuery(format: 'csv' | 'ndjson', filters: LlmFilterValues): string {
+  const params = new URLSearchParams({ format });
+  for (const key of LLM_FILTER_KEYS) if (filters[key]) params.set(key, filters[key]);
+  return params.toString();
+}
+
 /** The list label: the first 100 characters of the request. */
 export function labelOf(i: Pick<LlmInteraction, 'label' | 'requestText'>): string {
   const text = i.label ?? i.requestText ?? '';
