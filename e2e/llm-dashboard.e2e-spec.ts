@@ -249,6 +249,23 @@ describe('dashboard: the LLM pages (real browser)', () => {
     expect(await page.getByTestId('llm-review').getByTestId('review-state').innerText()).toBe('rejected');
   });
 
+  it('a new interaction shows through the live banner when it matches the filters; the list does not jump', async () => {
+    await page.goto(`${origin}/activetracker/llm?provider=openai`);
+    await page.locator('[data-testid="live-status"].on').waitFor();
+    await waitForCount(rows(), 4);
+    await record({ provider: 'ollama', model: 'llama3', requestText: 'Not this list' });
+    await record({ provider: 'openai', model: 'gpt-4o', requestText: 'A live one', inputTokens: 1, outputTokens: 1 });
+    const banner = page.getByTestId('live-banner');
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/^1 new entry —\s+show$/);
+    expect(await rows().count()).toBe(4);
+    await banner.click();
+    await waitForCount(rows(), 5);
+    expect(await rows().first().innerText()).toContain('A live one');
+    await banner.waitFor({ state: 'detached' });
+    await waitForValue(() => page.getByTestId('kpi-calls').innerText(), '5');
+  });
+
   it('detail: messages, tool calls, error, parent/children, the session breadcrumb, the linked request; the call is in the request timeline', async () => {
     const parent = byLabel.get('Plan the trip to Oslo')!;
     const child = byLabel.get('Summarize the weather')!;

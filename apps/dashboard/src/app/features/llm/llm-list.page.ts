@@ -7,6 +7,9 @@ import { ApiClient, errorMessage } from '../../core/api/api.client';
 import { pagedResource } from '../../core/api/paged.resource';
 import { valueOf } from '../../core/api/resource.util';
 import { KeyboardService } from '../../core/keyboard/keyboard.service';
+import { liveBanner } from '../../core/live/live-banner';
+import { streamEntryMatches } from '../../core/live/live-list.state';
+import { LiveBannerComponent } from '../../shared/live-banner/live-banner.component';
 import { TimeChartComponent } from '../../shared/chart/time-chart.component';
 import { LoadStateComponent } from '../../shared/load-state/load-state.component';
 import { PageHeaderComponent } from '../../shared/page-header/page-header.component';
@@ -27,6 +30,7 @@ import {
   llmExportQuery,
   llmFilters,
   llmQuery,
+  llmStreamTags,
   reviewTargets,
   toggled,
   toggledAll,
@@ -42,7 +46,16 @@ const CHART_DAYS = 30;
  */
 @Component({
   selector: 'at-llm-list-page',
-  imports: [RouterLink, LoadStateComponent, PageHeaderComponent, DurationPipe, RelativeTimeComponent, LlmReviewStateComponent, TimeChartComponent],
+  imports: [
+    RouterLink,
+    LiveBannerComponent,
+    LoadStateComponent,
+    PageHeaderComponent,
+    DurationPipe,
+    RelativeTimeComponent,
+    LlmReviewStateComponent,
+    TimeChartComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <at-page-header title="LLM" subtitle="Calls to language models: cost, tokens, latency, and their review." />
@@ -94,6 +107,7 @@ const CHART_DAYS = 30;
       <at-time-chart label="Cost per day (last 30 days)" [data]="chart()" [bars]="true" />
     </div>
 
+    <at-live-banner [text]="live.text()" (show)="live.show()" />
     @if (notice(); as n) {
       <p class="alert" role="status" data-testid="llm-notice">{{ n }}</p>
     }
@@ -249,6 +263,13 @@ export class LlmListPage {
   );
   protected readonly chart = computed(() => costPerDay(valueOf(this.rollups)?.data ?? [], CHART_DAYS, Date.now()));
 
+  /** Interactions recorded since the list was loaded: "N new entries — show" (or auto-load). */
+  protected readonly live = liveBanner({
+    page: this.list.firstPage,
+    matches: (entry) => streamEntryMatches(entry, 'llm', llmStreamTags(this.filters())),
+    reload: () => this.reloadAll(),
+  });
+
   /** Checked rows; cleared when the filters change. */
   protected readonly selection = linkedSignal<Set<string>>(() => {
     this.filters();
@@ -322,8 +343,13 @@ export class LlmListPage {
       this.notice.set(`Review failed: ${errorMessage(error)}`);
     } finally {
       this.busy.set(false);
-      this.list.reload();
-      this.kpisResource.reload();
+      this.reloadAll();
     }
+  }
+
+  private reloadAll(): void {
+    this.list.reload();
+    this.kpisResource.reload();
+    this.rollups.reload();
   }
 }

@@ -8,6 +8,7 @@ import {
   labelOf,
   llmExportQuery,
   llmFilters,
+  llmStreamTags,
   outputOf,
   reviewTargets,
   sessionPath,
@@ -19,6 +20,16 @@ import {
 describe('LLM page helpers', () => {
   it('llmFilters: known keys from the URL, blanks dropped', () => {
     expect(llmFilters({ provider: ' openai ', model: '', review: 'flagged', user: undefined })).toEqual({ provider: 'openai', review: 'flagged' });
+  });
+
+  it("llmStreamTags: the filters as the entry tags a live interaction must carry (session is 'chain', a tag 'tag.<name>')", () => {
+    expect(llmStreamTags({ provider: 'openai', session: 's1', tag: 'triage', review: 'flagged' })).toEqual([
+      'provider:openai',
+      'review:flagged',
+      'chain:s1',
+      'tag.triage:1',
+    ]);
+    expect(llmStreamTags({})).toEqual([]);
   });
 
   it('llmExportQuery: the format and the filters set, encoded', () => {

@@ -28,6 +28,28 @@ export function llmQuery(filters: LlmFilterValues): QueryParams {
   return { ...filters };
 }
 
+/**
+ * The entry tags (`key:value`) an interaction of the live stream must carry to belong to the list
+ * of these filters, as the server tags interactions (the session is `chain`, a tag `tag.<name>`).
+ */
+export function llmStreamTags(filters: LlmFilterValues): string[] {
+  const tagKey: Record<LlmFilterKey, string> = {
+    provider: 'provider',
+    model: 'model',
+    project: 'project',
+    status: 'status',
+    review: 'review',
+    user: 'user',
+    session: 'chain',
+    tag: 'tag',
+  };
+  return LLM_FILTER_KEYS.flatMap((key) => {
+    const value = filters[key];
+    if (value === undefined) return [];
+    return key === 'tag' ? [`tag.${value}:1`] : [`${tagKey[key]}:${value}`];
+  });
+}
+
 /** The query of `GET api/llm/export` for a format and the page's filters. */
 export function llmExportQuery(format: 'csv' | 'ndjson', filters: LlmFilterValues): string {
   const params = new URLSearchParams({ format });
