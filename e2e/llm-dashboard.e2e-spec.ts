@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ActiveTracker, ActiveTrackerModule, llm, requests } from '@active-tracker/nestjs';
 import type { LlmInteraction } from '@active-tracker/nestjs/contracts';
+import { parseEntries } from '../apps/dashboard/src/app/core/api/api.parsers.js';
 import { parseLlmInteractionDetail, parseLlmInteractions } from '../apps/dashboard/src/app/features/llm/llm.parsers.js';
 import { launchChromium, waitForCount, waitForValue } from './support/browser.js';
 
@@ -300,5 +301,23 @@ describe('dashboard: the LLM pages (real browser)', () => {
     expect(await llmRow.innerText()).toContain('anthropic claude-3-5-haiku');
     await llmRow.locator('a').click();
     await page.waitForURL(`**/llm/${fromRequest.id}`);
+  });
+
+  // Last: it deletes the interactions.
+  it('Clear LLM deletes every interaction after confirmation; the requests stay', async () => {
+    await page.goto(`${origin}/activetracker/llm`);
+    await waitForCount(rows(), 8);
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
+    await page.getByTestId('llm-clear').click();
+    await waitForCount(rows(), 0);
+    expect(asked).toContain('Delete every LLM interaction');
+    expect(await page.getByTestId('llm-notice').innerText()).toBe('8 interactions deleted.');
+    await waitForValue(() => page.getByTestId('kpi-calls').innerText(), '0');
+    const requests = parseEntries(await (await fetch(`${origin}/activetracker/api/entries?type=request`)).json());
+    expect(requests.data.map((e) => e.content['path'])).toContain('/agent');
   });
 });

@@ -63,6 +63,11 @@ export interface LlmBulkReviewResponse {
   reviewed: number;
 }
 
+/** `DELETE api/llm/interactions`: how many interactions were deleted. */
+export interface LlmClearResponse {
+  data: { deleted: number };
+}
+
 /** `PATCH`/`POST` review bodies. */
 export interface LlmReviewBody {
   state: 'unreviewed' | 'approved' | 'flagged' | 'rejected';

@@ -124,6 +124,7 @@ const CHART_DAYS = 30;
           <span class="muted keys">Keys: j/k move, a approve, f flag, r reject, ? help</span>
           <a class="btn btn-sm" data-testid="export-csv" [href]="exportHref('csv')" download>Export CSV</a>
           <a class="btn btn-sm" data-testid="export-ndjson" [href]="exportHref('ndjson')" download>NDJSON</a>
+          <button type="button" class="btn btn-sm btn-danger-outline" data-testid="llm-clear" [disabled]="busy()" (click)="clearAll()">Clear LLM</button>
         </div>
         <div class="scroll">
           <table class="table" data-testid="llm-interactions">
@@ -341,6 +342,22 @@ export class LlmListPage {
       this.comment.set('');
     } catch (error) {
       this.notice.set(`Review failed: ${errorMessage(error)}`);
+    } finally {
+      this.busy.set(false);
+      this.reloadAll();
+    }
+  }
+
+  /** Deletes every interaction after confirmation (other entries stay). */
+  protected async clearAll(): Promise<void> {
+    if (this.busy() || !window.confirm('Delete every LLM interaction, its review trail and the LLM rollups? This cannot be undone.')) return;
+    this.busy.set(true);
+    try {
+      const result = await this.reviews.clearAll();
+      this.notice.set(`${result.data.deleted.toLocaleString('en-US')} interactions deleted.`);
+      this.selection.set(new Set());
+    } catch (error) {
+      this.notice.set(`Clear failed: ${errorMessage(error)}`);
     } finally {
       this.busy.set(false);
       this.reloadAll();

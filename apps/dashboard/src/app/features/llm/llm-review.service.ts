@@ -1,11 +1,14 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { LlmBulkReviewResponse, LlmReviewBody, LlmReviewResponse, LlmReviewState } from '@active-tracker/nestjs/contracts';
+import type { LlmBulkReviewResponse, LlmClearResponse, LlmReviewBody, LlmReviewResponse, LlmReviewState } from '@active-tracker/nestjs/contracts';
 import { firstValueFrom } from 'rxjs';
 import { ApiClient } from '../../core/api/api.client';
-import { parseLlmBulkReview, parseLlmReview } from './llm.parsers';
+import { parseLlmBulkReview, parseLlmClear, parseLlmReview } from './llm.parsers';
 
-/** Review writes: one interaction (`PATCH …/:id/review`) or many (`POST …/review`, audited per interaction). */
+/**
+ * The LLM pages' writes: review one interaction (`PATCH …/:id/review`) or many (`POST …/review`,
+ * audited per interaction), and clear them all (`DELETE interactions`).
+ */
 @Injectable({ providedIn: 'root' })
 export class LlmReviewService {
   private readonly http = inject(HttpClient);
@@ -14,6 +17,11 @@ export class LlmReviewService {
   async reviewOne(id: string, state: LlmReviewState, comment: string | null, expectedVersion?: number): Promise<LlmReviewResponse> {
     const body: LlmReviewBody = { state, comment, expectedVersion };
     return parseLlmReview(await firstValueFrom(this.http.patch<unknown>(this.api.url(`llm/interactions/${encodeURIComponent(id)}/review`), body)));
+  }
+
+  /** Deletes every interaction (and the LLM rollups); other entries stay. */
+  async clearAll(): Promise<LlmClearResponse> {
+    return parseLlmClear(await firstValueFrom(this.http.delete<unknown>(this.api.url('llm/interactions'))));
   }
 
   async reviewMany(ids: readonly string[], state: LlmReviewState, comment: string | null): Promise<LlmBulkReviewResponse> {

@@ -1,5 +1,5 @@
 import { llmInteractionFixture } from './llm.fixtures';
-import { parseLlmBulkReview, parseLlmInteractionDetail, parseLlmInteractions, parseLlmKpis, parseLlmRollups } from './llm.parsers';
+import { parseLlmBulkReview, parseLlmClear, parseLlmInteractionDetail, parseLlmInteractions, parseLlmKpis, parseLlmRollups } from './llm.parsers';
 
 describe('LLM answer parsers', () => {
   const totals = {
@@ -72,5 +72,7 @@ describe('LLM answer parsers', () => {
       reviewed: 1,
     });
     expect(bulk.data[1].message).toBe('interaction b not found');
+    expect(parseLlmClear({ data: { deleted: 3 } }).data.deleted).toBe(3);
+    expect(() => parseLlmClear({ data: {} })).toThrow('data.deleted should be a number, got nothing');
   });
 });

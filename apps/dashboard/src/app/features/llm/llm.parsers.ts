@@ -2,6 +2,7 @@ import type {
   AuditRecord,
   EntryPatch,
   LlmBulkReviewResponse,
+  LlmClearResponse,
   LlmCost,
   LlmInteraction,
   LlmInteractionDetailResponse,
@@ -117,6 +118,8 @@ export const parseLlmKpis = parser(
 export const parseLlmRollups = parser(object<LlmRollupsResponse>({ data: arrayOf(rollup), approximate: bool }));
 
 export const parseLlmReview = parser(object<LlmReviewResponse>({ data: interaction }));
+
+export const parseLlmClear = parser(object<LlmClearResponse>({ data: object({ deleted: num }) }));
 
 export const parseLlmBulkReview = parser(
   object<LlmBulkReviewResponse>({
