@@ -119,12 +119,22 @@ export async function seedBlog(db: TestDatabase): Promise<void> {
   }
 }
 
+/**
+ * The app's pool. Like any app's, it handles idle clients' errors: pg-pool's end() resolves before
+ * its sockets close, and the teardown's DROP DATABASE ... WITH (FORCE) can end one of them first.
+ */
+function appPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 /** The app with the default plugins, `queries(options)` in place of the default queries(). Initialized, not listening. */
 export async function createBlogApp(db: TestDatabase, options: QueriesPluginOptions): Promise<INestApplication> {
   @Module({
     imports: [ActiveTrackerModule.forRoot({ plugins: [...defaultPlugins().filter((p) => p.name !== 'queries'), queries(options)] })],
     controllers: [AuthorsController],
-    providers: [AuthorsRepository, { provide: DB, useFactory: () => new pg.Pool({ connectionString: db.url, max: 2 }) }],
+    providers: [AuthorsRepository, { provide: DB, useFactory: () => appPool(db.url) }],
   })
   class BlogModule {}
 
