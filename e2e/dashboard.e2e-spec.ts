@@ -18,7 +18,7 @@ import { parseEntries, parseEntryDetail, parseExceptionFamilies, parseFamilies }
 import { parseMeta, parseStats } from '../apps/dashboard/src/app/core/api/meta.parsers.js';
 import { parseExceptionFamilyDetail } from '../apps/dashboard/src/app/core/api/api.parsers.js';
 import { parseOverview, parseRecording } from '../apps/dashboard/src/app/core/api/live.parsers.js';
-import { launchChromium, waitForCount, waitForValue } from './support/browser.js';
+import { launchChromium, openPage, waitForCount, waitForValue } from './support/browser.js';
 
 const DASHBOARD_INDEX = join(import.meta.dirname, '../libs/active-tracker/dashboard/index.html');
 
@@ -360,11 +360,7 @@ describe('dashboard in Chromium: contracts, drift fixes, metadata-driven plugin 
   });
 
   beforeEach(async () => {
-    page = await browser.newPage();
-    page.setDefaultTimeout(8000);
-    page.on('pageerror', (error) => {
-      throw error;
-    });
+    page = await openPage(browser);
   });
   afterEach(async () => page?.close());
 
@@ -574,11 +570,7 @@ describe('live dashboard in Chromium: overview, live banner, URL filters, timeli
   });
 
   beforeEach(async () => {
-    page = await browser.newPage();
-    page.setDefaultTimeout(8000);
-    page.on('pageerror', (error) => {
-      throw error;
-    });
+    page = await openPage(browser);
   });
   afterEach(async () => page?.close());
 

@@ -8,7 +8,7 @@ import { ActiveTracker, ActiveTrackerModule, llm, requests } from '@active-track
 import type { LlmInteraction } from '@active-tracker/nestjs/contracts';
 import { parseEntries } from '../apps/dashboard/src/app/core/api/api.parsers.js';
 import { parseLlmInteractionDetail, parseLlmInteractions } from '../apps/dashboard/src/app/features/llm/llm.parsers.js';
-import { launchChromium, waitForCount, waitForValue } from './support/browser.js';
+import { launchChromium, openPage, waitForCount, waitForValue } from './support/browser.js';
 
 const DASHBOARD_INDEX = join(import.meta.dirname, '../libs/active-tracker/dashboard/index.html');
 
@@ -120,13 +120,9 @@ describe('dashboard: the LLM pages (real browser)', () => {
   });
 
   beforeEach(async () => {
-    page = await browser.newPage();
-    page.setDefaultTimeout(8000);
+    page = await openPage(browser);
     // The reviewer: the tracker's actor is read from this header (and kept in the audit trail).
     await page.setExtraHTTPHeaders({ 'x-user': 'ada' });
-    page.on('pageerror', (error) => {
-      throw error;
-    });
   });
   afterEach(async () => page?.close());
 

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { ActiveTracker, normalizeSql, sqlFamilyHash } from '@active-tracker/nestjs';
 import { createPostgresDatabase, type TestDatabase } from '../libs/active-tracker/test/support/databases.js';
-import { launchChromium, waitForCount, waitForValue } from './support/browser.js';
+import { launchChromium, openPage, waitForCount, waitForValue } from './support/browser.js';
 import { ALL_AUTHORS, AUTHOR_NAME, createBlogApp, POSTS_OF_AUTHOR, seedBlog } from './support/queries-app.js';
 
 /** The Queries pages of the built dashboard, in Chromium, on a Nest app running real PostgreSQL queries. */
@@ -35,11 +35,7 @@ describe('dashboard: the Queries pages (real browser, real PostgreSQL)', () => {
   });
 
   beforeEach(async () => {
-    page = await browser.newPage();
-    page.setDefaultTimeout(8000);
-    page.on('pageerror', (error) => {
-      throw error;
-    });
+    page = await openPage(browser);
   });
   afterEach(async () => page?.close());
 
