@@ -1,5 +1,6 @@
 // class-transformer's @Type reads decorator metadata when this file loads (also outside a Nest app).
 import 'reflect-metadata';
+import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
   Allow,
@@ -169,6 +170,11 @@ export class LlmBulkReviewDto {
 
 const COUNT = { message: '$property must be a number ≥ 0' };
 
+/** An optional count or duration: a number ≥ 0 (the same stack as writing the three decorators). */
+function OptionalCount(): PropertyDecorator {
+  return applyDecorators(Min(0, COUNT), IsNumber({}, COUNT), IsOptional());
+}
+
 /** `POST interactions`: TraceBook's record fields. */
 export class LlmRecordDto {
   @IsString()
@@ -212,39 +218,25 @@ export class LlmRecordDto {
   @IsString()
   responseText?: string;
 
-  @IsOptional()
-  @IsNumber({}, COUNT)
-  @Min(0, COUNT)
+  @OptionalCount()
   inputTokens?: number;
 
-  @IsOptional()
-  @IsNumber({}, COUNT)
-  @Min(0, COUNT)
+  @OptionalCount()
   outputTokens?: number;
 
-  @IsOptional()
-  @IsNumber({}, COUNT)
-  @Min(0, COUNT)
+  @OptionalCount()
   cacheReadTokens?: number;
 
-  @IsOptional()
-  @IsNumber({}, COUNT)
-  @Min(0, COUNT)
+  @OptionalCount()
   cacheCreationTokens?: number;
 
-  @IsOptional()
-  @IsNumber({}, COUNT)
-  @Min(0, COUNT)
+  @OptionalCount()
   reasoningTokens?: number;
 
-  @IsOptional()
-  @IsNumber({}, COUNT)
-  @Min(0, COUNT)
+  @OptionalCount()
   latencyMs?: number;
 
-  @IsOptional()
-  @IsNumber({}, COUNT)
-  @Min(0, COUNT)
+  @OptionalCount()
   timeToFirstTokenMs?: number;
 
   @IsOptional()
